@@ -1,0 +1,118 @@
+package dev.o11ycdk.app;
+
+import dev.o11ycdk.HostRoute;
+import dev.o11ycdk.HostRouteOptions;
+import dev.o11ycdk.MonitoringAlb;
+import dev.o11ycdk.MonitoringAlbProps;
+import dev.o11ycdk.ObservabilityInstance;
+import dev.o11ycdk.ObservabilityInstanceProps;
+import dev.o11ycdk.Ports;
+import java.util.List;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListener;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListenerAttributes;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancerAttributes;
+import software.amazon.awscdk.services.elasticloadbalancingv2.targets.InstanceTarget;
+import software.amazon.awscdk.services.route53.IHostedZone;
+import software.constructs.Construct;
+
+/** Layout 1: one EC2 host with Prometheus, Grafana and node_exporter behind the HTTPS ALB. */
+public class Ec2HostStack extends Stack {
+    private final MonitoringAlb alb;
+    private final ObservabilityInstance host;
+    private final List<String> availabilityZones;
+
+    public Ec2HostStack(Construct scope, String id, StackProps props, Settings s) {
+        super(scope, id, props);
+        this.availabilityZones = s.availabilityZones();
+        IVpc vpc = Network.vpc(this, s);
+        IHostedZone zone = Network.zone(this, s);
+        this.alb = new MonitoringAlb(this, "Alb", albProps(this, s, vpc, zone));
+
+        this.host = new ObservabilityInstance(this, "Host", ObservabilityInstanceProps.builder()
+                .vpc(vpc)
+                .instanceType(new InstanceType(s.instanceType()))
+                .retention(Duration.days(s.retentionDays()))
+                .scrapeInterval(s.scrapeInterval())
+                .prometheusRelease(s.prometheusRelease())
+                .nodeExporterRelease(s.nodeExporterRelease())
+                .grafanaRelease(s.grafanaRelease())
+                .grafanaRootUrl("https://grafana." + s.domainName() + "/")
+                .build());
+        // Grafana and Prometheus only from the ALB.
+        alb.getConnections().allowTo(host, Port.tcp(Ports.GRAFANA), "ALB to Grafana");
+        alb.getConnections().allowTo(host, Port.tcp(Ports.PROMETHEUS), "ALB to Prometheus");
+
+        HostRoute grafana = alb.addHostRoute("Grafana", HostRouteOptions.builder()
+                .subdomain("grafana").port(Ports.GRAFANA).healthCheckPath("/api/health")
+                .priority(s.grafanaPriority())
+                .targets(List.of(new InstanceTarget(host.getInstance(), Ports.GRAFANA)))
+                .build());
+        HostRoute prometheus = alb.addHostRoute("Prometheus", HostRouteOptions.builder()
+                .subdomain("prometheus").port(Ports.PROMETHEUS).healthCheckPath("/-/ready")
+                .priority(s.prometheusPriority())
+                .targets(List.of(new InstanceTarget(host.getInstance(), Ports.PROMETHEUS)))
+                .build());
+
+        CfnOutput.Builder.create(this, "GrafanaUrl").value(grafana.getUrl()).build();
+        CfnOutput.Builder.create(this, "PrometheusUrl").value(prometheus.getUrl()).build();
+        CfnOutput.Builder.create(this, "InstanceId").value(host.getInstance().getInstanceId())
+                .description("aws ssm start-session --target <this id>").build();
+        CfnOutput.Builder.create(this, "GrafanaAdminSecretArn").value(host.getGrafanaAdminSecret().getSecretArn())
+                .description("Grafana admin password (user admin)").build();
+    }
+
+    /** ALB props from the settings: a new ALB, or another stack's listener when albListenerArn is set. */
+    static MonitoringAlbProps albProps(Construct scope, Settings s, IVpc vpc, IHostedZone zone) {
+        MonitoringAlbProps.Builder b = MonitoringAlbProps.builder()
+                .vpc(vpc)
+                .domainName(s.domainName())
+                .hostedZone(zone)
+                .existingRulePriorities(s.existingRulePriorities());
+        if (!s.allowedCidrs().isEmpty()) {
+            b.allowedCidrs(s.allowedCidrs());
+        }
+        if (s.certificateArn() != null) {
+            b.certificate(Certificate.fromCertificateArn(scope, "Certificate", s.certificateArn()));
+        }
+        if (s.existingAlb() != null) {
+            Settings.ExistingAlb e = s.existingAlb();
+            b.existingLoadBalancer(ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(scope, "ExistingAlb",
+                    ApplicationLoadBalancerAttributes.builder()
+                            .loadBalancerArn(e.loadBalancerArn())
+                            .securityGroupId(e.securityGroupId())
+                            .loadBalancerDnsName(e.dnsName())
+                            .loadBalancerCanonicalHostedZoneId(e.canonicalHostedZoneId())
+                            .build()));
+            b.existingListener(ApplicationListener.fromApplicationListenerAttributes(scope, "ExistingListener",
+                    ApplicationListenerAttributes.builder()
+                            .listenerArn(e.listenerArn())
+                            .securityGroup(SecurityGroup.fromSecurityGroupId(scope, "ExistingAlbSg", e.securityGroupId()))
+                            .build()));
+        }
+        return b.build();
+    }
+
+    /** Zones from the settings keep synth offline even with an explicit account. */
+    @Override
+    public List<String> getAvailabilityZones() {
+        return availabilityZones.isEmpty() ? super.getAvailabilityZones() : availabilityZones;
+    }
+
+    public MonitoringAlb getAlb() {
+        return alb;
+    }
+
+    public ObservabilityInstance getHost() {
+        return host;
+    }
+}

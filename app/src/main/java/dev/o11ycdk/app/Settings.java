@@ -1,0 +1,110 @@
+package dev.o11ycdk.app;
+
+import dev.o11ycdk.host.Release;
+import java.util.List;
+import software.amazon.awscdk.App;
+
+/**
+ * Every setting of the app, read once from the context. Names match the cdk.json keys, so an error
+ * message names exactly what to change on the command line.
+ */
+public record Settings(
+        String region,
+        String account,
+        List<String> availabilityZones,
+        String domainName,
+        String hostedZoneId,
+        String hostedZoneName,
+        String certificateArn,
+        List<String> allowedCidrs,
+        String vpcId,
+        List<String> vpcPublicSubnetIds,
+        List<String> vpcPrivateSubnetIds,
+        int grafanaPriority,
+        int prometheusPriority,
+        List<Integer> existingRulePriorities,
+        ExistingAlb existingAlb,
+        String instanceType,
+        int retentionDays,
+        String scrapeInterval,
+        Release prometheusRelease,
+        Release nodeExporterRelease,
+        Release grafanaRelease) {
+
+    /** Another stack's ALB to add our rules to; null when the app creates its own. */
+    public record ExistingAlb(String loadBalancerArn, String listenerArn, String securityGroupId, String dnsName,
+                              String canonicalHostedZoneId) {
+    }
+
+    public static Settings from(App app) {
+        Context c = new Context(app.getNode());
+        String region = c.string("region");
+        if (!region.matches("[a-z]{2}(-gov)?-[a-z]+-\\d")) {
+            throw new IllegalArgumentException("setting 'region' = '" + region + "': not an AWS region such as ap-northeast-2");
+        }
+        String account = c.optional("account");
+        if (account != null && !account.matches("\\d{12}")) {
+            throw new IllegalArgumentException("setting 'account' = '" + account + "': must be 12 digits, or empty");
+        }
+        List<String> azs = c.list("availabilityZones");
+        for (String az : azs) {
+            if (!az.startsWith(region) || az.length() != region.length() + 1) {
+                throw new IllegalArgumentException("setting 'availabilityZones' has '" + az + "': not a zone of region "
+                        + region + " (e.g. " + region + "a)");
+            }
+        }
+        String domain = c.string("domainName").toLowerCase();
+        String zoneId = c.string("hostedZoneId");
+        if (!zoneId.matches("Z[A-Z0-9]{1,31}")) {
+            throw new IllegalArgumentException("setting 'hostedZoneId' = '" + zoneId + "': a Route 53 zone id starts with Z, "
+                    + "then upper-case letters and digits");
+        }
+        String zoneName = c.optional("hostedZoneName") != null ? c.optional("hostedZoneName") : domain;
+        if (!domain.equals(zoneName) && !domain.endsWith("." + zoneName)) {
+            throw new IllegalArgumentException("setting 'hostedZoneName' = '" + zoneName + "': domainName " + domain
+                    + " is not inside it");
+        }
+        String certArn = c.optional("certificateArn");
+        if (certArn != null && !certArn.matches("arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[0-9a-f-]+")) {
+            throw new IllegalArgumentException("setting 'certificateArn' = '" + certArn + "': not an ACM certificate ARN");
+        }
+        String vpcId = c.optional("vpcId");
+        List<String> pub = c.list("vpcPublicSubnetIds");
+        List<String> priv = c.list("vpcPrivateSubnetIds");
+        if (vpcId != null) {
+            if (!vpcId.matches("vpc-[0-9a-f]{8,17}")) {
+                throw new IllegalArgumentException("setting 'vpcId' = '" + vpcId + "': not a VPC id such as vpc-0123abcd");
+            }
+            if (azs.isEmpty() || pub.size() != azs.size() || priv.size() != azs.size()) {
+                throw new IllegalArgumentException("setting 'vpcId' = '" + vpcId + "': an existing VPC needs availabilityZones, "
+                        + "vpcPublicSubnetIds and vpcPrivateSubnetIds of equal length (got " + azs.size() + ", "
+                        + pub.size() + ", " + priv.size() + ")");
+            }
+        }
+        ExistingAlb alb = null;
+        String listenerArn = c.optional("albListenerArn");
+        if (listenerArn != null) {
+            String[] keys = {"albArn", "albSecurityGroupId", "albDnsName", "albCanonicalHostedZoneId"};
+            for (String k : keys) {
+                if (c.optional(k) == null) {
+                    throw new IllegalArgumentException("setting '" + k + "' is empty: with albListenerArn set, the existing ALB "
+                            + "also needs albArn, albSecurityGroupId, albDnsName and albCanonicalHostedZoneId");
+                }
+            }
+            alb = new ExistingAlb(c.optional("albArn"), listenerArn, c.optional("albSecurityGroupId"),
+                    c.optional("albDnsName"), c.optional("albCanonicalHostedZoneId"));
+        }
+        return new Settings(region, account, azs, domain, zoneId, zoneName, certArn, c.list("allowedCidrs"),
+                vpcId, pub, priv,
+                c.integer("grafanaPriority"), c.integer("prometheusPriority"), c.integers("existingRulePriorities"),
+                alb, c.string("instanceType"), c.integer("retentionDays"), c.string("scrapeInterval"),
+                release(c, Release.prometheus(), "prometheus"),
+                release(c, Release.nodeExporter(), "nodeExporter"),
+                release(c, Release.grafana(), "grafana"));
+    }
+
+    private static Release release(Context c, Release pinned, String name) {
+        String version = c.string(name + "Version");
+        return pinned.withVersion(version, c.optional(name + "Sha256Amd64"), c.optional(name + "Sha256Arm64"));
+    }
+}

@@ -1,0 +1,339 @@
+package dev.o11ycdk;
+
+import dev.o11ycdk.config.Check;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.certificatemanager.CertificateValidation;
+import software.amazon.awscdk.services.certificatemanager.ICertificate;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.ec2.Connections;
+import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListener;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListenerRule;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocolVersion;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationTargetGroup;
+import software.amazon.awscdk.services.elasticloadbalancingv2.BaseApplicationListenerProps;
+import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
+import software.amazon.awscdk.services.elasticloadbalancingv2.IApplicationListener;
+import software.amazon.awscdk.services.elasticloadbalancingv2.IApplicationLoadBalancer;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerAction;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerCertificate;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerCondition;
+import software.amazon.awscdk.services.elasticloadbalancingv2.Protocol;
+import software.amazon.awscdk.services.elasticloadbalancingv2.RedirectOptions;
+import software.amazon.awscdk.services.route53.ARecord;
+import software.amazon.awscdk.services.route53.IHostedZone;
+import software.amazon.awscdk.services.route53.RecordTarget;
+import software.amazon.awscdk.services.route53.targets.LoadBalancerTarget;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.constructs.Construct;
+
+/**
+ * The HTTPS entry point of the platform: an internet-facing ALB (or another stack's HTTPS
+ * listener), a wildcard certificate, host-header rules per service, alias records and
+ * target-group alarms.
+ *
+ * <pre>{@code
+ * MonitoringAlb alb = new MonitoringAlb(this, "Alb", MonitoringAlbProps.builder()
+ *     .vpc(vpc).domainName("o11y.example.com").hostedZone(zone).build());
+ * alb.addHostRoute("Grafana", HostRouteOptions.builder().subdomain("grafana").port(3000)
+ *     .healthCheckPath("/api/health").priority(5).targets(List.of(target)).build());
+ * }</pre>
+ */
+public class MonitoringAlb extends Construct implements IConnectable {
+    public static final int HTTPS_PORT = 443;
+    public static final int MIN_PRIORITY = 1;
+    public static final int MAX_PRIORITY = 50_000;
+
+    private final MonitoringAlbProps props;
+    private final IApplicationLoadBalancer loadBalancer;
+    private final IApplicationListener listener;
+    private final Connections connections;
+    private final String loadBalancerFullName;
+    private final Map<Integer, String> priorities = new TreeMap<>();
+    private final List<HostRoute> routes = new ArrayList<>();
+
+    public MonitoringAlb(Construct scope, String id, MonitoringAlbProps props) {
+        super(scope, id);
+        this.props = props;
+        if (props.getVpc() == null) {
+            throw Check.bad(id + ".vpc", null, "MonitoringAlb needs the VPC of its target groups");
+        }
+        Check.notBlank(id + ".domainName", props.getDomainName());
+        if (!props.getDomainName().matches("([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}")) {
+            throw Check.bad("domainName", props.getDomainName(), "must be a lowercase DNS name such as o11y.example.com");
+        }
+        props.getAllowedCidrs().forEach(MonitoringAlb::checkCidr);
+        for (int p : props.getExistingRulePriorities()) {
+            checkPriorityRange("existingRulePriorities", p);
+            priorities.put(p, "an existing rule (existingRulePriorities)");
+        }
+
+        if (props.getExistingListener() != null || props.getExistingLoadBalancer() != null) {
+            if (props.getExistingListener() == null || props.getExistingLoadBalancer() == null) {
+                throw Check.bad("existingListener/existingLoadBalancer", "only one given",
+                        "to reuse another stack's ALB give both its load balancer and its HTTPS listener");
+            }
+            this.loadBalancer = props.getExistingLoadBalancer();
+            this.listener = props.getExistingListener();
+            this.connections = loadBalancer.getConnections();
+            this.loadBalancerFullName = fullNameFromArn(loadBalancer.getLoadBalancerArn());
+        } else {
+            ApplicationLoadBalancer alb = ApplicationLoadBalancer.Builder.create(this, "Resource")
+                    .vpc(props.getVpc())
+                    .internetFacing(true)
+                    .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build())
+                    .dropInvalidHeaderFields(true)
+                    .build();
+            alb.logAccessLogs(props.getAccessLogBucket() != null ? props.getAccessLogBucket() : accessLogBucket(), "alb");
+            ICertificate certificate = certificate();
+            ApplicationListener https = alb.addListener("Https", BaseApplicationListenerProps.builder()
+                    .port(HTTPS_PORT)
+                    .protocol(ApplicationProtocol.HTTPS)
+                    .certificates(List.of(ListenerCertificate.fromCertificateManager(certificate)))
+                    .sslPolicy(props.getSslPolicy())
+                    .open(false)
+                    .defaultAction(ListenerAction.fixedResponse(404, software.amazon.awscdk.services.elasticloadbalancingv2.FixedResponseOptions.builder()
+                            .contentType("text/plain").messageBody("Not found").build()))
+                    .build());
+            alb.addListener("HttpRedirect", BaseApplicationListenerProps.builder()
+                    .port(80)
+                    .protocol(ApplicationProtocol.HTTP)
+                    .open(false)
+                    .defaultAction(ListenerAction.redirect(RedirectOptions.builder()
+                            .protocol("HTTPS").port(String.valueOf(HTTPS_PORT)).permanent(true).build()))
+                    .build());
+            for (String cidr : props.getAllowedCidrs()) {
+                alb.getConnections().allowFrom(Peer.ipv4(cidr), Port.tcp(HTTPS_PORT), "HTTPS from " + cidr);
+                alb.getConnections().allowFrom(Peer.ipv4(cidr), Port.tcp(80), "HTTP redirect from " + cidr);
+            }
+            if (props.getAllowedCidrs().contains("0.0.0.0/0")) {
+                NagSuppressions.addResourceSuppressions(alb, List.of(NagPackSuppression.builder().id("AwsSolutions-EC23")
+                        .reason("The monitoring endpoints are public on purpose (allowedCidrs = 0.0.0.0/0): TLS on 443, "
+                                + "80 only redirects; Grafana enforces login. Narrow allowedCidrs to office/VPN ranges to close it.")
+                        .build()), true);
+            }
+            this.loadBalancer = alb;
+            this.listener = https;
+            this.connections = alb.getConnections();
+            this.loadBalancerFullName = alb.getLoadBalancerFullName();
+        }
+    }
+
+    private ICertificate certificate() {
+        if (props.getCertificate() != null) {
+            return props.getCertificate();
+        }
+        if (props.getHostedZone() == null) {
+            throw Check.bad("certificate", null, "give an existing certificate, or a hostedZone so a DNS-validated "
+                    + "*." + props.getDomainName() + " certificate can be issued");
+        }
+        return Certificate.Builder.create(this, "Certificate")
+                .domainName("*." + props.getDomainName())
+                .validation(CertificateValidation.fromDns(props.getHostedZone()))
+                .build();
+    }
+
+    private IBucket accessLogBucket() {
+        Bucket bucket = Bucket.Builder.create(this, "AccessLogs")
+                .encryption(BucketEncryption.S3_MANAGED) // ALB log delivery supports SSE-S3 only
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .enforceSsl(true)
+                .versioned(true)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(365))
+                        .noncurrentVersionExpiration(Duration.days(30)).build()))
+                .build();
+        NagSuppressions.addResourceSuppressions(bucket, List.of(NagPackSuppression.builder().id("AwsSolutions-S1")
+                .reason("This bucket is itself the ALB access-log sink; logging it to another bucket would recurse.")
+                .build()));
+        return bucket;
+    }
+
+    /**
+     * Adds {@code <subdomain>.<domain>} → target group on {@code port}, with the seed's health
+     * check (healthy 2, unhealthy 2, timeout 5 s, interval 30 s), an alias record and alarms.
+     */
+    public HostRoute addHostRoute(String id, HostRouteOptions options) {
+        String setting = id + ".priority";
+        String sub = Check.notBlank(id + ".subdomain", options.getSubdomain());
+        if (!sub.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?")) {
+            throw Check.bad(id + ".subdomain", sub, "must be one lowercase DNS label such as grafana");
+        }
+        Check.port(id + ".port", options.getPort());
+        Check.urlPath(id + ".healthCheckPath", options.getHealthCheckPath());
+        int priority = options.getPriority();
+        checkPriorityRange(setting, priority);
+        String owner = priorities.get(priority);
+        if (owner != null) {
+            throw Check.bad(setting, priority, "collides with " + owner + "; " + freeHint());
+        }
+        int firstExisting = props.getExistingRulePriorities().stream().mapToInt(Integer::intValue).min().orElse(Integer.MAX_VALUE);
+        if (priority > firstExisting) {
+            // The seed's lesson: Grafana and Prometheus use /api/*, so a path rule at 10 would steal their traffic.
+            throw Check.bad(setting, priority, "comes after existing rule " + firstExisting
+                    + " (e.g. /api/*), which would capture this host's requests; " + freeHint());
+        }
+        priorities.put(priority, "route " + id);
+
+        String hostName = sub + "." + props.getDomainName();
+        ApplicationTargetGroup.Builder tg = ApplicationTargetGroup.Builder.create(this, id + "Targets")
+                .vpc(props.getVpc())
+                .port(options.getPort())
+                .protocol(ApplicationProtocol.HTTP)
+                .protocolVersion(ApplicationProtocolVersion.HTTP1)
+                .deregistrationDelay(Duration.seconds(30))
+                .healthCheck(HealthCheck.builder()
+                        .enabled(true)
+                        .protocol(Protocol.HTTP)
+                        .path(options.getHealthCheckPath())
+                        .port("traffic-port")
+                        .healthyHttpCodes("200")
+                        .healthyThresholdCount(2)
+                        .unhealthyThresholdCount(2)
+                        .timeout(Duration.seconds(5))
+                        .interval(Duration.seconds(30))
+                        .build());
+        if (!options.getTargets().isEmpty()) {
+            tg.targets(options.getTargets());
+        }
+        if (options.getTargetType() != null) {
+            tg.targetType(options.getTargetType());
+        }
+        ApplicationTargetGroup targetGroup = tg.build();
+        ApplicationListenerRule rule = ApplicationListenerRule.Builder.create(this, id + "Rule")
+                .listener(listener)
+                .priority(priority)
+                .conditions(List.of(ListenerCondition.hostHeaders(List.of(hostName))))
+                .action(ListenerAction.forward(List.of(targetGroup)))
+                .build();
+        if (props.getHostedZone() != null) {
+            ARecord.Builder.create(this, id + "Record")
+                    .zone(props.getHostedZone())
+                    .recordName(hostName)
+                    .target(RecordTarget.fromAlias(new LoadBalancerTarget(loadBalancer)))
+                    .build();
+        }
+        HostRoute route = new HostRoute(hostName, priority, targetGroup, rule, alarms(id, targetGroup));
+        routes.add(route);
+        return route;
+    }
+
+    private List<Alarm> alarms(String id, ApplicationTargetGroup tg) {
+        List<Alarm> alarms = new ArrayList<>();
+        alarms.add(alarm(id + "Unhealthy", tg, "UnHealthyHostCount", "Maximum", 0,
+                ComparisonOperator.GREATER_THAN_THRESHOLD, 2, TreatMissingData.NOT_BREACHING,
+                id + ": a target failed its health check for two minutes"));
+        alarms.add(alarm(id + "NoHealthy", tg, "HealthyHostCount", "Minimum", 1,
+                ComparisonOperator.LESS_THAN_THRESHOLD, 2, TreatMissingData.BREACHING,
+                id + ": no healthy target, the service is down"));
+        // Seed success criterion: responses under 2 s.
+        alarms.add(alarm(id + "Slow", tg, "TargetResponseTime", "p95", 2,
+                ComparisonOperator.GREATER_THAN_THRESHOLD, 5, TreatMissingData.NOT_BREACHING,
+                id + ": p95 response time above 2 s for five minutes"));
+        return alarms;
+    }
+
+    private Alarm alarm(String id, ApplicationTargetGroup tg, String metric, String statistic, double threshold,
+                        ComparisonOperator op, int periods, TreatMissingData missing, String description) {
+        Alarm alarm = Alarm.Builder.create(this, id)
+                .metric(metric(tg, metric, statistic))
+                .threshold(threshold)
+                .comparisonOperator(op)
+                .evaluationPeriods(periods)
+                .datapointsToAlarm(periods)
+                .treatMissingData(missing)
+                .alarmDescription(description)
+                .build();
+        if (props.getAlarmAction() != null) {
+            alarm.addAlarmAction(props.getAlarmAction());
+            alarm.addOkAction(props.getAlarmAction());
+        }
+        return alarm;
+    }
+
+    /** An AWS/ApplicationELB metric of {@code tg} (e.g. RequestCount, the seed's verification list). */
+    public Metric metric(ApplicationTargetGroup tg, String metricName, String statistic) {
+        return Metric.Builder.create()
+                .namespace("AWS/ApplicationELB")
+                .metricName(metricName)
+                .dimensionsMap(new TreeMap<>(Map.of("LoadBalancer", loadBalancerFullName, "TargetGroup", tg.getTargetGroupFullName())))
+                .statistic(statistic)
+                .period(Duration.minutes(1))
+                .build();
+    }
+
+    private String freeHint() {
+        int firstExisting = props.getExistingRulePriorities().stream().mapToInt(Integer::intValue).min().orElse(MAX_PRIORITY + 1);
+        List<Integer> free = new ArrayList<>();
+        for (int p = MIN_PRIORITY; p < firstExisting && free.size() < 3; p++) {
+            if (!priorities.containsKey(p)) {
+                free.add(p);
+            }
+        }
+        return free.isEmpty() ? "no free priority before the existing rules" : "free priorities include " + free
+                + (firstExisting <= MAX_PRIORITY ? " (pick 1-" + (firstExisting - 1) + ")" : "");
+    }
+
+    private static void checkPriorityRange(String setting, int priority) {
+        Check.range(setting, priority, MIN_PRIORITY, MAX_PRIORITY);
+    }
+
+    private static void checkCidr(String cidr) {
+        if (cidr == null || !cidr.matches("(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}")
+                || java.util.Arrays.stream(cidr.split("[./]")).limit(4).anyMatch(o -> Integer.parseInt(o) > 255)
+                || Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1)) > 32) {
+            throw Check.bad("allowedCidrs", cidr, "must be IPv4 CIDR blocks such as 203.0.113.0/24");
+        }
+    }
+
+    /** "app/name/id" from an ALB ARN, the LoadBalancer dimension of AWS/ApplicationELB. */
+    private static String fullNameFromArn(String arn) {
+        List<String> parts = Fn.split("/", arn, 4);
+        return Fn.join("/", List.of(Fn.select(1, parts), Fn.select(2, parts), Fn.select(3, parts)));
+    }
+
+    @Override
+    public Connections getConnections() {
+        return connections;
+    }
+
+    public IApplicationLoadBalancer getLoadBalancer() {
+        return loadBalancer;
+    }
+
+    public IApplicationListener getListener() {
+        return listener;
+    }
+
+    public String getDomainName() {
+        return props.getDomainName();
+    }
+
+    public List<HostRoute> getRoutes() {
+        return List.copyOf(routes);
+    }
+}

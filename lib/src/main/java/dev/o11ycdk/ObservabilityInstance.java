@@ -1,0 +1,307 @@
+package dev.o11ycdk;
+
+import dev.o11ycdk.config.Check;
+import dev.o11ycdk.config.PromDuration;
+import dev.o11ycdk.config.PrometheusConfig;
+import dev.o11ycdk.config.Rendering;
+import dev.o11ycdk.config.ScrapeJob;
+import dev.o11ycdk.grafana.Dashboard;
+import dev.o11ycdk.grafana.Datasource;
+import dev.o11ycdk.grafana.GrafanaProvisioning;
+import dev.o11ycdk.host.HostBootstrapScript;
+import dev.o11ycdk.host.Release;
+import dev.o11ycdk.host.SystemdUnit;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.ec2.BlockDevice;
+import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
+import software.amazon.awscdk.services.ec2.Connections;
+import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
+import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
+import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.Instance;
+import software.amazon.awscdk.services.ec2.InstanceArchitecture;
+import software.amazon.awscdk.services.ec2.MachineImage;
+import software.amazon.awscdk.services.ec2.AmazonLinuxCpuType;
+import software.amazon.awscdk.services.ec2.AmazonLinux2023ImageSsmParameterProps;
+import software.amazon.awscdk.services.ec2.MultipartBody;
+import software.amazon.awscdk.services.ec2.MultipartBodyOptions;
+import software.amazon.awscdk.services.ec2.MultipartUserData;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.constructs.Construct;
+
+/**
+ * One EC2 host running Prometheus, node_exporter and Grafana as systemd services (SPEC layout 1):
+ * private subnet, no public IP, no key pair (Session Manager), IMDSv2, encrypted gp3 sized for the
+ * retention. Expose it through {@link MonitoringAlb}; {@link #getConnections()} carries the
+ * security group, {@code alb.getConnections().allowTo(host, Port.tcp(Ports.GRAFANA))} style.
+ */
+public class ObservabilityInstance extends Construct implements IConnectable {
+    /** Bytes per sample on disk after compression (Prometheus storage docs: 1-2). */
+    static final double BYTES_PER_SAMPLE = 2.0;
+    /** Room for WAL, compaction and head block above the retained blocks. */
+    static final double TSDB_HEADROOM = 1.3;
+    static final int OS_AND_GRAFANA_GIB = 10;
+    private static final String TARGETS_DIR = "/etc/prometheus/targets";
+
+    private final Instance instance;
+    private final SecurityGroup securityGroup;
+    private final ISecret adminSecret;
+    private final PrometheusConfig prometheusConfig;
+    private final HostBootstrapScript script;
+    private final int volumeSizeGiB;
+    private final int retentionSizeGiB;
+
+    public ObservabilityInstance(Construct scope, String id, ObservabilityInstanceProps props) {
+        super(scope, id);
+        if (props.getVpc() == null) {
+            throw Check.bad(id + ".vpc", null, "ObservabilityInstance needs a VPC");
+        }
+        long retentionDays = props.getRetention().toDays().longValue();
+        Check.range("retentionDays", (int) Math.min(retentionDays, Integer.MAX_VALUE), 1, 3650);
+        PromDuration interval = PromDuration.parse("scrapeInterval", props.getScrapeInterval()).positive("scrapeInterval");
+        Check.range("expectedActiveSeries", props.getExpectedActiveSeries(), 1, 50_000_000);
+        Release.Arch arch = props.getInstanceType().getArchitecture() == InstanceArchitecture.ARM_64
+                ? Release.Arch.ARM64 : Release.Arch.AMD64;
+
+        double tsdbBytes = (double) retentionDays * 86_400 / interval.toSeconds() * props.getExpectedActiveSeries() * BYTES_PER_SAMPLE;
+        double gib = 1024.0 * 1024 * 1024;
+        this.retentionSizeGiB = (int) Math.max(1, Math.ceil(tsdbBytes * 1.1 / gib));
+        this.volumeSizeGiB = OS_AND_GRAFANA_GIB + (int) Math.ceil(tsdbBytes * TSDB_HEADROOM / gib);
+        if (volumeSizeGiB > 16_384) {
+            throw Check.bad("expectedActiveSeries", props.getExpectedActiveSeries(),
+                    "needs a " + volumeSizeGiB + " GiB volume for " + retentionDays + " days; above the 16 TiB gp3 limit");
+        }
+
+        this.securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")
+                .vpc(props.getVpc())
+                .description("o11y host: Grafana/Prometheus from the ALB only, node_exporter from Prometheus")
+                .allowAllOutbound(true) // release downloads, EC2 discovery API, Secrets Manager
+                .build();
+        // node_exporter only from Prometheus, which runs in this same security group.
+        securityGroup.addIngressRule(securityGroup, Port.tcp(Ports.NODE_EXPORTER), "node_exporter from Prometheus");
+
+        Role role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .description("o11y host: Session Manager, EC2 discovery, Grafana admin secret")
+                .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore")))
+                .build();
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:DescribeInstances", "ec2:DescribeAvailabilityZones"))
+                .resources(List.of("*"))
+                .build());
+
+        if (props.getGrafanaAdminSecret() != null) {
+            this.adminSecret = props.getGrafanaAdminSecret();
+        } else {
+            Secret secret = Secret.Builder.create(this, "GrafanaAdminPassword")
+                    .description("Grafana admin password of the o11y host")
+                    .generateSecretString(SecretStringGenerator.builder()
+                            .excludePunctuation(true).passwordLength(32).build())
+                    .build();
+            NagSuppressions.addResourceSuppressions(secret, List.of(NagPackSuppression.builder().id("AwsSolutions-SMG4")
+                    .reason("Grafana copies the admin password into its database on first start; rotating the secret "
+                            + "would not change the login. Rotate in Grafana, then update the secret.")
+                    .build()));
+            this.adminSecret = secret;
+        }
+        adminSecret.grantRead(role);
+
+        String region = Stack.of(this).getRegion();
+        this.prometheusConfig = PrometheusConfig.builder()
+                .scrapeInterval(props.getScrapeInterval())
+                .evaluationInterval(props.getScrapeInterval())
+                .scrapeTimeout(interval.toSeconds() >= 10 ? "10s" : props.getScrapeInterval())
+                .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + Ports.PROMETHEUS), Map.of()).build())
+                .scrapeJob(ScrapeJob.builder("grafana").staticTargets(List.of("localhost:" + Ports.GRAFANA), Map.of()).build())
+                // The host's own private IP is only known at boot: the script writes this file.
+                .scrapeJob(ScrapeJob.builder("node").fileSd(List.of(TARGETS_DIR + "/node.json"), "1m").build())
+                .scrapeJob(ScrapeJob.builder("ec2")
+                        .ec2Sd(region, Ports.NODE_EXPORTER, props.getDiscoveryTagKey(), props.getDiscoveryTagValue()).build())
+                .scrapeJobs(props.getAdditionalScrapeJobs())
+                .build();
+
+        String rootUrl = props.getGrafanaRootUrl() != null ? props.getGrafanaRootUrl() : "http://localhost:" + Ports.GRAFANA + "/";
+        this.script = bootstrap(props, arch, region, rootUrl);
+
+        MultipartUserData userData = new MultipartUserData();
+        // Run the script on every boot, not only the first, so a redeployed configuration applies.
+        userData.addPart(MultipartBody.fromRawBody(MultipartBodyOptions.builder()
+                .contentType("text/cloud-config; charset=\"utf-8\"")
+                .body("#cloud-config\n" + Rendering.yaml(Map.of("cloud_final_modules", List.of(List.of("scripts-user", "always")))))
+                .build()));
+        userData.addPart(MultipartBody.fromRawBody(MultipartBodyOptions.builder()
+                .contentType("text/x-shellscript; charset=\"utf-8\"")
+                .body(script.render())
+                .build()));
+
+        this.instance = Instance.Builder.create(this, "Resource")
+                .vpc(props.getVpc())
+                .vpcSubnets(props.getVpcSubnets())
+                .instanceType(props.getInstanceType())
+                .machineImage(MachineImage.latestAmazonLinux2023(AmazonLinux2023ImageSsmParameterProps.builder()
+                        .cpuType(arch == Release.Arch.ARM64 ? AmazonLinuxCpuType.ARM_64 : AmazonLinuxCpuType.X86_64)
+                        .build()))
+                .securityGroup(securityGroup)
+                .role(role)
+                .requireImdsv2(true)
+                .associatePublicIpAddress(false)
+                .detailedMonitoring(true)
+                .disableApiTermination(props.isTerminationProtection())
+                .userData(userData)
+                .blockDevices(List.of(BlockDevice.builder()
+                        .deviceName("/dev/xvda")
+                        .volume(BlockDeviceVolume.ebs(volumeSizeGiB, EbsDeviceOptions.builder()
+                                .volumeType(EbsDeviceVolumeType.GP3).encrypted(true).deleteOnTermination(true).build()))
+                        .build()))
+                .build();
+        Tags.of(instance).add("Name", Stack.of(this).getStackName() + "-o11y");
+
+        NagSuppressions.addResourceSuppressions(role, List.of(
+                NagPackSuppression.builder().id("AwsSolutions-IAM4")
+                        .reason("AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager, "
+                                + "which replaces SSH keys on this host.")
+                        .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"))
+                        .build(),
+                NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                        .reason("ec2:DescribeInstances and ec2:DescribeAvailabilityZones (Prometheus ec2_sd) do not "
+                                + "support resource-level permissions.")
+                        .appliesTo(List.of("Resource::*"))
+                        .build()), true);
+    }
+
+    private HostBootstrapScript bootstrap(ObservabilityInstanceProps props, Release.Arch arch, String region, String rootUrl) {
+        String promFlags = String.join(" ", List.of(
+                "/opt/prometheus/prometheus",
+                "--config.file=/etc/prometheus/prometheus.yml",
+                "--storage.tsdb.path=/var/lib/prometheus/",
+                "--storage.tsdb.retention.time=" + props.getRetention().toDays().longValue() + "d",
+                "--storage.tsdb.retention.size=" + retentionSizeGiB + "GB",
+                "--web.listen-address=:" + Ports.PROMETHEUS,
+                "--web.enable-lifecycle"));
+        SystemdUnit prometheus = SystemdUnit.service("prometheus", "Prometheus", "prometheus", promFlags)
+                // Refuse to start on a broken config instead of crash-looping (seed 004).
+                .set("Service", "ExecStartPre", "/opt/prometheus/promtool check config /etc/prometheus/prometheus.yml")
+                .set("Service", "ExecReload", "/bin/kill -HUP $MAINPID")
+                .set("Service", "LimitNOFILE", "65536");
+        SystemdUnit nodeExporter = SystemdUnit.service("node_exporter", "Prometheus node_exporter", "node_exporter",
+                "/opt/node_exporter/node_exporter --web.listen-address=:" + Ports.NODE_EXPORTER);
+        SystemdUnit grafana = SystemdUnit.service("grafana", "Grafana", "grafana",
+                "/opt/grafana/bin/grafana server --homepath=/opt/grafana")
+                .set("Service", "EnvironmentFile", "/etc/grafana/grafana.env")
+                .set("Service", "WorkingDirectory", "/opt/grafana");
+
+        Map<String, String> grafanaEnv = new LinkedHashMap<>();
+        grafanaEnv.put("GF_PATHS_DATA", "/var/lib/grafana");
+        grafanaEnv.put("GF_PATHS_LOGS", "/var/log/grafana");
+        grafanaEnv.put("GF_PATHS_PLUGINS", "/var/lib/grafana/plugins");
+        grafanaEnv.put("GF_PATHS_PROVISIONING", "/etc/grafana/provisioning");
+        grafanaEnv.put("GF_SERVER_HTTP_PORT", String.valueOf(Ports.GRAFANA));
+        grafanaEnv.put("GF_SERVER_ROOT_URL", rootUrl);
+        grafanaEnv.put("GF_SECURITY_ADMIN_PASSWORD__FILE", "/etc/grafana/admin_password");
+        grafanaEnv.put("GF_SECURITY_COOKIE_SECURE", String.valueOf(rootUrl.startsWith("https://")));
+        grafanaEnv.put("GF_SECURITY_DISABLE_GRAVATAR", "true");
+        grafanaEnv.put("GF_USERS_ALLOW_SIGN_UP", "false");
+        grafanaEnv.put("GF_AUTH_ANONYMOUS_ENABLED", "false");
+        grafanaEnv.put("GF_ANALYTICS_REPORTING_ENABLED", "false");
+        grafanaEnv.put("GF_ANALYTICS_CHECK_FOR_UPDATES", "false");
+        grafanaEnv.put("GF_METRICS_ENABLED", "true");
+        String envFile = grafanaEnv.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n", "", "\n"));
+
+        HostBootstrapScript s = new HostBootstrapScript()
+                .command("readonly REGION=" + HostBootstrapScript.shellQuote(region))
+                .command("readonly GRAFANA_ADMIN_SECRET=" + HostBootstrapScript.shellQuote(adminSecret.getSecretArn()))
+                .comment("System users without a login shell (seed 002)")
+                .systemUser("prometheus").systemUser("node_exporter").systemUser("grafana")
+                .comment("Pinned releases, verified by SHA-256")
+                .installRelease(props.getPrometheusRelease(), arch, "/opt/prometheus")
+                .installRelease(props.getNodeExporterRelease(), arch, "/opt/node_exporter")
+                .installRelease(props.getGrafanaRelease(), arch, "/opt/grafana")
+                .comment("Directories")
+                .directory("/etc/prometheus", "root", "0755")
+                .directory(TARGETS_DIR, "root", "0755")
+                .directory("/var/lib/prometheus", "prometheus", "0750")
+                .directory("/etc/grafana", "root", "0755")
+                .directory("/etc/grafana/provisioning/datasources", "root", "0755")
+                .directory("/etc/grafana/provisioning/dashboards", "root", "0755")
+                .directory("/etc/grafana/dashboards", "root", "0755")
+                .directory("/var/lib/grafana", "grafana", "0750")
+                .directory("/var/log/grafana", "grafana", "0750")
+                .comment("Configuration rendered by o11y-cdk at synth time")
+                .file("/etc/prometheus/prometheus.yml", prometheusConfig.toYaml(), "root", "0644")
+                .file("/etc/grafana/grafana.env", envFile, "root", "0644")
+                .file("/etc/grafana/provisioning/datasources/o11y.yaml", GrafanaProvisioning.datasourcesYaml(List.of(
+                        Datasource.prometheus("http://localhost:" + Ports.PROMETHEUS, props.getScrapeInterval(), true),
+                        Datasource.cloudWatch(region))), "root", "0644")
+                .file("/etc/grafana/provisioning/dashboards/o11y.yaml",
+                        GrafanaProvisioning.dashboardProviderYaml("o11y", "/etc/grafana/dashboards"), "root", "0644");
+        for (Dashboard d : props.getDashboards()) {
+            s.file("/etc/grafana/dashboards/" + d.getUid() + ".json", d.toJson(), "root", "0644");
+        }
+        s.unit(prometheus).unit(nodeExporter).unit(grafana)
+                .comment("node_exporter on this host's private IP (seed 002: private IPs avoid transfer cost)")
+                .command("imds_token=\"$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')\"")
+                .command("private_ip=\"$(curl -sS -H \"X-aws-ec2-metadata-token: ${imds_token}\" http://169.254.169.254/latest/meta-data/local-ipv4)\"")
+                .command("printf '[{\"targets\": [\"%s:" + Ports.NODE_EXPORTER + "\"]}]\\n' \"${private_ip}\" > " + TARGETS_DIR + "/node.json")
+                .comment("Grafana admin password from Secrets Manager, readable by grafana only")
+                .command("(umask 077; aws secretsmanager get-secret-value --region \"${REGION}\" --secret-id \"${GRAFANA_ADMIN_SECRET}\" "
+                        + "--query SecretString --output text > /etc/grafana/admin_password)")
+                .command("chown grafana:grafana /etc/grafana/admin_password")
+                .comment("Check before (re)starting, then run everything")
+                .command("/opt/prometheus/promtool check config /etc/prometheus/prometheus.yml")
+                .command("systemctl daemon-reload")
+                .command("systemctl enable prometheus node_exporter grafana")
+                .command("systemctl restart prometheus node_exporter grafana");
+        return s;
+    }
+
+    @Override
+    public Connections getConnections() {
+        return securityGroup.getConnections();
+    }
+
+    public Instance getInstance() {
+        return instance;
+    }
+
+    public ISecret getGrafanaAdminSecret() {
+        return adminSecret;
+    }
+
+    public PrometheusConfig getPrometheusConfig() {
+        return prometheusConfig;
+    }
+
+    /** The bootstrap script as deployed (may contain unresolved tokens such as the secret ARN). */
+    public String getBootstrapScript() {
+        return script.render();
+    }
+
+    /** Every file the bootstrap writes, path to content. */
+    public Map<String, String> getRenderedFiles() {
+        return script.getFiles();
+    }
+
+    public int getVolumeSizeGiB() {
+        return volumeSizeGiB;
+    }
+
+    public int getRetentionSizeGiB() {
+        return retentionSizeGiB;
+    }
+}

@@ -1,0 +1,236 @@
+package dev.o11ycdk.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code scrape_configs} entry. Build with {@link #builder(String)}; every value is checked
+ * when {@link Builder#build()} runs, so a bad port or label fails {@code cdk synth}.
+ */
+public final class ScrapeJob {
+    private final String jobName;
+    private final String metricsPath;
+    private final String scheme;
+    private final PromDuration scrapeInterval;
+    private final PromDuration scrapeTimeout;
+    private final List<Map<String, Object>> staticConfigs;
+    private final List<Map<String, Object>> fileSdConfigs;
+    private final List<Map<String, Object>> ec2SdConfigs;
+    private final List<Map<String, Object>> dnsSdConfigs;
+    private final List<Map<String, Object>> relabelConfigs;
+
+    private ScrapeJob(Builder b) {
+        this.jobName = b.jobName;
+        this.metricsPath = b.metricsPath;
+        this.scheme = b.scheme;
+        this.scrapeInterval = b.scrapeInterval;
+        this.scrapeTimeout = b.scrapeTimeout;
+        this.staticConfigs = List.copyOf(b.staticConfigs);
+        this.fileSdConfigs = List.copyOf(b.fileSdConfigs);
+        this.ec2SdConfigs = List.copyOf(b.ec2SdConfigs);
+        this.dnsSdConfigs = List.copyOf(b.dnsSdConfigs);
+        this.relabelConfigs = List.copyOf(b.relabelConfigs);
+    }
+
+    public static Builder builder(String jobName) {
+        return new Builder(jobName);
+    }
+
+    public String getJobName() {
+        return jobName;
+    }
+
+    public PromDuration getScrapeInterval() {
+        return scrapeInterval;
+    }
+
+    boolean hasOwnTimeout() {
+        return scrapeTimeout != null;
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job_name", jobName);
+        if (scrapeInterval != null) {
+            m.put("scrape_interval", scrapeInterval.toString());
+        }
+        if (scrapeTimeout != null) {
+            m.put("scrape_timeout", scrapeTimeout.toString());
+        }
+        m.put("metrics_path", metricsPath);
+        m.put("scheme", scheme);
+        putIfAny(m, "static_configs", staticConfigs);
+        putIfAny(m, "file_sd_configs", fileSdConfigs);
+        putIfAny(m, "ec2_sd_configs", ec2SdConfigs);
+        putIfAny(m, "dns_sd_configs", dnsSdConfigs);
+        putIfAny(m, "relabel_configs", relabelConfigs);
+        return m;
+    }
+
+    private static void putIfAny(Map<String, Object> m, String key, List<?> list) {
+        if (!list.isEmpty()) {
+            m.put(key, list);
+        }
+    }
+
+    /** DNS record type for {@link Builder#dnsSd}. */
+    public enum DnsRecordType { A, SRV }
+
+    public static final class Builder {
+        private final String jobName;
+        private String metricsPath = "/metrics";
+        private String scheme = "http";
+        private PromDuration scrapeInterval;
+        private PromDuration scrapeTimeout;
+        private final List<Map<String, Object>> staticConfigs = new ArrayList<>();
+        private final List<Map<String, Object>> fileSdConfigs = new ArrayList<>();
+        private final List<Map<String, Object>> ec2SdConfigs = new ArrayList<>();
+        private final List<Map<String, Object>> dnsSdConfigs = new ArrayList<>();
+        private final List<Map<String, Object>> relabelConfigs = new ArrayList<>();
+
+        private Builder(String jobName) {
+            Check.notBlank("jobName", jobName);
+            if (!jobName.matches("[a-zA-Z0-9_.:-]+")) {
+                throw Check.bad("jobName", jobName, "use letters, digits, '_', '-', '.' or ':'");
+            }
+            this.jobName = jobName;
+        }
+
+        private String s(String field) {
+            return "scrape job '" + jobName + "' " + field;
+        }
+
+        /** @param path default {@code /metrics}; set it when the service exposes metrics elsewhere */
+        public Builder metricsPath(String path) {
+            this.metricsPath = Check.urlPath(s("metricsPath"), path);
+            return this;
+        }
+
+        public Builder scheme(String scheme) {
+            if (!"http".equals(scheme) && !"https".equals(scheme)) {
+                throw Check.bad(s("scheme"), scheme, "must be http or https");
+            }
+            this.scheme = scheme;
+            return this;
+        }
+
+        /** @param interval default - the global scrape interval */
+        public Builder scrapeInterval(String interval) {
+            this.scrapeInterval = PromDuration.parse(s("scrapeInterval"), interval).positive(s("scrapeInterval"));
+            return this;
+        }
+
+        public Builder scrapeTimeout(String timeout) {
+            this.scrapeTimeout = PromDuration.parse(s("scrapeTimeout"), timeout).positive(s("scrapeTimeout"));
+            return this;
+        }
+
+        /** Fixed targets ({@code host:port}) with labels attached to every sample. */
+        public Builder staticTargets(List<String> targets, Map<String, String> labels) {
+            if (targets.isEmpty()) {
+                throw Check.bad(s("staticTargets"), "[]", "needs at least one host:port target");
+            }
+            targets.forEach(t -> Check.hostPort(s("target"), t));
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("targets", List.copyOf(targets));
+            putLabels(sc, labels);
+            staticConfigs.add(sc);
+            return this;
+        }
+
+        /** Targets read from JSON files that a host writes at boot (e.g. its own private IP). */
+        public Builder fileSd(List<String> files, String refreshInterval) {
+            files.forEach(f -> Check.urlPath(s("fileSd file"), f));
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("files", List.copyOf(files));
+            sc.put("refresh_interval", PromDuration.parse(s("fileSd refreshInterval"), refreshInterval).toString());
+            fileSdConfigs.add(sc);
+            return this;
+        }
+
+        /**
+         * EC2 instances carrying {@code tagKey=tagValue}, scraped on their private IP at {@code port}.
+         * The instance's Name tag becomes the {@code instance} label.
+         */
+        public Builder ec2Sd(String region, int port, String tagKey, String tagValue) {
+            Check.port(s("ec2Sd port"), port);
+            Check.notBlank(s("ec2Sd tagKey"), tagKey);
+            Check.notBlank(s("ec2Sd tagValue"), tagValue);
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("region", Check.notBlank(s("ec2Sd region"), region));
+            sc.put("port", port);
+            sc.put("refresh_interval", "60s");
+            sc.put("filters", List.of(Rendering.ordered("name", "tag:" + tagKey, "values", List.of(tagValue))));
+            ec2SdConfigs.add(sc);
+            relabel(List.of("__meta_ec2_tag_Name"), "instance", "(.+)", "$1");
+            relabel(List.of("__meta_ec2_instance_id"), "instance_id", "(.+)", "$1");
+            relabel(List.of("__meta_ec2_availability_zone"), "availability_zone", "(.+)", "$1");
+            return this;
+        }
+
+        /**
+         * DNS service discovery (e.g. Cloud Map): every A record behind {@code name} becomes a
+         * target on {@code port}, so each task is scraped, not one of them.
+         */
+        public Builder dnsSd(List<String> names, DnsRecordType type, int port, String refreshInterval) {
+            if (names.isEmpty()) {
+                throw Check.bad(s("dnsSd names"), "[]", "needs at least one DNS name");
+            }
+            names.forEach(n -> Check.notBlank(s("dnsSd name"), n));
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("names", List.copyOf(names));
+            sc.put("type", type.name());
+            if (type == DnsRecordType.A) {
+                sc.put("port", Check.port(s("dnsSd port"), port));
+            }
+            sc.put("refresh_interval", PromDuration.parse(s("dnsSd refreshInterval"), refreshInterval).toString());
+            dnsSdConfigs.add(sc);
+            return this;
+        }
+
+        /** Adds constant labels to every target of this job (e.g. service, env). */
+        public Builder labels(Map<String, String> labels) {
+            labels.forEach((k, v) -> {
+                Check.labelName(s("label"), k);
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("target_label", k);
+                r.put("replacement", v);
+                r.put("action", "replace");
+                relabelConfigs.add(r);
+            });
+            return this;
+        }
+
+        /** A {@code replace} relabel rule from source labels to a target label. */
+        public Builder relabel(List<String> sourceLabels, String targetLabel, String regex, String replacement) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("source_labels", List.copyOf(sourceLabels));
+            r.put("regex", regex);
+            r.put("target_label", targetLabel.startsWith("__") ? targetLabel : Check.labelName(s("relabel target"), targetLabel));
+            r.put("replacement", replacement);
+            r.put("action", "replace");
+            relabelConfigs.add(r);
+            return this;
+        }
+
+        private void putLabels(Map<String, Object> sc, Map<String, String> labels) {
+            if (labels != null && !labels.isEmpty()) {
+                labels.keySet().forEach(k -> Check.labelName(s("label"), k));
+                sc.put("labels", new LinkedHashMap<>(labels));
+            }
+        }
+
+        public ScrapeJob build() {
+            if (staticConfigs.isEmpty() && fileSdConfigs.isEmpty() && ec2SdConfigs.isEmpty() && dnsSdConfigs.isEmpty()) {
+                throw Check.bad(s("targets"), "none", "add static targets or a service discovery");
+            }
+            if (scrapeTimeout != null && scrapeInterval != null && scrapeTimeout.toMillis() > scrapeInterval.toMillis()) {
+                throw Check.bad(s("scrapeTimeout"), scrapeTimeout.toString(),
+                        "must not exceed scrapeInterval " + scrapeInterval);
+            }
+            return new ScrapeJob(this);
+        }
+    }
+}

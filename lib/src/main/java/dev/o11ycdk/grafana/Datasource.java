@@ -1,0 +1,44 @@
+package dev.o11ycdk.grafana;
+
+import dev.o11ycdk.config.Check;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One entry of a Grafana datasource provisioning file. */
+public record Datasource(String name, String type, String uid, String url, boolean isDefault, Map<String, Object> jsonData) {
+    public Datasource {
+        Check.notBlank("datasource name", name);
+        Check.notBlank("datasource type", type);
+        Check.notBlank("datasource uid", uid);
+        jsonData = jsonData == null ? Map.of() : Map.copyOf(jsonData);
+    }
+
+    /** Prometheus at {@code url}; {@code timeInterval} matches the scrape interval so rate() windows fit. */
+    public static Datasource prometheus(String url, String scrapeInterval, boolean isDefault) {
+        return new Datasource("Prometheus", "prometheus", "prometheus", Check.notBlank("prometheus url", url), isDefault,
+                Map.of("httpMethod", "POST", "timeInterval", scrapeInterval));
+    }
+
+    /** CloudWatch with the task/instance role's credentials in {@code region}. */
+    public static Datasource cloudWatch(String region) {
+        return new Datasource("CloudWatch", "cloudwatch", "cloudwatch", null, false,
+                Map.of("authType", "default", "defaultRegion", Check.notBlank("cloudwatch region", region)));
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("type", type);
+        m.put("uid", uid);
+        m.put("access", "proxy");
+        if (url != null) {
+            m.put("url", url);
+        }
+        m.put("isDefault", isDefault);
+        m.put("editable", false);
+        if (!jsonData.isEmpty()) {
+            m.put("jsonData", new java.util.TreeMap<>(jsonData));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.o11ycdk.host;
+
+import dev.o11ycdk.config.Check;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders the instance's bash bootstrap: verified downloads, system users, configuration files,
+ * systemd units. It runs on every boot (see ObservabilityInstance), so every step is idempotent
+ * and a {@code cdk deploy} that changes a file takes effect after the instance restarts.
+ */
+public final class HostBootstrapScript {
+    private static final String EOF_MARK = "O11Y_CDK_EOF";
+
+    private final List<String> lines = new ArrayList<>();
+    private final Map<String, String> files = new LinkedHashMap<>();
+
+    public HostBootstrapScript() {
+        lines.add("#!/bin/bash");
+        lines.add("# o11y-cdk host bootstrap: Prometheus, node_exporter, Grafana as systemd services.");
+        lines.add("# Idempotent; cloud-init runs it on every boot so redeployed configuration is applied.");
+        lines.add("set -euo pipefail");
+        lines.add("umask 022");
+        lines.add("");
+        lines.add("install_release() {");
+        lines.add("  local name=\"$1\" version=\"$2\" url=\"$3\" sha256=\"$4\" dest=\"$5\" tmp");
+        lines.add("  if [ -f \"${dest}/.o11y-version\" ] && [ \"$(cat \"${dest}/.o11y-version\")\" = \"${version}\" ]; then");
+        lines.add("    return 0");
+        lines.add("  fi");
+        lines.add("  tmp=\"$(mktemp -d)\"");
+        lines.add("  curl --fail --silent --show-error --location --retry 5 --output \"${tmp}/${name}.tar.gz\" \"${url}\"");
+        lines.add("  echo \"${sha256}  ${tmp}/${name}.tar.gz\" | sha256sum --check --strict -");
+        lines.add("  rm -rf \"${dest}\"");
+        lines.add("  mkdir -p \"${dest}\"");
+        lines.add("  tar -xzf \"${tmp}/${name}.tar.gz\" -C \"${dest}\" --strip-components=1");
+        lines.add("  echo \"${version}\" > \"${dest}/.o11y-version\"");
+        lines.add("  rm -rf \"${tmp}\"");
+        lines.add("}");
+        lines.add("");
+    }
+
+    /** Creates a system user with no login shell and no home, as seed 002 does for prometheus. */
+    public HostBootstrapScript systemUser(String user) {
+        requireSafeWord("user", user);
+        lines.add("id -u " + user + " >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin " + user);
+        return this;
+    }
+
+    public HostBootstrapScript installRelease(Release release, Release.Arch arch, String dest) {
+        lines.add("install_release " + String.join(" ", List.of(
+                release.name(), release.version(), shellQuote(release.url(arch)), release.sha256(arch), dest)));
+        return this;
+    }
+
+    public HostBootstrapScript directory(String path, String owner, String mode) {
+        requireSafeWord("owner", owner);
+        lines.add("install -d -o " + owner + " -g " + owner + " -m " + mode + " " + path);
+        return this;
+    }
+
+    /** Writes {@code content} verbatim (quoted heredoc: no shell expansion). */
+    public HostBootstrapScript file(String path, String content, String owner, String mode) {
+        if (content.lines().anyMatch(EOF_MARK::equals)) {
+            throw Check.bad("file " + path, EOF_MARK, "content must not contain the heredoc delimiter line");
+        }
+        files.put(path, content);
+        lines.add("cat > " + path + " <<'" + EOF_MARK + "'");
+        lines.add(content.endsWith("\n") ? content.substring(0, content.length() - 1) : content);
+        lines.add(EOF_MARK);
+        lines.add("chown " + owner + ":" + owner + " " + path);
+        lines.add("chmod " + mode + " " + path);
+        return this;
+    }
+
+    public HostBootstrapScript unit(SystemdUnit unit) {
+        return file(unit.getPath(), unit.render(), "root", "0644");
+    }
+
+    /** A raw, reviewed command line. */
+    public HostBootstrapScript command(String line) {
+        lines.add(line);
+        return this;
+    }
+
+    public HostBootstrapScript comment(String text) {
+        lines.add("");
+        lines.add("# " + text);
+        return this;
+    }
+
+    /** Files written by the script, path to content, for review and validation. */
+    public Map<String, String> getFiles() {
+        return Map.copyOf(files);
+    }
+
+    public String render() {
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** Single-quotes a value for bash. */
+    public static String shellQuote(String value) {
+        return "'" + value.replace("'", "'\"'\"'") + "'";
+    }
+
+    private static void requireSafeWord(String what, String value) {
+        if (value == null || !value.matches("[a-z_][a-z0-9_-]*")) {
+            throw Check.bad(what, value, "must be a plain lowercase name");
+        }
+    }
+}
