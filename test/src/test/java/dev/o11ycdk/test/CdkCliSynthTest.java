@@ -1,0 +1,44 @@
+package dev.o11ycdk.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.o11ycdk.test.support.CdkJson;
+import dev.o11ycdk.test.support.Tools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command, for real: the pinned CDK CLI runs cdk.json's app command offline.
+ * This is the one place the suite keeps aws-cdk-lib's built-in CloudFormation validation on
+ * (in-JVM tests turn it off and rely on cfn-lint), so what `cdk synth` users see is covered too.
+ */
+class CdkCliSynthTest {
+
+    @Test
+    void cdkSynthProducesEveryStackOfflineFromCdkJsonDefaults(@TempDir Path out) throws IOException, InterruptedException {
+        String cdk = Tools.require("cdk", "npm install -g aws-cdk@2.1148.1");
+        List<String> cmd = new ArrayList<>(List.of(cdk, "synth", "--quiet", "--no-notices", "--output", out.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(CdkJson.repoRoot().toFile()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.remove("CDK_VALIDATION");
+        // No credentials: synth must not need them.
+        env.put("AWS_ACCESS_KEY_ID", "");
+        env.put("AWS_SECRET_ACCESS_KEY", "");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        Path log = out.resolveSibling(out.getFileName() + ".log");
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("cdk synth finished in 300 s").isTrue();
+        String output = Files.readString(log);
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(out.resolve("O11yEc2Host.template.json")).exists();
+        assertThat(output).doesNotContain("[Error at");
+    }
+}

@@ -1,0 +1,200 @@
+package dev.o11ycdk.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.o11ycdk.test.support.Synth;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** SPEC "Layout 1", item by item, on the stack synthesized from cdk.json's defaults. */
+class Ec2HostStackTest {
+    private static Template template;
+    private static Map<String, Object> templateJson;
+
+    @BeforeAll
+    static void synth() {
+        Synth synth = Synth.defaults();
+        template = synth.template(synth.stacks().ec2Host());
+        templateJson = synth.templateJson(synth.stacks().ec2Host());
+    }
+
+    @Test
+    void httpsListenerUsesWildcardCertificateAndTls13Policy() {
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
+                "Port", 443, "Protocol", "HTTPS",
+                "SslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                "Certificates", List.of(Map.of("CertificateArn", Match.objectLike(Map.of("Ref", Match.stringLikeRegexp("AlbCertificate.*")))))));
+        template.hasResourceProperties("AWS::CertificateManager::Certificate", Map.of(
+                "DomainName", "*.o11y.example.com",
+                "ValidationMethod", "DNS",
+                "DomainValidationOptions", List.of(Map.of("DomainName", "*.o11y.example.com", "HostedZoneId", "Z0000000000EXAMPLE"))));
+    }
+
+    @Test
+    void httpRedirectsPermanentlyToHttps() {
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
+                "Port", 80, "Protocol", "HTTP",
+                "DefaultActions", List.of(Map.of("Type", "redirect",
+                        "RedirectConfig", Map.of("Protocol", "HTTPS", "Port", "443", "StatusCode", "HTTP_301")))));
+    }
+
+    @Test
+    void loadBalancerDropsInvalidHeadersAndLogsToARetainedEncryptedBucket() {
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", Map.of(
+                "Scheme", "internet-facing",
+                "LoadBalancerAttributes", Match.arrayWith(List.of(
+                        Map.of("Key", "routing.http.drop_invalid_header_fields.enabled", "Value", "true"),
+                        Map.of("Key", "access_logs.s3.enabled", "Value", "true")))));
+        template.hasResource("AWS::S3::Bucket", Map.of(
+                "DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain",
+                "Properties", Match.objectLike(Map.of(
+                        "BucketEncryption", Map.of("ServerSideEncryptionConfiguration",
+                                List.of(Map.of("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                        "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                                "IgnorePublicAcls", true, "RestrictPublicBuckets", true)))));
+    }
+
+    @Test
+    void grafanaHostRuleAtPriority5ForwardsToThePort3000TargetGroup() {
+        assertThat(ruleTargetPort("grafana.o11y.example.com", 5)).isEqualTo(3000);
+    }
+
+    @Test
+    void prometheusHostRuleAtPriority6ForwardsToItsOwnPort9090TargetGroup() {
+        // The seed forwarded this rule to the Grafana target group by mistake.
+        assertThat(ruleTargetPort("prometheus.o11y.example.com", 6)).isEqualTo(9090);
+    }
+
+    @Test
+    void targetGroupsUseRealHealthEndpointsWithTheSeedThresholds() {
+        for (Object[] tg : new Object[][] {{3000, "/api/health"}, {9090, "/-/ready"}}) {
+            template.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Map.ofEntries(
+                    Map.entry("Port", tg[0]), Map.entry("Protocol", "HTTP"), Map.entry("ProtocolVersion", "HTTP1"),
+                    Map.entry("TargetType", "instance"), Map.entry("HealthCheckPath", tg[1]),
+                    Map.entry("HealthCheckProtocol", "HTTP"), Map.entry("Matcher", Map.of("HttpCode", "200")),
+                    Map.entry("HealthyThresholdCount", 2), Map.entry("UnhealthyThresholdCount", 2),
+                    Map.entry("HealthCheckTimeoutSeconds", 5), Map.entry("HealthCheckIntervalSeconds", 30),
+                    Map.entry("Targets", List.of(Map.of("Id", Map.of("Ref", Match.stringLikeRegexp("Host.*")), "Port", tg[0])))));
+        }
+    }
+
+    @Test
+    void aliasRecordsPointGrafanaAndPrometheusAtTheLoadBalancer() {
+        for (String name : List.of("grafana.o11y.example.com.", "prometheus.o11y.example.com.")) {
+            template.hasResourceProperties("AWS::Route53::RecordSet", Map.of(
+                    "Name", name, "Type", "A", "HostedZoneId", "Z0000000000EXAMPLE",
+                    "AliasTarget", Match.objectLike(Map.of("DNSName", Match.anyValue()))));
+        }
+        template.resourceCountIs("AWS::Route53::RecordSet", 2);
+    }
+
+    @Test
+    void loadBalancerAcceptsOnly443And80FromTheAllowedCidrs() {
+        template.hasResourceProperties("AWS::EC2::SecurityGroup", Map.of(
+                "GroupDescription", Match.stringLikeRegexp("Automatically created Security Group for ELB.*"),
+                "SecurityGroupIngress", List.of(
+                        Map.of("CidrIp", "0.0.0.0/0", "FromPort", 443, "ToPort", 443, "IpProtocol", "tcp", "Description", Match.anyValue()),
+                        Map.of("CidrIp", "0.0.0.0/0", "FromPort", 80, "ToPort", 80, "IpProtocol", "tcp", "Description", Match.anyValue()))));
+    }
+
+    @Test
+    void hostAcceptsGrafanaAndPrometheusOnlyFromTheAlbAndNodeExporterOnlyFromItself() {
+        Map<String, Map<String, Object>> ingress = template.findResources("AWS::EC2::SecurityGroupIngress");
+        assertThat(ingress).hasSize(3);
+        Map<Integer, String> sourceByPort = new java.util.TreeMap<>();
+        for (Map<String, Object> r : ingress.values()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> p = (Map<String, Object>) r.get("Properties");
+            assertThat(p.get("FromPort")).isEqualTo(p.get("ToPort"));
+            assertThat(p).doesNotContainKey("CidrIp");
+            sourceByPort.put((Integer) p.get("FromPort"), String.valueOf(p.get("SourceSecurityGroupId")));
+        }
+        assertThat(sourceByPort).containsOnlyKeys(3000, 9090, 9100);
+        assertThat(sourceByPort.get(3000)).contains("AlbSecurityGroup");
+        assertThat(sourceByPort.get(9090)).contains("AlbSecurityGroup");
+        assertThat(sourceByPort.get(9100)).contains("HostSecurityGroup");
+    }
+
+    @Test
+    void instanceIsPrivateImdsV2OnlyWithoutKeyPairAndEncryptedVolumeSizedForRetention() {
+        template.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of(
+                "LaunchTemplateData", Map.of("MetadataOptions", Map.of("HttpTokens", "required"))));
+        template.hasResourceProperties("AWS::EC2::Instance", Map.of(
+                "InstanceType", "t3.medium",
+                "Monitoring", true,
+                "DisableApiTermination", true,
+                "NetworkInterfaces", List.of(Match.objectLike(Map.of("DeviceIndex", "0", "AssociatePublicIpAddress", false,
+                        "SubnetId", Map.of("Ref", Match.stringLikeRegexp("VpcprivateSubnet1.*"))))),
+                "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/xvda",
+                        "Ebs", Map.of("VolumeType", "gp3", "Encrypted", true, "DeleteOnTermination", true, "VolumeSize", 31)))));
+        Map<String, Map<String, Object>> instances = template.findResources("AWS::EC2::Instance");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> props = (Map<String, Object>) instances.values().iterator().next().get("Properties");
+        assertThat(props).doesNotContainKeys("KeyName", "SubnetId");
+    }
+
+    @Test
+    void instanceRoleAllowsSessionManagerEc2DiscoveryAndOnlyItsOwnSecret() {
+        template.hasResourceProperties("AWS::IAM::Role", Map.of(
+                "AssumeRolePolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
+                        "Principal", Map.of("Service", "ec2.amazonaws.com")))))),
+                "ManagedPolicyArns", List.of(Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(
+                        List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::aws:policy/AmazonSSMManagedInstanceCore"))))))));
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Version", "2012-10-17",
+                "Statement", Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("Action", List.of("ec2:DescribeAvailabilityZones", "ec2:DescribeInstances"),
+                                "Effect", "Allow", "Resource", "*")),
+                        Match.objectLike(Map.of("Action", List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
+                                "Resource", Map.of("Ref", Match.stringLikeRegexp("HostGrafanaAdminPassword.*")))))))));
+    }
+
+    @Test
+    void eachTargetGroupHasUnhealthyNoHealthyAndSlowResponseAlarms() {
+        Capture metric = new Capture();
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "UnHealthyHostCount",
+                "Namespace", "AWS/ApplicationELB", "Threshold", 0, "ComparisonOperator", "GreaterThanThreshold",
+                "Dimensions", metric));
+        for (String m : List.of("UnHealthyHostCount", "HealthyHostCount", "TargetResponseTime")) {
+            assertThat(template.findResources("AWS::CloudWatch::Alarm",
+                    Map.of("Properties", Match.objectLike(Map.of("MetricName", m))))).as(m).hasSize(2);
+        }
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "HealthyHostCount",
+                "Statistic", "Minimum", "Threshold", 1, "ComparisonOperator", "LessThanThreshold", "TreatMissingData", "breaching"));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "TargetResponseTime",
+                "ExtendedStatistic", "p95", "Threshold", 2));
+    }
+
+    @Test
+    void outputsGiveTheGrafanaAndPrometheusUrls() {
+        template.hasOutput("GrafanaUrl", Map.of("Value", "https://grafana.o11y.example.com/"));
+        template.hasOutput("PrometheusUrl", Map.of("Value", "https://prometheus.o11y.example.com/"));
+    }
+
+    @Test
+    void vpcHasTwoZonesOneNatGatewayAndFlowLogs() {
+        template.resourceCountIs("AWS::EC2::NatGateway", 1);
+        template.resourceCountIs("AWS::EC2::Subnet", 4);
+        template.hasResourceProperties("AWS::EC2::Subnet", Map.of("AvailabilityZone", "ap-northeast-2a"));
+        template.hasResourceProperties("AWS::EC2::Subnet", Map.of("AvailabilityZone", "ap-northeast-2c"));
+        template.hasResourceProperties("AWS::EC2::FlowLog", Map.of("TrafficType", "REJECT"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int ruleTargetPort(String host, int priority) {
+        Map<String, Map<String, Object>> rules = template.findResources("AWS::ElasticLoadBalancingV2::ListenerRule",
+                Map.of("Properties", Match.objectLike(Map.of("Priority", priority,
+                        "Conditions", List.of(Map.of("Field", "host-header", "HostHeaderConfig", Map.of("Values", List.of(host))))))));
+        assertThat(rules).as("rule for " + host + " at priority " + priority).hasSize(1);
+        Map<String, Object> props = (Map<String, Object>) rules.values().iterator().next().get("Properties");
+        List<Map<String, Object>> actions = (List<Map<String, Object>>) props.get("Actions");
+        String tgRef = (String) ((Map<String, Object>) actions.get(0).get("TargetGroupArn")).get("Ref");
+        Map<String, Object> resources = (Map<String, Object>) templateJson.get("Resources");
+        Map<String, Object> tg = (Map<String, Object>) ((Map<String, Object>) resources.get(tgRef)).get("Properties");
+        return (Integer) tg.get("Port");
+    }
+}

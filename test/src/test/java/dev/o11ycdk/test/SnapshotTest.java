@@ -1,0 +1,29 @@
+package dev.o11ycdk.test;
+
+import au.com.origin.snapshots.Expect;
+import au.com.origin.snapshots.junit5.SnapshotExtension;
+import dev.o11ycdk.test.support.Snapshots;
+import dev.o11ycdk.test.support.Synth;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * One normalised snapshot per stack, plus the rendered files reviewers read. Update deliberately
+ * with {@code mvn test -DupdateSnapshot=SnapshotTest} (see README); CI never writes snapshots.
+ */
+@ExtendWith(SnapshotExtension.class)
+class SnapshotTest {
+    private Expect expect;
+
+    @Test
+    void ec2HostStackTemplate() {
+        Synth synth = Synth.defaults();
+        expect.toMatchSnapshot(Snapshots.normalisedTemplate(synth.templateJson(synth.stacks().ec2Host())));
+    }
+
+    @Test
+    void ec2HostBootstrapScript() {
+        expect.toMatchSnapshot(Synth.defaults().stacks().ec2Host().getHost().getBootstrapScript()
+                .replaceAll("\\$\\{Token\\[[A-Za-z0-9.]+\\]\\}", "<token>"));
+    }
+}

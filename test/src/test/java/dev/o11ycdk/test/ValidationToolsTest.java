@@ -1,0 +1,136 @@
+package dev.o11ycdk.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.o11ycdk.ObservabilityInstance;
+import dev.o11ycdk.test.support.Synth;
+import dev.o11ycdk.test.support.Tools;
+import dev.o11ycdk.test.support.UserData;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.services.s3.Bucket;
+
+/** The field's own tools over what we synthesize: cfn-lint, cdk-nag, promtool, shellcheck. */
+class ValidationToolsTest {
+    private final Synth synth = Synth.defaults();
+
+    @Test
+    void cfnLintFindsNoErrorsInAnySynthesizedTemplate() {
+        String cfnLint = Tools.require("cfn-lint", "pip install cfn-lint");
+        List<Path> templates = synth.templateFiles();
+        assertThat(templates).isNotEmpty();
+        List<String> cmd = new ArrayList<>(List.of(cfnLint, "--format", "parseable"));
+        templates.forEach(t -> cmd.add(t.toString()));
+        Tools.Result r = Tools.run(cmd, null, 300);
+        // cfn-lint exit code is a bit mask: 2 = errors, 4 = warnings, 8 = informational, 1 = crash.
+        assertThat(r.exitCode() & 3).as("cfn-lint errors:\n" + r.output()).isZero();
+        assertThat(r.output().lines().filter(l -> l.matches(".*:E\\d{4}:.*")).toList()).isEmpty();
+    }
+
+    @Test
+    void cfnLintIsLiveAndRejectsABrokenTemplate(@TempDir Path dir) throws IOException {
+        String cfnLint = Tools.require("cfn-lint", "pip install cfn-lint");
+        Path bad = dir.resolve("bad.template.json");
+        Files.writeString(bad, "{\"Resources\":{\"Lb\":{\"Type\":\"AWS::ElasticLoadBalancingV2::Listener\","
+                + "\"Properties\":{\"Port\":\"not-a-port\",\"Protocl\":\"HTTPS\"}}}}");
+        Tools.Result r = Tools.run(List.of(cfnLint, "--format", "parseable", bad.toString()), null, 120);
+        assertThat(r.exitCode() & 2).as(r.output()).isEqualTo(2);
+    }
+
+    @Test
+    void cdkNagAwsSolutionsReportsNoUnsuppressedErrorsOrWarnings() {
+        for (Stack stack : List.<Stack>of(synth.stacks().ec2Host())) {
+            Annotations a = Annotations.fromStack(stack);
+            assertThat(a.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).as(stack.getStackName()).isEmpty();
+            assertThat(a.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))).as(stack.getStackName()).isEmpty();
+        }
+    }
+
+    @Test
+    void everyCdkNagSuppressionCarriesASpecificReason() throws IOException {
+        Path report = synth.outdir().resolve("AwsSolutions-O11yEc2Host-NagReport.csv");
+        List<String> rows = Files.readAllLines(report);
+        assertThat(rows.stream().filter(r -> r.contains("\"Compliant\"")).count()).as("nag really ran").isGreaterThan(10);
+        List<String> suppressed = rows.stream().filter(r -> r.contains("\"Suppressed\"")).toList();
+        assertThat(suppressed).isNotEmpty();
+        for (String row : suppressed) {
+            String reason = row.substring(row.lastIndexOf(",\"") + 2, row.length() - 1);
+            assertThat(reason).as(row).hasSizeGreaterThan(40);
+        }
+    }
+
+    @Test
+    void cdkNagIsLiveAndFlagsANonCompliantBucket() {
+        App app = new App();
+        Stack stack = new Stack(app, "NagProbe");
+        Bucket.Builder.create(stack, "Unencrypted").enforceSsl(false).build();
+        Aspects.of(app).add(new AwsSolutionsChecks());
+        assertThat(Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-S10.*"))).isNotEmpty();
+    }
+
+    @Test
+    void promtoolAcceptsTheHostPrometheusConfig(@TempDir Path dir) throws IOException {
+        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        ObservabilityInstance host = synth.stacks().ec2Host().getHost();
+        String yaml = host.getRenderedFiles().get("/etc/prometheus/prometheus.yml");
+        assertThat(UserData.of(synth.templateJson(synth.stacks().ec2Host()))).contains(yaml.strip());
+        Path file = dir.resolve("prometheus.yml");
+        Files.writeString(file, yaml);
+        Tools.Result r = Tools.run(List.of(promtool, "check", "config", file.toString()), dir, 60);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("SUCCESS");
+    }
+
+    @Test
+    void promtoolIsLiveAndRejectsABrokenConfig(@TempDir Path dir) throws IOException {
+        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        Path file = dir.resolve("prometheus.yml");
+        Files.writeString(file, "global:\n  scrape_interval: 15sec\n");
+        assertThat(Tools.run(List.of(promtool, "check", "config", file.toString()), dir, 60).exitCode()).isNotZero();
+    }
+
+    @Test
+    void shellcheckAcceptsTheDeployedBootstrapScript(@TempDir Path dir) throws IOException {
+        String shellcheck = Tools.require("shellcheck", "apt-get install shellcheck");
+        String userData = UserData.of(synth.templateJson(synth.stacks().ec2Host()));
+        assertThat(UserData.part(userData, "text/cloud-config")).contains("scripts-user", "always");
+        String script = UserData.part(userData, "text/x-shellscript");
+        assertThat(script).startsWith("#!/bin/bash").contains("set -euo pipefail");
+        Path file = dir.resolve("bootstrap.sh");
+        Files.writeString(file, script);
+        Tools.Result r = Tools.run(List.of(shellcheck, "--severity=style", file.toString()), dir, 60);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+
+    @Test
+    void shellcheckIsLiveAndFlagsAnUnquotedVariable(@TempDir Path dir) throws IOException {
+        String shellcheck = Tools.require("shellcheck", "apt-get install shellcheck");
+        Path file = dir.resolve("bad.sh");
+        Files.writeString(file, "#!/bin/bash\nrm -rf $1/tmp\n");
+        assertThat(Tools.run(List.of(shellcheck, file.toString()), dir, 60).exitCode()).isNotZero();
+    }
+
+    @Test
+    void grafanaProvisioningIsValidYamlWithPrometheusAsTheDefaultDatasource() throws IOException {
+        Map<String, String> files = synth.stacks().ec2Host().getHost().getRenderedFiles();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ds = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readValue(files.get("/etc/grafana/provisioning/datasources/o11y.yaml"), Map.class);
+        assertThat(ds.get("apiVersion")).isEqualTo(1);
+        assertThat(String.valueOf(ds.get("datasources")))
+                .contains("name=Prometheus", "url=http://localhost:9090", "isDefault=true", "name=CloudWatch", "defaultRegion=ap-northeast-2");
+        assertThat(files).containsKey("/etc/grafana/dashboards/o11y-node.json");
+    }
+}

@@ -1,0 +1,43 @@
+package dev.o11ycdk.test.support;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The repository's cdk.json: feature flags and default settings, exactly as `cdk synth` sees them. */
+public final class CdkJson {
+    private static Map<String, Object> context;
+
+    private CdkJson() {
+    }
+
+    public static Path repoRoot() {
+        String prop = System.getProperty("o11y.repoRoot");
+        Path root = prop != null ? Path.of(prop) : Path.of("..");
+        return root.toAbsolutePath().normalize();
+    }
+
+    @SuppressWarnings("unchecked")
+    public static synchronized Map<String, Object> context() {
+        if (context == null) {
+            try {
+                Map<String, Object> json = new ObjectMapper().readValue(
+                        Files.readString(repoRoot().resolve("cdk.json")), Map.class);
+                context = Map.copyOf((Map<String, Object>) json.get("context"));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read cdk.json", e);
+            }
+        }
+        return context;
+    }
+
+    /** cdk.json's context with {@code -c}-style string overrides on top. */
+    public static Map<String, Object> contextWith(Map<String, String> overrides) {
+        Map<String, Object> ctx = new LinkedHashMap<>(context());
+        ctx.putAll(overrides);
+        return ctx;
+    }
+}

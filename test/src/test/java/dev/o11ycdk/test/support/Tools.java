@@ -1,0 +1,76 @@
+package dev.o11ycdk.test.support;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * External validators (cfn-lint, promtool, amtool, shellcheck). Under CI=true a missing tool fails
+ * the test; on a laptop without it the test is skipped and says why.
+ */
+public final class Tools {
+    private Tools() {
+    }
+
+    public static boolean onCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /** Returns the tool's path, or fails (CI) / skips (elsewhere) when it is not installed. */
+    public static String require(String tool, String installHint) {
+        String path = find(tool);
+        if (path == null) {
+            String msg = tool + " is not on PATH (" + installHint + ")";
+            if (onCi()) {
+                fail("CI=true and " + msg + ": .ci/run must install it");
+            }
+            Assumptions.abort("skipped: " + msg);
+        }
+        return path;
+    }
+
+    public static String find(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(dir, tool);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+
+    /** Runs a command with a time limit; returns exit code and combined output. */
+    public static Result run(List<String> command, Path workDir, long timeoutSeconds) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+            if (workDir != null) {
+                pb.directory(workDir.toFile());
+            }
+            Path out = Files.createTempFile("tool", ".log");
+            pb.redirectOutput(out.toFile());
+            Process p = pb.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s");
+            }
+            String output = Files.readString(out, StandardCharsets.UTF_8);
+            Files.deleteIfExists(out);
+            return new Result(p.exitValue(), output);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record Result(int exitCode, String output) {
+    }
+}
