@@ -24,28 +24,53 @@ time_it() {
   shift
   for _ in $(seq "${runs}"); do
     t0="$(date +%s.%N)"
-    "$@" >/dev/null 2>&1
+    if ! "$@" >"${out}/last.log" 2>&1; then
+      echo "FAILED: ${label}" >&2
+      tail -20 "${out}/last.log" >&2
+      exit 1
+    fi
     t1="$(date +%s.%N)"
     echo "${t1} - ${t0}" | bc
   done | median | xargs printf '%-58s %6.2f s\n' "${label}"
 }
 
-app_java() {
-  CDK_OUTDIR="${out}/a" CDK_CONTEXT_JSON="${context}" java -cp "${cp}" "${main}"
+# validation on|off CMD...: runs CMD with aws-cdk-lib's built-in validation on (variable unset:
+# even an empty CDK_VALIDATION turns it off under the CLI) or off (CDK_VALIDATION=false).
+validation() {
+  local mode="$1"
+  shift
+  if [ "${mode}" = on ]; then
+    env -u CDK_VALIDATION "$@"
+  else
+    env CDK_VALIDATION=false "$@"
+  fi
 }
-app_exec() {
-  CDK_OUTDIR="${out}/b" CDK_CONTEXT_JSON="${context}" mvn -q -o -pl app \
-    org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.mainClass="${main}"
+app_java() {
+  validation "$1" env CDK_OUTDIR="${out}/a" CDK_CONTEXT_JSON="${context}" java -cp "${cp}" "${main}"
 }
 app_runsh() {
-  CDK_OUTDIR="${out}/c" CDK_CONTEXT_JSON="${context}" bash app/run.sh
+  validation "$1" env CDK_OUTDIR="${out}/c" CDK_CONTEXT_JSON="${context}" bash app/run.sh
+}
+app_exec() {
+  validation "$1" env CDK_OUTDIR="${out}/b" CDK_CONTEXT_JSON="${context}" mvn -q -o -pl app \
+    org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.mainClass="${main}"
+}
+cli_synth() {
+  validation "$1" cdk synth -q --no-notices -o "${out}/d"
+}
+suite() {
+  mvn -B -ntp -q verify
 }
 
+# Fetch the exec plugin once, outside the timing.
+CDK_OUTDIR="${out}/warm" CDK_CONTEXT_JSON="${context}" mvn -q -pl app \
+  org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.mainClass="${main}" >/dev/null
+
 echo "runs per variant: ${runs}; cdk CLI $(cdk --version 2>/dev/null | cut -d' ' -f1)"
-time_it "app: plain java launch, validation off" env CDK_VALIDATION=false bash -c "$(declare -f app_java); app_java"
-time_it "app: plain java launch, validation on" bash -c "$(declare -f app_java); app_java"
-time_it "app: app/run.sh (up-to-date check + java), validation on" bash -c "$(declare -f app_runsh); app_runsh"
-time_it "app: mvn exec:java, validation on" bash -c "$(declare -f app_exec); app_exec"
-time_it "cdk synth (README command, run.sh, validation on)" cdk synth -q --no-notices -o "${out}/d"
-time_it "cdk synth, CDK_VALIDATION=false" env CDK_VALIDATION=false cdk synth -q --no-notices -o "${out}/e"
-runs=1 time_it "test suite: mvn -B verify (1 run)" mvn -B -ntp -q verify
+time_it "app: plain java launch, validation off" app_java off
+time_it "app: plain java launch, validation on" app_java on
+time_it "app: app/run.sh (up-to-date check + java), validation on" app_runsh on
+time_it "app: mvn exec:java, validation on" app_exec on
+time_it "cdk synth (README command: CLI + run.sh), validation on" cli_synth on
+time_it "cdk synth, CDK_VALIDATION=false" cli_synth off
+runs=1 time_it "test suite: mvn -B verify (1 run)" suite
