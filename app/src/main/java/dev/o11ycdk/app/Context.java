@@ -26,6 +26,15 @@ final class Context {
         return String.valueOf(v).trim();
     }
 
+    /** The value as given (JSON from cdk.json, a string from -c); missing means a broken cdk.json. */
+    Object raw(String key) {
+        Object v = node.tryGetContext(key);
+        if (v == null) {
+            throw new IllegalArgumentException("setting '" + key + "' is missing: add it to the context of cdk.json");
+        }
+        return v;
+    }
+
     /** Empty string or absent means "not set". */
     String optional(String key) {
         Object v = node.tryGetContext(key);

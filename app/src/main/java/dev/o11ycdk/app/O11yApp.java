@@ -27,17 +27,18 @@ public final class O11yApp {
         if (s.account() != null) {
             env.account(s.account());
         }
-        StackProps props = StackProps.builder().env(env.build())
-                .description("o11y-cdk: Prometheus + Grafana on one EC2 host behind an HTTPS ALB").build();
-        Ec2HostStack ec2 = new Ec2HostStack(app, "O11yEc2Host", props, s);
+        Ec2HostStack ec2 = new Ec2HostStack(app, "O11yEc2Host", StackProps.builder().env(env.build())
+                .description("o11y-cdk: Prometheus + Grafana on one EC2 host behind an HTTPS ALB").build(), s);
+        FargateStack fargate = new FargateStack(app, "O11yFargate", StackProps.builder().env(env.build())
+                .description("o11y-cdk: Prometheus, Grafana, CloudWatch exporter, Alertmanager on ECS Fargate").build(), s);
         // Listener rules are left untagged: they carry no cost, and cfn-lint 1.51's schema predates their Tags.
         Tags.of(app).add("project", "o11y-cdk", TagProps.builder()
                 .excludeResourceTypes(List.of("AWS::ElasticLoadBalancingV2::ListenerRule")).build());
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
-        return new Stacks(ec2);
+        return new Stacks(ec2, fargate);
     }
 
     /** The stacks the app builds. */
-    public record Stacks(Ec2HostStack ec2Host) {
+    public record Stacks(Ec2HostStack ec2Host, FargateStack fargate) {
     }
 }

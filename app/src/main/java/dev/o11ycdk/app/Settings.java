@@ -29,7 +29,8 @@ public record Settings(
         String scrapeInterval,
         Release prometheusRelease,
         Release nodeExporterRelease,
-        Release grafanaRelease) {
+        Release grafanaRelease,
+        FargateSettings fargate) {
 
     /** Another stack's ALB to add our rules to; null when the app creates its own. */
     public record ExistingAlb(String loadBalancerArn, String listenerArn, String securityGroupId, String dnsName,
@@ -100,7 +101,8 @@ public record Settings(
                 alb, c.string("instanceType"), c.integer("retentionDays"), c.string("scrapeInterval"),
                 release(c, Release.prometheus(), "prometheus"),
                 release(c, Release.nodeExporter(), "nodeExporter"),
-                release(c, Release.grafana(), "grafana"));
+                release(c, Release.grafana(), "grafana"),
+                FargateSettings.from(c));
     }
 
     private static Release release(Context c, Release pinned, String name) {

@@ -49,6 +49,20 @@ public final class Dashboard {
     }
 
     public String toJson() {
+        return Rendering.json(toMap());
+    }
+
+    /** One line: dashboards travel in task-definition environment variables, where bytes count. */
+    public String toCompactJson() {
+        try {
+            return Rendering.jsonMapper().copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(toMap());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, Object> toMap() {
         List<Map<String, Object>> renderedPanels = new ArrayList<>();
         int id = 1;
         int y = 0;
@@ -72,7 +86,7 @@ public final class Dashboard {
         root.put("time", Rendering.ordered("from", "now-6h", "to", "now"));
         root.put("templating", Map.of("list", variables));
         root.put("panels", renderedPanels);
-        return Rendering.json(root);
+        return root;
     }
 
     /** One query of a panel. */

@@ -39,4 +39,22 @@ public final class Dashboards {
                         "{{instance}} {{device}}")))
                 .build();
     }
+
+    /**
+     * One row per monitored service: up, scrape time, and CPU and memory relative to the task's
+     * reservation (the CloudWatch ECS metrics), never to the host (seed 004).
+     */
+    public static Dashboard serviceOverview() {
+        return Dashboard.builder("o11y-services", "Services Overview")
+                .tags("o11y-cdk", "ecs")
+                .queryVariable("service", "label_values(up{service!=\"\"}, service)")
+                .panel(Panel.stat("Targets up", "none", new Target("sum by (service) (up{service=~\"$service\"})", "{{service}}")))
+                .panel(Panel.timeseries("Scrape duration", "s", new Target(
+                        "max by (service) (scrape_duration_seconds{service=~\"$service\"})", "{{service}}")))
+                .panel(Panel.timeseries("CPU of reservation", "percent", new Target(
+                        "max by (service) (ecs_cpu_utilization{service=~\"$service\"})", "{{service}}")))
+                .panel(Panel.timeseries("Memory of reservation", "percent", new Target(
+                        "max by (service) (ecs_memory_utilization{service=~\"$service\"})", "{{service}}")))
+                .build();
+    }
 }

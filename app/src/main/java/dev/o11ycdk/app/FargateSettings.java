@@ -1,0 +1,91 @@
+package dev.o11ycdk.app;
+
+import dev.o11ycdk.ScrapeTarget;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Settings of the Fargate layout, read with the others by {@link Settings#from}. */
+public record FargateSettings(
+        String environment,
+        List<ScrapeTarget> services,
+        String cloudMapNamespace,
+        Integer prometheusCpu,
+        Integer prometheusMemoryMiB,
+        int prometheusDesiredCount,
+        String slackWebhookSecretName,
+        String grafanaAdminSecretName,
+        String slackCriticalChannel,
+        String slackWarningChannel,
+        List<String> mutedEnvironments,
+        String remoteWrite,
+        String alertmanagerVersion,
+        String cloudwatchExporterVersion,
+        Map<String, Object> grafanaOAuth) {
+
+    static FargateSettings from(Context c) {
+        String env = c.string("environment");
+        if (!env.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("setting 'environment' = '" + env + "': use lowercase letters, digits and '-'");
+        }
+        String ns = c.string("cloudMapNamespace");
+        if (!ns.matches("([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?")) {
+            throw new IllegalArgumentException("setting 'cloudMapNamespace' = '" + ns + "': must be a DNS name such as o11y.local");
+        }
+        String slack = c.optional("slackWebhookSecretName");
+        if (slack == null) {
+            throw new IllegalArgumentException("setting 'slackWebhookSecretName' is empty: name the Secrets Manager secret that "
+                    + "holds the Slack webhook URL (it is never put in the template)");
+        }
+        for (String k : List.of("alertmanagerVersion", "cloudwatchExporterVersion")) {
+            if (!c.string(k).matches("\\d+\\.\\d+\\.\\d+")) {
+                throw new IllegalArgumentException("setting '" + k + "' = '" + c.string(k) + "': must be an exact version like 0.27.0");
+            }
+        }
+        return new FargateSettings(env, services(c, env), ns,
+                auto(c, "prometheusCpu"), auto(c, "prometheusMemoryMiB"), c.integer("prometheusDesiredCount"),
+                slack, c.optional("grafanaAdminSecretName"),
+                c.string("slackCriticalChannel"), c.string("slackWarningChannel"), c.list("mutedEnvironments"),
+                c.optional("remoteWrite"), c.string("alertmanagerVersion"), c.string("cloudwatchExporterVersion"),
+                c.object("grafanaOAuth"));
+    }
+
+    /** "auto" (sized from the number of services) or a number. */
+    private static Integer auto(Context c, String key) {
+        String v = c.string(key);
+        return v.equalsIgnoreCase("auto") ? null : c.integer(key);
+    }
+
+    /** The "services" setting: a JSON list of {name, port, path}. */
+    @SuppressWarnings("unchecked")
+    private static List<ScrapeTarget> services(Context c, String env) {
+        Object raw = c.raw("services");
+        List<Object> list;
+        if (raw instanceof List<?> l) {
+            list = (List<Object>) l;
+        } else {
+            try {
+                list = dev.o11ycdk.config.Rendering.jsonMapper().readValue(String.valueOf(raw), List.class);
+            } catch (Exception e) {
+                throw new IllegalArgumentException("setting 'services' = '" + raw + "': must be a JSON list of "
+                        + "{\"name\": ..., \"port\": ..., \"path\": ...}", e);
+            }
+        }
+        List<ScrapeTarget> out = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof Map<?, ?> m) || m.get("name") == null || m.get("port") == null) {
+                throw new IllegalArgumentException("setting 'services' has " + o + ": each service needs a name and a port");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(String.valueOf(m.get("port")));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("setting 'services' has port '" + m.get("port") + "' for " + m.get("name")
+                        + ": must be a number");
+            }
+            Object path = m.get("path");
+            out.add(new ScrapeTarget(String.valueOf(m.get("name")), port, path == null ? null : String.valueOf(path), env));
+        }
+        return out;
+    }
+}

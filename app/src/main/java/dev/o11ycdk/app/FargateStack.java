@@ -1,0 +1,160 @@
+package dev.o11ycdk.app;
+
+import dev.o11ycdk.AlertmanagerService;
+import dev.o11ycdk.AlertmanagerServiceProps;
+import dev.o11ycdk.CloudWatchExporter;
+import dev.o11ycdk.EfsStorage;
+import dev.o11ycdk.EfsStorageProps;
+import dev.o11ycdk.FargatePrometheus;
+import dev.o11ycdk.FargatePrometheusProps;
+import dev.o11ycdk.FargateSize;
+import dev.o11ycdk.GrafanaOAuth;
+import dev.o11ycdk.GrafanaService;
+import dev.o11ycdk.GrafanaServiceProps;
+import dev.o11ycdk.MonitoringAlb;
+import dev.o11ycdk.RemoteWrite;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ecs.CloudMapNamespaceOptions;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerInsights;
+import software.amazon.awscdk.services.route53.IHostedZone;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.servicediscovery.NamespaceType;
+import software.constructs.Construct;
+
+/**
+ * Layout 2: Prometheus (TSDB on EFS), Grafana, a CloudWatch exporter and Alertmanager on ECS
+ * Fargate, scraping the team's services through Cloud Map, Grafana behind the HTTPS ALB.
+ */
+public class FargateStack extends Stack {
+    private final List<String> availabilityZones;
+    private final FargatePrometheus prometheus;
+    private final GrafanaService grafana;
+    private final AlertmanagerService alertmanager;
+    private final CloudWatchExporter exporter;
+    private final EfsStorage storage;
+
+    public FargateStack(Construct scope, String id, StackProps props, Settings s) {
+        super(scope, id, props);
+        this.availabilityZones = s.availabilityZones();
+        FargateSettings f = s.fargate();
+        IVpc vpc = Network.vpc(this, s);
+        IHostedZone zone = Network.zone(this, s);
+
+        Cluster cluster = Cluster.Builder.create(this, "Cluster")
+                .vpc(vpc)
+                .containerInsightsV2(ContainerInsights.ENABLED)
+                .defaultCloudMapNamespace(CloudMapNamespaceOptions.builder()
+                        .name(f.cloudMapNamespace()).type(NamespaceType.DNS_PRIVATE).vpc(vpc).build())
+                .build();
+        this.storage = new EfsStorage(this, "Storage", EfsStorageProps.builder().vpc(vpc).build());
+
+        ISecret slackWebhook = Secret.fromSecretNameV2(this, "SlackWebhook", f.slackWebhookSecretName());
+        this.alertmanager = new AlertmanagerService(this, "Alertmanager", AlertmanagerServiceProps.builder()
+                .cluster(cluster)
+                .slackWebhookSecret(slackWebhook)
+                .criticalChannel(f.slackCriticalChannel())
+                .warningChannel(f.slackWarningChannel())
+                .mutedEnvironments(f.mutedEnvironments())
+                .image("prom/alertmanager:v" + f.alertmanagerVersion())
+                .build());
+        this.exporter = new CloudWatchExporter(this, "CloudWatchExporter", cluster, null,
+                "prom/cloudwatch-exporter:v" + f.cloudwatchExporterVersion());
+
+        FargatePrometheusProps.Builder pb = FargatePrometheusProps.builder()
+                .cluster(cluster)
+                .storage(storage)
+                .image("prom/prometheus:v" + s.prometheusRelease().version())
+                .scrapeInterval(s.scrapeInterval())
+                .evaluationInterval(s.scrapeInterval())
+                .retention(Duration.days(s.retentionDays()))
+                .targets(f.services())
+                .desiredCount(f.prometheusDesiredCount());
+        if (f.prometheusCpu() != null || f.prometheusMemoryMiB() != null) {
+            if (f.prometheusCpu() == null || f.prometheusMemoryMiB() == null) {
+                throw new IllegalArgumentException("settings 'prometheusCpu' and 'prometheusMemoryMiB': give both numbers, or "
+                        + "both 'auto'");
+            }
+            pb.size(FargateSize.of("prometheus", f.prometheusCpu(), f.prometheusMemoryMiB()));
+        }
+        if (f.remoteWrite() != null) {
+            pb.remoteWrite(f.remoteWrite().equals("create")
+                    ? RemoteWrite.createWorkspace(this, "AmpWorkspace", "o11y-cdk")
+                    : RemoteWrite.fromWorkspaceArn(f.remoteWrite()));
+        }
+        this.prometheus = new FargatePrometheus(this, "Prometheus", pb.build());
+        prometheus.useAlertmanager(alertmanager);
+        prometheus.scrapeCloudWatchExporter(exporter);
+
+        MonitoringAlb alb = new MonitoringAlb(this, "Alb", Ec2HostStack.albProps(this, s, vpc, zone));
+        GrafanaServiceProps.Builder gb = GrafanaServiceProps.builder()
+                .cluster(cluster)
+                .storage(storage)
+                .alb(alb)
+                .priority(s.grafanaPriority())
+                .prometheusUrl(prometheus.getInternalUrl())
+                .scrapeInterval(s.scrapeInterval())
+                .image("grafana/grafana:" + s.grafanaRelease().version());
+        if (f.grafanaAdminSecretName() != null) {
+            gb.adminSecret(Secret.fromSecretNameV2(this, "GrafanaAdmin", f.grafanaAdminSecretName()));
+        }
+        if (!f.grafanaOAuth().isEmpty()) {
+            gb.oauth(oauth(f.grafanaOAuth()));
+        }
+        this.grafana = new GrafanaService(this, "Grafana", gb.build());
+        prometheus.allowQueriesFrom(grafana);
+
+        CfnOutput.Builder.create(this, "GrafanaUrl").value(grafana.getRoute().getUrl()).build();
+        CfnOutput.Builder.create(this, "PrometheusInternalUrl").value(prometheus.getInternalUrl())
+                .description("Reachable from Grafana and the VPC's registered services only").build();
+        CfnOutput.Builder.create(this, "AlertmanagerInternalUrl").value("http://" + alertmanager.getDnsName() + ":9093").build();
+        CfnOutput.Builder.create(this, "GrafanaAdminSecretArn").value(grafana.getAdminSecret().getSecretArn()).build();
+    }
+
+    private GrafanaOAuth oauth(Map<String, Object> o) {
+        String secretName = str(o, "clientSecretName");
+        if (secretName == null) {
+            throw new IllegalArgumentException("setting 'grafanaOAuth' needs clientSecretName (a Secrets Manager secret name)");
+        }
+        return new GrafanaOAuth(str(o, "name"), str(o, "clientId"),
+                Secret.fromSecretNameV2(this, "GrafanaOAuthClientSecret", secretName),
+                str(o, "authUrl"), str(o, "tokenUrl"), str(o, "apiUrl"), str(o, "scopes"), str(o, "roleAttributePath"));
+    }
+
+    private static String str(Map<String, Object> m, String k) {
+        Object v = m.get(k);
+        return v == null || String.valueOf(v).isBlank() ? null : String.valueOf(v);
+    }
+
+    @Override
+    public List<String> getAvailabilityZones() {
+        return availabilityZones.isEmpty() ? super.getAvailabilityZones() : availabilityZones;
+    }
+
+    public FargatePrometheus getPrometheus() {
+        return prometheus;
+    }
+
+    public GrafanaService getGrafana() {
+        return grafana;
+    }
+
+    public AlertmanagerService getAlertmanager() {
+        return alertmanager;
+    }
+
+    public CloudWatchExporter getExporter() {
+        return exporter;
+    }
+
+    public EfsStorage getStorage() {
+        return storage;
+    }
+}

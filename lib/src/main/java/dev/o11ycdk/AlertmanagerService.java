@@ -1,0 +1,95 @@
+package dev.o11ycdk;
+
+import dev.o11ycdk.config.AlertmanagerConfig;
+import dev.o11ycdk.config.Check;
+import java.util.List;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.services.ec2.Connections;
+import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ecs.FargateService;
+import software.amazon.awscdk.services.ecs.Secret;
+import software.amazon.awscdk.services.servicediscovery.INamespace;
+import software.constructs.Construct;
+
+/**
+ * Alertmanager on Fargate with the seed's routing. Reachable only through Cloud Map
+ * ({@code alertmanager.<namespace>}) from Prometheus, never through the ALB. The Slack webhook
+ * comes from Secrets Manager and is written to a file at start: Alertmanager does not expand
+ * environment variables in its configuration.
+ */
+public class AlertmanagerService extends Construct implements IConnectable {
+    public static final String CLOUD_MAP_NAME = "alertmanager";
+    static final String CONFIG_PATH = "/tmp/o11y/alertmanager.yml";
+    static final String WEBHOOK_FILE = "/tmp/o11y/secrets/slack_webhook_url";
+
+    private final FargateComponent component;
+    private final AlertmanagerConfig config;
+    private final INamespace namespace;
+
+    public AlertmanagerService(Construct scope, String id, AlertmanagerServiceProps props) {
+        super(scope, id);
+        if (props.getCluster() == null) {
+            throw Check.bad(id + ".cluster", null, "AlertmanagerService needs an ECS cluster");
+        }
+        if (props.getSlackWebhookSecret() == null) {
+            throw Check.bad("slackWebhookSecretName", null, "Alertmanager needs the Secrets Manager secret holding the Slack webhook URL");
+        }
+        this.namespace = props.getNamespace() != null ? props.getNamespace() : props.getCluster().getDefaultCloudMapNamespace();
+        if (namespace == null) {
+            throw Check.bad(id + ".namespace", null, "give a Cloud Map namespace or a cluster with a default one");
+        }
+        props.getMutedEnvironments().forEach(e -> Check.notBlank("mutedEnvironments", e));
+        this.config = props.getConfig() != null ? props.getConfig() : AlertmanagerConfig.seedDefaults(
+                WEBHOOK_FILE, props.getCriticalChannel(), props.getWarningChannel(), props.getMutedEnvironments());
+        SubnetSelection subnets = props.getVpcSubnets() != null ? props.getVpcSubnets()
+                : SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build();
+        warnWithoutEgress(props, subnets);
+
+        FargateComponent.Spec spec = FargateComponent.spec(this, "alertmanager", props.getImage())
+                .size(FargateSize.of("alertmanager", 256, 512))
+                .port(Ports.ALERTMANAGER, "/-/healthy")
+                .placement(props.getCluster(), namespace, CLOUD_MAP_NAME, subnets)
+                .secret("SLACK_WEBHOOK_URL", Secret.fromSecretsManager(props.getSlackWebhookSecret()))
+                .command(List.of("/bin/alertmanager",
+                        "--config.file=" + CONFIG_PATH,
+                        "--storage.path=/alertmanager",
+                        "--web.listen-address=:" + Ports.ALERTMANAGER,
+                        "--cluster.listen-address=")); // one replica: no gossip mesh
+        spec.files().file(CONFIG_PATH, config.toYaml()).secretFile("SLACK_WEBHOOK_URL", WEBHOOK_FILE);
+        this.component = spec.build();
+    }
+
+    private void warnWithoutEgress(AlertmanagerServiceProps props, SubnetSelection subnets) {
+        var vpc = props.getCluster().getVpc();
+        List<ISubnet> chosen = vpc.selectSubnets(subnets).getSubnets();
+        List<String> isolated = vpc.getIsolatedSubnets().stream().map(ISubnet::getSubnetId).toList();
+        boolean noEgress = !chosen.isEmpty() && chosen.stream().allMatch(s -> isolated.contains(s.getSubnetId()));
+        if (noEgress) {
+            // Seed 004: notifications failed silently for lack of a NAT gateway.
+            Annotations.of(this).addWarningV2("@o11y-cdk/alertmanager:noEgress", "Alertmanager runs in isolated subnets "
+                    + "without internet egress: Slack notifications will fail. Give it private subnets with a NAT "
+                    + "gateway (or an egress proxy).");
+        }
+    }
+
+    public AlertmanagerConfig getConfig() {
+        return config;
+    }
+
+    /** {@code alertmanager.<namespace>}. */
+    public String getDnsName() {
+        return CLOUD_MAP_NAME + "." + namespace.getNamespaceName();
+    }
+
+    public FargateService getService() {
+        return component.service;
+    }
+
+    @Override
+    public Connections getConnections() {
+        return component.service.getConnections();
+    }
+}

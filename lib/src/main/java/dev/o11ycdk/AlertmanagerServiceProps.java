@@ -1,0 +1,143 @@
+package dev.o11ycdk;
+
+import dev.o11ycdk.config.AlertmanagerConfig;
+import java.util.List;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ecs.ICluster;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.servicediscovery.INamespace;
+
+/** Properties of {@link AlertmanagerService}. */
+public final class AlertmanagerServiceProps {
+    private final ICluster cluster;
+    private final INamespace namespace;
+    private final ISecret slackWebhookSecret;
+    private final String criticalChannel;
+    private final String warningChannel;
+    private final List<String> mutedEnvironments;
+    private final AlertmanagerConfig config;
+    private final String image;
+    private final SubnetSelection vpcSubnets;
+
+    private AlertmanagerServiceProps(Builder b) {
+        this.cluster = b.cluster;
+        this.namespace = b.namespace;
+        this.slackWebhookSecret = b.slackWebhookSecret;
+        this.criticalChannel = b.criticalChannel != null ? b.criticalChannel : "#alerts-critical";
+        this.warningChannel = b.warningChannel != null ? b.warningChannel : "#alerts-warning";
+        this.mutedEnvironments = b.mutedEnvironments != null ? List.copyOf(b.mutedEnvironments) : List.of("test");
+        this.config = b.config;
+        this.image = b.image != null ? b.image : "prom/alertmanager:v0.27.0";
+        this.vpcSubnets = b.vpcSubnets;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Required. */
+    public ICluster getCluster() {
+        return cluster;
+    }
+
+    /** @default - the cluster's default Cloud Map namespace */
+    public INamespace getNamespace() {
+        return namespace;
+    }
+
+    /** Secret whose string is the Slack incoming-webhook URL. Required. */
+    public ISecret getSlackWebhookSecret() {
+        return slackWebhookSecret;
+    }
+
+    /** @default #alerts-critical */
+    public String getCriticalChannel() {
+        return criticalChannel;
+    }
+
+    /** @default #alerts-warning */
+    public String getWarningChannel() {
+        return warningChannel;
+    }
+
+    /** Environments whose alerts go to the null receiver (seed 004). @default test */
+    public List<String> getMutedEnvironments() {
+        return mutedEnvironments;
+    }
+
+    /** A whole routing tree instead of the seed's. @default - AlertmanagerConfig.seedDefaults(...) */
+    public AlertmanagerConfig getConfig() {
+        return config;
+    }
+
+    /** @default prom/alertmanager:v0.27.0 */
+    public String getImage() {
+        return image;
+    }
+
+    /** Needs internet egress for Slack. @default - private subnets with egress */
+    public SubnetSelection getVpcSubnets() {
+        return vpcSubnets;
+    }
+
+    public static final class Builder {
+        private ICluster cluster;
+        private INamespace namespace;
+        private ISecret slackWebhookSecret;
+        private String criticalChannel;
+        private String warningChannel;
+        private List<String> mutedEnvironments;
+        private AlertmanagerConfig config;
+        private String image;
+        private SubnetSelection vpcSubnets;
+
+        public Builder cluster(ICluster cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        public Builder namespace(INamespace namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
+        public Builder slackWebhookSecret(ISecret secret) {
+            this.slackWebhookSecret = secret;
+            return this;
+        }
+
+        public Builder criticalChannel(String channel) {
+            this.criticalChannel = channel;
+            return this;
+        }
+
+        public Builder warningChannel(String channel) {
+            this.warningChannel = channel;
+            return this;
+        }
+
+        public Builder mutedEnvironments(List<String> envs) {
+            this.mutedEnvironments = envs;
+            return this;
+        }
+
+        public Builder config(AlertmanagerConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder image(String image) {
+            this.image = image;
+            return this;
+        }
+
+        public Builder vpcSubnets(SubnetSelection vpcSubnets) {
+            this.vpcSubnets = vpcSubnets;
+            return this;
+        }
+
+        public AlertmanagerServiceProps build() {
+            return new AlertmanagerServiceProps(this);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.o11ycdk;
+
+import dev.o11ycdk.config.Check;
+import dev.o11ycdk.config.CloudWatchExporterConfig;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.List;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.Connections;
+import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ecs.FargateService;
+import software.amazon.awscdk.services.ecs.ICluster;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.servicediscovery.INamespace;
+import software.constructs.Construct;
+
+/**
+ * prometheus/cloudwatch_exporter on Fargate (0.25 vCPU / 512 MB, port 9106): the seed's ECS and
+ * ALB metrics as Prometheus series. Its task role may read CloudWatch and tags, nothing else.
+ */
+public class CloudWatchExporter extends Construct implements IConnectable {
+    public static final String CLOUD_MAP_NAME = "cloudwatch-exporter";
+    public static final String DEFAULT_IMAGE = "prom/cloudwatch-exporter:v0.15.5";
+    static final String CONFIG_PATH = "/tmp/o11y/cloudwatch.yml";
+
+    private final FargateComponent component;
+    private final CloudWatchExporterConfig config;
+    private final INamespace namespace;
+
+    /**
+     * @param config the metrics to export; null for the seed's list
+     * @param image  null for {@link #DEFAULT_IMAGE}
+     */
+    public CloudWatchExporter(Construct scope, String id, ICluster cluster, CloudWatchExporterConfig config, String image) {
+        super(scope, id);
+        if (cluster == null || cluster.getDefaultCloudMapNamespace() == null) {
+            throw Check.bad(id + ".cluster", null, "CloudWatchExporter needs a cluster with a default Cloud Map namespace");
+        }
+        this.namespace = cluster.getDefaultCloudMapNamespace();
+        this.config = config != null ? config : CloudWatchExporterConfig.seedDefaults(Stack.of(this).getRegion());
+        FargateComponent.Spec spec = FargateComponent.spec(this, "cloudwatch-exporter", image != null ? image : DEFAULT_IMAGE)
+                .size(FargateSize.of("cloudwatchExporter", 256, 512))
+                .port(Ports.CLOUDWATCH_EXPORTER, "/-/healthy")
+                // A TCP probe: the Temurin-based image has bash but no wget, and /metrics would call CloudWatch.
+                .healthCommand("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + Ports.CLOUDWATCH_EXPORTER + "' || exit 1")
+                .placement(cluster, namespace, CLOUD_MAP_NAME, null)
+                .command(List.of("java", "-jar", "/cloudwatch_exporter.jar", String.valueOf(Ports.CLOUDWATCH_EXPORTER), CONFIG_PATH));
+        spec.files().file(CONFIG_PATH, this.config.toYaml());
+        this.component = spec.build();
+        component.taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics",
+                        "tag:GetResources"))
+                .resources(List.of("*"))
+                .build());
+        NagSuppressions.addResourceSuppressions(component.taskDefinition.getTaskRole(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("CloudWatch metric reads and tag:GetResources do not support resource-level permissions.")
+                .appliesTo(List.of("Resource::*"))
+                .build()), true);
+    }
+
+    public CloudWatchExporterConfig getConfig() {
+        return config;
+    }
+
+    public String getDnsName() {
+        return CLOUD_MAP_NAME + "." + namespace.getNamespaceName();
+    }
+
+    public FargateService getService() {
+        return component.service;
+    }
+
+    @Override
+    public Connections getConnections() {
+        return component.service.getConnections();
+    }
+}

@@ -1,0 +1,232 @@
+package dev.o11ycdk;
+
+import dev.o11ycdk.config.Check;
+import dev.o11ycdk.config.PromDuration;
+import dev.o11ycdk.config.PrometheusConfig;
+import dev.o11ycdk.config.RuleGroups;
+import dev.o11ycdk.config.ScrapeJob;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Lazy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.Connections;
+import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ecs.CloudMapOptions;
+import software.amazon.awscdk.services.ecs.FargateService;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.servicediscovery.DnsRecordType;
+import software.amazon.awscdk.services.servicediscovery.INamespace;
+import software.constructs.Construct;
+
+/**
+ * Prometheus on Fargate (SPEC layout 2): TSDB on an EFS access point (transit encryption, IAM
+ * authorization), 15 s scrape/evaluation, 15 d retention, one task that is stopped before its
+ * replacement starts, registered in Cloud Map as {@code prometheus.<namespace>}. Scrape targets are
+ * found through Cloud Map DNS, so every task of a service is scraped.
+ *
+ * <p>Another stack registers its service in one call, which also opens that service's security
+ * group to Prometheus: {@code prometheus.registerService(myService, new ScrapeTarget("api-3", 8080,
+ * "/actuator/prometheus", "prod"))}.
+ */
+public class FargatePrometheus extends Construct implements IConnectable {
+    public static final int DEFAULT_PORT = Ports.PROMETHEUS;
+    public static final String CLOUD_MAP_NAME = "prometheus";
+    static final String CONFIG_PATH = "/tmp/o11y/prometheus.yml";
+    static final String RULES_PATH = "/tmp/o11y/rules/o11y.yml";
+    /** Prometheus' own words on NFS, linked from the synth warning. */
+    public static final String STORAGE_DOCS = "https://prometheus.io/docs/prometheus/latest/storage/#operational-aspects";
+
+    private final FargatePrometheusProps props;
+    private final INamespace namespace;
+    private final FargateComponent component;
+    private final FargateSize size;
+    private final RuleGroups rules;
+    private final List<ScrapeTarget> targets = new ArrayList<>();
+    private final List<ScrapeJob> platformJobs = new ArrayList<>();
+    private String alertmanagerName;
+
+    public FargatePrometheus(Construct scope, String id, FargatePrometheusProps props) {
+        super(scope, id);
+        this.props = props;
+        if (props.getCluster() == null || props.getStorage() == null) {
+            throw Check.bad(id + ".cluster/storage", null, "FargatePrometheus needs an ECS cluster and an EfsStorage");
+        }
+        if (props.getDesiredCount() != 1) {
+            throw Check.bad("prometheusDesiredCount", props.getDesiredCount(), "Prometheus' TSDB on EFS must have exactly one "
+                    + "writer (" + STORAGE_DOCS + "); scale out with remoteWrite to Amazon Managed Service for Prometheus instead");
+        }
+        this.namespace = props.getNamespace() != null ? props.getNamespace() : props.getCluster().getDefaultCloudMapNamespace();
+        if (namespace == null) {
+            throw Check.bad(id + ".namespace", null, "give a Cloud Map namespace or a cluster with a default one");
+        }
+        PromDuration.parse("scrapeInterval", props.getScrapeInterval()).positive("scrapeInterval");
+        PromDuration.parse("evaluationInterval", props.getEvaluationInterval()).positive("evaluationInterval");
+        long retentionDays = props.getRetention().toDays().longValue();
+        Check.range("retentionDays", (int) Math.min(retentionDays, Integer.MAX_VALUE), 1, 3650);
+        props.getTargets().forEach(this::addScrapeTarget);
+        this.size = props.getSize() != null ? FargateSize.of("prometheus", props.getSize().cpu(), props.getSize().memoryMiB())
+                : FargateSize.forPrometheusTargets(targets.size());
+        this.rules = props.getRules() != null ? props.getRules() : RuleGroups.seedDefaults(
+                "https://github.com/o11y-cdk/o11y-cdk/blob/main/README.md");
+
+        EfsStorage.Tenant tenant = props.getStorage().addTenant("Prometheus", "/prometheus", 65534, 65534);
+        FargateComponent.Spec spec = FargateComponent.spec(this, "prometheus", props.getImage())
+                .size(size)
+                .port(DEFAULT_PORT, "/-/healthy")
+                .placement(props.getCluster(), namespace, CLOUD_MAP_NAME, null)
+                .singleWriter()
+                .volume(tenant.volume("tsdb"), EfsStorage.Tenant.mount("tsdb", "/prometheus"))
+                .command(List.of("/bin/prometheus",
+                        "--config.file=" + CONFIG_PATH,
+                        "--storage.tsdb.path=/prometheus",
+                        "--storage.tsdb.retention.time=" + retentionDays + "d",
+                        "--web.listen-address=:" + DEFAULT_PORT,
+                        "--web.console.libraries=/usr/share/prometheus/console_libraries",
+                        "--web.console.templates=/usr/share/prometheus/consoles"));
+        // Rendered at synth, after every registerService call of every stack in the app.
+        spec.files().file(CONFIG_PATH, Lazy.string(() -> getPrometheusConfig().toYaml()));
+        spec.files().file(RULES_PATH, rules.toYaml());
+        this.component = spec.build();
+        tenant.grantReadWrite(component.taskDefinition.getTaskRole());
+        tenant.allowMountFrom(component.service);
+
+        component.taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:DescribeInstances", "ec2:DescribeAvailabilityZones"))
+                .resources(List.of("*"))
+                .build());
+        if (props.getRemoteWrite() != null) {
+            component.taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+                    .actions(props.getRemoteWrite().actions())
+                    .resources(List.of(props.getRemoteWrite().workspaceArn()))
+                    .build());
+        }
+        NagSuppressions.addResourceSuppressions(component.taskDefinition.getTaskRole(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("ec2:DescribeInstances and ec2:DescribeAvailabilityZones (ec2_sd_configs) do not support "
+                        + "resource-level permissions.")
+                .appliesTo(List.of("Resource::*"))
+                .build()), true);
+        Annotations.of(this).addWarningV2("@o11y-cdk/prometheus:tsdbOnEfs", "Prometheus keeps its TSDB on EFS, an NFS "
+                + "file system, which Prometheus does not support for local storage (" + STORAGE_DOCS + "). This service "
+                + "therefore runs exactly one task and stops it before starting its replacement (a short scrape gap on "
+                + "each deploy). To outgrow it, enable remoteWrite to Amazon Managed Service for Prometheus.");
+    }
+
+    /** Scrapes an application service by its Cloud Map name {@code <name>.<namespace>}. */
+    public void addScrapeTarget(ScrapeTarget target) {
+        if (targets.stream().anyMatch(t -> t.name().equals(target.name()))
+                || List.of("prometheus", "cloudwatch", "alertmanager", "ec2").contains(target.name())) {
+            throw Check.bad("services", target.name(), "service names must be unique and not one of the platform's jobs "
+                    + "(prometheus, cloudwatch, alertmanager, ec2)");
+        }
+        targets.add(target);
+    }
+
+    /**
+     * Registers a Fargate service of any stack for scraping: enables Cloud Map on it (A records,
+     * one per task) unless it already has it, opens its security group to Prometheus on
+     * {@code target.port()}, and adds the scrape job.
+     */
+    public void registerService(FargateService service, ScrapeTarget target) {
+        addScrapeTarget(target);
+        if (service.getCloudMapService() == null) {
+            service.enableCloudMap(CloudMapOptions.builder()
+                    .name(target.name()).cloudMapNamespace(namespace).dnsRecordType(DnsRecordType.A)
+                    .dnsTtl(Duration.seconds(10)).build());
+        } else if (!target.name().equals(service.getCloudMapService().getServiceName())) {
+            throw Check.bad("registerService " + target.name(), service.getCloudMapService().getServiceName(),
+                    "the service is already in Cloud Map under another name; use that name");
+        }
+        service.getConnections().allowFrom(this, Port.tcp(target.port()), "Prometheus scrape of " + target.name());
+    }
+
+    /** Sends alerts to {@code alertmanager} and scrapes it; opens its port to Prometheus only. */
+    public void useAlertmanager(AlertmanagerService alertmanager) {
+        this.alertmanagerName = alertmanager.getDnsName();
+        alertmanager.getConnections().allowFrom(this, Port.tcp(Ports.ALERTMANAGER), "Prometheus to Alertmanager");
+        platformJobs.add(ScrapeJob.builder("alertmanager")
+                .dnsSd(List.of(alertmanagerName), ScrapeJob.DnsRecordType.A, Ports.ALERTMANAGER, "30s").build());
+    }
+
+    /** Scrapes the CloudWatch exporter (its slow CloudWatch calls get a 60 s interval). */
+    public void scrapeCloudWatchExporter(CloudWatchExporter exporter) {
+        exporter.getConnections().allowFrom(this, Port.tcp(Ports.CLOUDWATCH_EXPORTER), "Prometheus scrape of cloudwatch-exporter");
+        platformJobs.add(ScrapeJob.builder("cloudwatch")
+                .scrapeInterval("60s").scrapeTimeout("50s")
+                .dnsSd(List.of(exporter.getDnsName()), ScrapeJob.DnsRecordType.A, Ports.CLOUDWATCH_EXPORTER, "30s").build());
+    }
+
+    /** Lets {@code client} (Grafana, a monitored service) query the Prometheus API on 9090. */
+    public void allowQueriesFrom(IConnectable client) {
+        getConnections().allowFrom(client, Port.tcp(DEFAULT_PORT), "Prometheus queries");
+    }
+
+    /** The configuration as it is rendered now; synthesis renders it again after all registrations. */
+    public PrometheusConfig getPrometheusConfig() {
+        PrometheusConfig.Builder b = PrometheusConfig.builder()
+                .scrapeInterval(props.getScrapeInterval())
+                .evaluationInterval(props.getEvaluationInterval())
+                .scrapeTimeout(PromDuration.parse("scrapeInterval", props.getScrapeInterval()).toSeconds() >= 10 ? "10s" : props.getScrapeInterval())
+                .ruleFile(RULES_PATH)
+                .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + DEFAULT_PORT), Map.of()).build());
+        for (ScrapeTarget t : targets) {
+            b.scrapeJob(ScrapeJob.builder(t.name())
+                    .metricsPath(t.metricsPath())
+                    .dnsSd(List.of(t.name() + "." + namespace.getNamespaceName()), ScrapeJob.DnsRecordType.A, t.port(), "30s")
+                    .labels(new java.util.TreeMap<>(Map.of("service", t.name(), "env", t.env())))
+                    .build());
+        }
+        b.scrapeJob(ScrapeJob.builder("ec2")
+                .ec2Sd(Stack.of(this).getRegion(), Ports.NODE_EXPORTER, props.getEc2DiscoveryTagKey(), props.getEc2DiscoveryTagValue())
+                .build());
+        b.scrapeJobs(platformJobs);
+        if (alertmanagerName != null) {
+            b.alertmanagerDns(alertmanagerName, Ports.ALERTMANAGER);
+        }
+        if (props.getRemoteWrite() != null) {
+            b.remoteWriteSigV4(props.getRemoteWrite().remoteWriteUrl(), Stack.of(this).getRegion());
+        }
+        return b.build();
+    }
+
+    public RuleGroups getRules() {
+        return rules;
+    }
+
+    public List<ScrapeTarget> getTargets() {
+        return List.copyOf(targets);
+    }
+
+    public FargateSize getSize() {
+        return size;
+    }
+
+    /** {@code prometheus.<namespace>}. */
+    public String getDnsName() {
+        return CLOUD_MAP_NAME + "." + namespace.getNamespaceName();
+    }
+
+    public String getInternalUrl() {
+        return "http://" + getDnsName() + ":" + DEFAULT_PORT;
+    }
+
+    public FargateService getService() {
+        return component.service;
+    }
+
+    public FargateTaskDefinition getTaskDefinition() {
+        return component.taskDefinition;
+    }
+
+    @Override
+    public Connections getConnections() {
+        return component.service.getConnections();
+    }
+}

@@ -1,0 +1,206 @@
+package dev.o11ycdk.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A typed {@code alertmanager.yml}: a routing tree, receivers (Slack or null) and inhibit rules.
+ * Rendered for {@code amtool check-config}; secrets are referenced by file, never inlined.
+ */
+public final class AlertmanagerConfig {
+    private static final Pattern MATCHER = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)\"[^\"]*\"");
+
+    private final Route route;
+    private final List<Receiver> receivers;
+    private final List<Map<String, Object>> inhibitRules;
+
+    private AlertmanagerConfig(Route route, List<Receiver> receivers, List<Map<String, Object>> inhibitRules) {
+        this.route = route;
+        this.receivers = List.copyOf(receivers);
+        this.inhibitRules = List.copyOf(inhibitRules);
+        Check.unique("receiver name", this.receivers.stream().map(Receiver::name).toList());
+        List<String> names = this.receivers.stream().map(Receiver::name).toList();
+        route.receivers().forEach(r -> {
+            if (!names.contains(r)) {
+                throw Check.bad("route receiver", r, "no receiver of that name; define it in receivers " + names);
+            }
+        });
+    }
+
+    public static AlertmanagerConfig of(Route route, List<Receiver> receivers, List<Map<String, Object>> inhibitRules) {
+        return new AlertmanagerConfig(route, receivers, inhibitRules);
+    }
+
+    /**
+     * The seed's routing: grouped by alertname and service, 10 s / 10 s / 12 h; critical and warning
+     * to their Slack channels; {@code env="test"} (an environment that is not ready, seed 004) to a
+     * null receiver; critical inhibits warning for the same alertname and service.
+     */
+    public static AlertmanagerConfig seedDefaults(String webhookUrlFile, String criticalChannel, String warningChannel,
+                                                  List<String> mutedEnvironments) {
+        List<Route> children = new ArrayList<>();
+        for (String env : mutedEnvironments) {
+            children.add(Route.to("null").matchers("env=\"" + env + "\""));
+        }
+        children.add(Route.to("slack-critical").matchers("severity=\"critical\""));
+        children.add(Route.to("slack-warning").matchers("severity=\"warning\""));
+        Route root = Route.to("slack-warning")
+                .groupBy("alertname", "service")
+                .timing("10s", "10s", "12h")
+                .children(children);
+        return of(root, List.of(
+                        Receiver.none("null"),
+                        Receiver.slack("slack-critical", webhookUrlFile, criticalChannel),
+                        Receiver.slack("slack-warning", webhookUrlFile, warningChannel)),
+                List.of(inhibit(List.of("severity=\"critical\""), List.of("severity=\"warning\""), List.of("alertname", "service"))));
+    }
+
+    /** An inhibit rule: alerts matching {@code target} are muted while one matching {@code source} fires. */
+    public static Map<String, Object> inhibit(List<String> source, List<String> target, List<String> equal) {
+        source.forEach(m -> matcher("inhibit source_matchers", m));
+        target.forEach(m -> matcher("inhibit target_matchers", m));
+        equal.forEach(l -> Check.labelName("inhibit equal", l));
+        return Rendering.ordered("source_matchers", List.copyOf(source), "target_matchers", List.copyOf(target),
+                "equal", List.copyOf(equal));
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public String toYaml() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("route", route.toMap());
+        root.put("receivers", receivers.stream().map(Receiver::toMap).toList());
+        if (!inhibitRules.isEmpty()) {
+            root.put("inhibit_rules", inhibitRules);
+        }
+        return Rendering.yaml(root);
+    }
+
+    static String matcher(String setting, String m) {
+        if (m == null || !MATCHER.matcher(m).matches()) {
+            throw Check.bad(setting, m, "a matcher looks like severity=\"critical\" (operators = != =~ !~)");
+        }
+        return m;
+    }
+
+    /** A node of the routing tree. */
+    public static final class Route {
+        private final String receiver;
+        private List<String> matchers = List.of();
+        private List<String> groupBy = List.of();
+        private PromDuration groupWait;
+        private PromDuration groupInterval;
+        private PromDuration repeatInterval;
+        private List<Route> children = List.of();
+
+        private Route(String receiver) {
+            this.receiver = Check.notBlank("route receiver", receiver);
+        }
+
+        public static Route to(String receiver) {
+            return new Route(receiver);
+        }
+
+        public Route matchers(String... matchers) {
+            for (String m : matchers) {
+                matcher("route matchers", m);
+            }
+            this.matchers = List.of(matchers);
+            return this;
+        }
+
+        public Route groupBy(String... labels) {
+            for (String l : labels) {
+                Check.labelName("route group_by", l);
+            }
+            this.groupBy = List.of(labels);
+            return this;
+        }
+
+        public Route timing(String wait, String interval, String repeat) {
+            this.groupWait = PromDuration.parse("group_wait", wait);
+            this.groupInterval = PromDuration.parse("group_interval", interval).positive("group_interval");
+            this.repeatInterval = PromDuration.parse("repeat_interval", repeat).positive("repeat_interval");
+            return this;
+        }
+
+        public Route children(List<Route> routes) {
+            this.children = List.copyOf(routes);
+            return this;
+        }
+
+        public PromDuration groupWait() {
+            return groupWait == null ? PromDuration.ofSeconds(30) : groupWait;
+        }
+
+        public PromDuration groupInterval() {
+            return groupInterval == null ? PromDuration.ofSeconds(300) : groupInterval;
+        }
+
+        List<String> receivers() {
+            List<String> all = new ArrayList<>(List.of(receiver));
+            children.forEach(c -> all.addAll(c.receivers()));
+            return all;
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("receiver", receiver);
+            if (!matchers.isEmpty()) {
+                m.put("matchers", matchers);
+            }
+            if (!groupBy.isEmpty()) {
+                m.put("group_by", groupBy);
+            }
+            if (groupWait != null) {
+                m.put("group_wait", groupWait.toString());
+                m.put("group_interval", groupInterval.toString());
+                m.put("repeat_interval", repeatInterval.toString());
+            }
+            if (!children.isEmpty()) {
+                m.put("routes", children.stream().map(Route::toMap).toList());
+            }
+            return m;
+        }
+    }
+
+    /** A receiver: Slack through a webhook read from a file, or none (a null receiver that mutes). */
+    public record Receiver(String name, String webhookUrlFile, String channel) {
+        public Receiver {
+            Check.notBlank("receiver name", name);
+        }
+
+        public static Receiver none(String name) {
+            return new Receiver(name, null, null);
+        }
+
+        /** @param webhookUrlFile path of a file holding the webhook URL (Alertmanager's api_url_file) */
+        public static Receiver slack(String name, String webhookUrlFile, String channel) {
+            Check.urlPath("receiver " + name + " webhook file", webhookUrlFile);
+            if (channel == null || !channel.matches("#[a-z0-9][a-z0-9._-]*")) {
+                throw Check.bad("receiver " + name + " channel", channel, "a Slack channel looks like #alerts-critical");
+            }
+            return new Receiver(name, webhookUrlFile, channel);
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", name);
+            if (webhookUrlFile != null) {
+                Map<String, Object> slack = new LinkedHashMap<>();
+                slack.put("api_url_file", webhookUrlFile);
+                slack.put("channel", channel);
+                slack.put("send_resolved", true);
+                slack.put("title", "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.service }})");
+                slack.put("text", "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}");
+                m.put("slack_configs", List.of(slack));
+            }
+            return m;
+        }
+    }
+}
