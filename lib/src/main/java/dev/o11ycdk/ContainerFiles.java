@@ -43,7 +43,10 @@ final class ContainerFiles {
         return env;
     }
 
-    /** The {@code sh -c} script: write every file, then exec {@code command}. */
+    /**
+     * The {@code sh -c} script: write every file, then exec {@code command}. Variables are written
+     * {@code $NAME}, never with braces, which CloudFormation validation reads as an embedded parameter.
+     */
     String entrypointScript(List<String> command) {
         List<String> lines = new ArrayList<>();
         lines.add("set -eu");
@@ -57,11 +60,11 @@ final class ContainerFiles {
         List<String> unset = new ArrayList<>();
         for (String path : files.keySet()) {
             String v = varName(i++);
-            lines.add("printf '%s\\n' \"${" + v + "}\" > " + HostBootstrapScript.shellQuote(path));
+            lines.add("printf '%s\\n' \"$" + v + "\" > " + HostBootstrapScript.shellQuote(path));
             unset.add(v);
         }
         for (Map.Entry<String, String> s : secretFiles.entrySet()) {
-            lines.add("(umask 077; printf '%s' \"${" + s.getKey() + "}\" > " + HostBootstrapScript.shellQuote(s.getValue()) + ")");
+            lines.add("(umask 077; printf '%s' \"$" + s.getKey() + "\" > " + HostBootstrapScript.shellQuote(s.getValue()) + ")");
             unset.add(s.getKey());
         }
         if (!unset.isEmpty()) {

@@ -39,6 +39,7 @@ class CdkCliSynthTest {
         String output = Files.readString(log);
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(out.resolve("O11yEc2Host.template.json")).exists();
+        assertThat(out.resolve("O11yFargate.template.json")).exists();
         assertThat(output).doesNotContain("[Error at");
     }
 }

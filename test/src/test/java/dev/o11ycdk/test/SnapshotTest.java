@@ -22,6 +22,22 @@ class SnapshotTest {
     }
 
     @Test
+    void fargateStackTemplate() {
+        Synth synth = Synth.defaults();
+        expect.toMatchSnapshot(Snapshots.normalisedTemplate(synth.templateJson(synth.stacks().fargate())));
+    }
+
+    @Test
+    void fargateRenderedConfigs() {
+        var f = Synth.defaults().stacks().fargate();
+        expect.scenario("prometheus.yml").toMatchSnapshot(f.getPrometheus().getPrometheusConfig().toYaml());
+        expect.scenario("rules.yml").toMatchSnapshot(f.getPrometheus().getRules().toYaml());
+        expect.scenario("alertmanager.yml").toMatchSnapshot(f.getAlertmanager().getConfig().toYaml());
+        expect.scenario("cloudwatch.yml").toMatchSnapshot(f.getExporter().getConfig().toYaml());
+        expect.scenario("grafana-datasources.yaml").toMatchSnapshot(f.getGrafana().getDatasourcesYaml());
+    }
+
+    @Test
     void ec2HostBootstrapScript() {
         expect.toMatchSnapshot(Synth.defaults().stacks().ec2Host().getHost().getBootstrapScript()
                 .replaceAll("\\$\\{Token\\[[A-Za-z0-9.]+\\]\\}", "<token>"));

@@ -51,7 +51,7 @@ class ValidationToolsTest {
 
     @Test
     void cdkNagAwsSolutionsReportsNoUnsuppressedErrorsOrWarnings() {
-        for (Stack stack : List.<Stack>of(synth.stacks().ec2Host())) {
+        for (Stack stack : List.<Stack>of(synth.stacks().ec2Host(), synth.stacks().fargate())) {
             Annotations a = Annotations.fromStack(stack);
             assertThat(a.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).as(stack.getStackName()).isEmpty();
             assertThat(a.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))).as(stack.getStackName()).isEmpty();
@@ -60,14 +60,16 @@ class ValidationToolsTest {
 
     @Test
     void everyCdkNagSuppressionCarriesASpecificReason() throws IOException {
-        Path report = synth.outdir().resolve("AwsSolutions-O11yEc2Host-NagReport.csv");
-        List<String> rows = Files.readAllLines(report);
-        assertThat(rows.stream().filter(r -> r.contains("\"Compliant\"")).count()).as("nag really ran").isGreaterThan(10);
-        List<String> suppressed = rows.stream().filter(r -> r.contains("\"Suppressed\"")).toList();
-        assertThat(suppressed).isNotEmpty();
-        for (String row : suppressed) {
-            String reason = row.substring(row.lastIndexOf(",\"") + 2, row.length() - 1);
-            assertThat(reason).as(row).hasSizeGreaterThan(40);
+        for (String stack : List.of("O11yEc2Host", "O11yFargate")) {
+            List<String> rows = Files.readAllLines(synth.outdir().resolve("AwsSolutions-" + stack + "-NagReport.csv"));
+            assertThat(rows.stream().filter(r -> r.contains("\"Compliant\"")).count()).as(stack + ": nag really ran").isGreaterThan(10);
+            assertThat(rows.stream().filter(r -> r.contains("\"Non-Compliant\"")).toList()).as(stack).isEmpty();
+            List<String> suppressed = rows.stream().filter(r -> r.contains("\"Suppressed\"")).toList();
+            assertThat(suppressed).as(stack).isNotEmpty();
+            for (String row : suppressed) {
+                String reason = row.substring(row.lastIndexOf(",\"") + 2, row.length() - 1);
+                assertThat(reason).as(row).hasSizeGreaterThan(40);
+            }
         }
     }
 

@@ -1,0 +1,122 @@
+package dev.o11ycdk.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.o11ycdk.app.FargateStack;
+import dev.o11ycdk.test.support.Cfn;
+import dev.o11ycdk.test.support.Synth;
+import dev.o11ycdk.test.support.Tools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The Fargate layout's rendered files, checked by promtool, amtool and shellcheck. */
+class FargateConfigToolsTest {
+    private final Synth synth = Synth.defaults();
+    private final FargateStack stack = synth.stacks().fargate();
+
+    @Test
+    void promtoolAcceptsPrometheusConfigWithItsRuleFile(@TempDir Path dir) throws IOException {
+        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        Path rules = dir.resolve("o11y-rules.yml");
+        Files.writeString(rules, stack.getPrometheus().getRules().toYaml());
+        // Same file as deployed, with the rule path pointed at the local copy so promtool loads it.
+        String yaml = stack.getPrometheus().getPrometheusConfig().toYaml().replace("/tmp/o11y/rules/o11y.yml", rules.toString());
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, yaml);
+        Tools.Result r = Tools.run(List.of(promtool, "check", "config", config.toString()), dir, 60);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("SUCCESS: 1 rule files found", "SUCCESS: 4 rules found");
+    }
+
+    @Test
+    void deployedPrometheusConfigIsTheOneTheModelRenders() {
+        Map<String, Object> env = Cfn.environment(Cfn.container(synth.templateJson(stack), "PrometheusTaskDefinition"));
+        assertThat(env.get("O11Y_FILE_0")).isEqualTo(stack.getPrometheus().getPrometheusConfig().toYaml());
+        assertThat(env.get("O11Y_FILE_1")).isEqualTo(stack.getPrometheus().getRules().toYaml());
+    }
+
+    @Test
+    void everyApplicationServiceIsScrapedThroughCloudMapWithServiceAndEnvLabels() {
+        String yaml = stack.getPrometheus().getPrometheusConfig().toYaml();
+        for (String[] s : new String[][] {{"atlantis", "4141", "/metrics"}, {"api-1", "8080", "/actuator/prometheus"},
+                {"api-2", "8080", "/actuator/prometheus"}, {"worker", "9091", "/metrics"}, {"chat", "5000", "/metrics"}}) {
+            assertThat(yaml).contains("  - job_name: " + s[0] + "\n    metrics_path: " + s[2] + "\n    scheme: http\n"
+                    + "    dns_sd_configs:\n      - names:\n          - " + s[0] + ".o11y.local\n        type: A\n        port: " + s[1]);
+            assertThat(yaml).contains("target_label: service\n        replacement: " + s[0]);
+        }
+        assertThat(yaml).contains("target_label: env\n        replacement: prod")
+                .contains("- cloudwatch-exporter.o11y.local\n        type: A\n        port: 9106")
+                .contains("ec2_sd_configs:\n      - region: ap-northeast-2\n        port: 9100")
+                .contains("name: tag:monitoring\n            values:\n              - prometheus")
+                .contains("alertmanagers:\n    - dns_sd_configs:\n        - names:\n            - alertmanager.o11y.local");
+    }
+
+    @Test
+    void promtoolAcceptsTheSeedAlertRules(@TempDir Path dir) throws IOException {
+        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        Path rules = dir.resolve("rules.yml");
+        String yaml = stack.getPrometheus().getRules().toYaml();
+        assertThat(yaml).contains("alert: ServiceDown\n        expr: up == 0\n        for: 2m", "severity: critical",
+                "summary: \"Service {{ $labels.service }} is down\"", "alert: HighCPUUsage", "for: 5m", "severity: warning");
+        Files.writeString(rules, yaml);
+        Tools.Result r = Tools.run(List.of(promtool, "check", "rules", rules.toString()), dir, 60);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+
+    @Test
+    void amtoolAcceptsAlertmanagerConfig(@TempDir Path dir) throws IOException {
+        Path config = alertmanagerConfig(dir);
+        String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");
+        Tools.Result r = Tools.run(List.of(amtool, "check-config", config.toString()), dir, 60);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("SUCCESS", "3 receivers", "1 inhibit rules");
+        assertThat(Files.readString(config)).contains("group_by:\n    - alertname\n    - service\n  group_wait: 10s\n"
+                + "  group_interval: 10s\n  repeat_interval: 12h", "channel: \"#alerts-critical\"", "channel: \"#alerts-warning\"",
+                "api_url_file: /tmp/o11y/secrets/slack_webhook_url");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "'severity=critical alertname=ServiceDown service=api-1 env=prod', slack-critical",
+        "'severity=warning alertname=HighCPUUsage service=api-2 env=prod', slack-warning",
+        "'severity=critical alertname=ServiceDown service=api-1 env=test', null",
+        "'severity=warning alertname=HighCPUUsage service=worker env=test', null",
+        "'alertname=Unlabelled env=prod', slack-warning"})
+    void amtoolRoutesAlertsToTheSeedReceivers(String labels, String receiver, @TempDir Path dir) throws IOException {
+        Path config = alertmanagerConfig(dir);
+        String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");
+        List<String> cmd = new java.util.ArrayList<>(List.of(amtool, "config", "routes", "test",
+                "--config.file=" + config, "--verify.receivers=" + receiver));
+        cmd.addAll(List.of(labels.split(" ")));
+        Tools.Result r = Tools.run(cmd, dir, 60);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output().lines().filter(l -> !l.startsWith("Warning")).toList()).containsExactly(receiver);
+    }
+
+    @Test
+    void shellcheckAcceptsEveryContainerEntrypoint(@TempDir Path dir) throws IOException {
+        String shellcheck = Tools.require("shellcheck", "apt-get install shellcheck");
+        Map<String, Object> json = synth.templateJson(stack);
+        for (String td : List.of("PrometheusTaskDefinition", "GrafanaTaskDefinition", "AlertmanagerTaskDefinition", "CloudWatchExporterTaskDefinition")) {
+            Map<String, Object> c = Cfn.container(json, td);
+            assertThat(c.get("EntryPoint")).isEqualTo(List.of("/bin/sh", "-c"));
+            Path script = dir.resolve(td + ".sh");
+            Files.writeString(script, "#!/bin/sh\n" + ((List<?>) c.get("Command")).get(0));
+            Tools.Result r = Tools.run(List.of(shellcheck, "--severity=style", script.toString()), dir, 60);
+            assertThat(r.exitCode()).as(td + ":\n" + r.output()).isZero();
+        }
+    }
+
+    private Path alertmanagerConfig(Path dir) throws IOException {
+        Path config = dir.resolve("alertmanager.yml");
+        Files.writeString(config, stack.getAlertmanager().getConfig().toYaml());
+        return config;
+    }
+}

@@ -1,0 +1,249 @@
+package dev.o11ycdk.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.o11ycdk.test.support.Cfn;
+import dev.o11ycdk.test.support.Synth;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** SPEC "Layout 2" and issue 3, item by item, on the Fargate stack from cdk.json's defaults. */
+class FargateStackTest {
+    private static Template template;
+    private static Map<String, Object> json;
+
+    @BeforeAll
+    static void synth() {
+        Synth synth = Synth.defaults();
+        template = synth.template(synth.stacks().fargate());
+        json = synth.templateJson(synth.stacks().fargate());
+    }
+
+    @Test
+    void prometheusIsOneVcpuTwoGbWithTheSpecHealthCheckAndAwslogs() {
+        template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+                "Cpu", "1024", "Memory", "2048", "NetworkMode", "awsvpc", "RequiresCompatibilities", List.of("FARGATE"),
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of(
+                        "Name", "prometheus",
+                        "Image", "prom/prometheus:v2.51.1",
+                        "HealthCheck", Map.of("Command", List.of("CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:9090/-/healthy || exit 1"),
+                                "Interval", 30, "Timeout", 5, "Retries", 3, "StartPeriod", 60),
+                        "LogConfiguration", Match.objectLike(Map.of("LogDriver", "awslogs"))))))));
+        template.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
+    }
+
+    @Test
+    void prometheusTsdbIsOnItsEfsAccessPointWithTransitEncryptionAndIamAuthorization() {
+        template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+                "Volumes", List.of(Map.of("Name", "tsdb", "EFSVolumeConfiguration", Map.of(
+                        "FilesystemId", Map.of("Ref", Match.stringLikeRegexp("Storage.*")),
+                        "TransitEncryption", "ENABLED",
+                        "AuthorizationConfig", Map.of("AccessPointId", Map.of("Ref", Match.stringLikeRegexp("StoragePrometheus.*")), "IAM", "ENABLED")))),
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of("Name", "prometheus",
+                        "MountPoints", List.of(Map.of("ContainerPath", "/prometheus", "SourceVolume", "tsdb", "ReadOnly", false))))))));
+        String command = (String) ((List<?>) Cfn.container(json, "PrometheusTaskDefinition").get("Command")).get(0);
+        assertThat(command).contains("'--storage.tsdb.path=/prometheus'", "'--storage.tsdb.retention.time=15d'");
+    }
+
+    @Test
+    void prometheusNeverHasTwoWritersOnEfs() {
+        Map<String, Object> svc = Cfn.props(json, "AWS::ECS::Service", "PrometheusService");
+        assertThat(svc.get("DesiredCount")).isEqualTo(1);
+        assertThat(svc.get("DeploymentConfiguration")).isEqualTo(Map.of(
+                "DeploymentCircuitBreaker", Map.of("Enable", true, "Rollback", true),
+                "MaximumPercent", 100, "MinimumHealthyPercent", 0));
+    }
+
+    @Test
+    void everyServiceRunsPrivateWithoutPublicIpInCloudMapWithCircuitBreaker() {
+        Map<String, Map<String, Object>> services = template.findResources("AWS::ECS::Service");
+        assertThat(services).hasSize(4);
+        for (Map<String, Object> s : services.values()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> p = (Map<String, Object>) s.get("Properties");
+            assertThat(String.valueOf(p.get("NetworkConfiguration"))).contains("AssignPublicIp=DISABLED", "privateSubnet1", "privateSubnet2");
+            assertThat(p).containsKey("ServiceRegistries");
+            assertThat(String.valueOf(p.get("DeploymentConfiguration"))).contains("DeploymentCircuitBreaker={Enable=true, Rollback=true}");
+        }
+        for (String name : List.of("prometheus", "grafana", "alertmanager", "cloudwatch-exporter")) {
+            template.hasResourceProperties("AWS::ServiceDiscovery::Service", Match.objectLike(Map.of("Name", name,
+                    "DnsConfig", Match.objectLike(Map.of("DnsRecords", List.of(Map.of("TTL", 10, "Type", "A")))))));
+        }
+        template.hasResourceProperties("AWS::ServiceDiscovery::PrivateDnsNamespace", Map.of("Name", "o11y.local",
+                "Vpc", Map.of("Ref", Match.stringLikeRegexp("Vpc.*"))));
+    }
+
+    @Test
+    void clusterHasContainerInsights() {
+        template.hasResourceProperties("AWS::ECS::Cluster", Map.of(
+                "ClusterSettings", List.of(Map.of("Name", "containerInsights", "Value", "enabled"))));
+    }
+
+    @Test
+    void efsIsEncryptedRetainedTlsOnlyAndMovesToIaAfter30Days() {
+        template.hasResource("AWS::EFS::FileSystem", Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain",
+                "Properties", Match.objectLike(Map.of(
+                        "Encrypted", true,
+                        "LifecyclePolicies", List.of(Map.of("TransitionToIA", "AFTER_30_DAYS"),
+                                Map.of("TransitionToPrimaryStorageClass", "AFTER_1_ACCESS")),
+                        "FileSystemPolicy", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Map.of(
+                                "Sid", "DenyWithoutTls", "Effect", "Deny", "Action", "*", "Principal", Map.of("AWS", "*"),
+                                "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))))));
+    }
+
+    @Test
+    void eachTenantHasItsPosixUserAndNonRootDirectory() {
+        for (Object[] t : new Object[][] {{"/prometheus", "65534"}, {"/grafana", "472"}}) {
+            template.hasResourceProperties("AWS::EFS::AccessPoint", Match.objectLike(Map.of(
+                    "PosixUser", Map.of("Uid", t[1], "Gid", t[1]),
+                    "RootDirectory", Map.of("Path", t[0],
+                            "CreationInfo", Map.of("OwnerUid", t[1], "OwnerGid", t[1], "Permissions", "750")))));
+        }
+    }
+
+    @Test
+    void efsAcceptsNfsOnlyFromPrometheusAndGrafana() {
+        Map<String, Map<String, Object>> nfs = template.findResources("AWS::EC2::SecurityGroupIngress",
+                Map.of("Properties", Match.objectLike(Map.of("FromPort", 2049))));
+        assertThat(nfs.values().stream().map(r -> String.valueOf(((Map<?, ?>) r.get("Properties")).get("SourceSecurityGroupId"))).sorted().toList())
+                .hasSize(2)
+                .anySatisfy(s -> assertThat(s).contains("GrafanaService"))
+                .anySatisfy(s -> assertThat(s).contains("PrometheusService"));
+    }
+
+    @Test
+    void efsIsBackedUpDailyIntoARetainedVault() {
+        template.hasResourceProperties("AWS::Backup::BackupPlan", Map.of("BackupPlan", Match.objectLike(Map.of(
+                "BackupPlanRule", List.of(Match.objectLike(Map.of("RuleName", "Daily", "ScheduleExpression", "cron(0 18 * * ? *)",
+                        "Lifecycle", Map.of("DeleteAfterDays", 35))))))));
+        template.hasResourceProperties("AWS::Backup::BackupSelection", Map.of("BackupSelection", Match.objectLike(Map.of(
+                "Resources", List.of(Map.of("Fn::Join", List.of("", List.of("arn:aws:elasticfilesystem:ap-northeast-2:",
+                        Map.of("Ref", "AWS::AccountId"), ":file-system/", Map.of("Ref", Match.stringLikeRegexp("Storage.*"))))))))));
+        template.hasResource("AWS::Backup::BackupVault", Map.of("DeletionPolicy", "Retain"));
+    }
+
+    @Test
+    void grafanaIsHalfVcpuOneGbBehindTheAlbAtGrafanaDomain() {
+        template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of("Cpu", "512", "Memory", "1024",
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of("Name", "grafana", "Image", "grafana/grafana:10.4.2"))))));
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::ListenerRule", Match.objectLike(Map.of("Priority", 5,
+                "Conditions", List.of(Map.of("Field", "host-header", "HostHeaderConfig", Map.of("Values", List.of("grafana.o11y.example.com")))))));
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Match.objectLike(Map.of(
+                "Port", 3000, "TargetType", "ip", "HealthCheckPath", "/api/health")));
+        template.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of("FromPort", 3000, "ToPort", 3000, "IpProtocol", "tcp",
+                "Description", "ALB to Grafana",
+                "GroupId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("GrafanaServiceSecurityGroup.*"), "GroupId")),
+                "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("AlbSecurityGroup.*"), "GroupId"))));
+    }
+
+    @Test
+    void grafanaIsLockedDownAndGetsItsPasswordFromSecretsManager() {
+        Map<String, Object> c = Cfn.container(json, "GrafanaTaskDefinition");
+        Map<String, Object> env = Cfn.environment(c);
+        assertThat(env).containsEntry("GF_USERS_ALLOW_SIGN_UP", "false")
+                .containsEntry("GF_AUTH_ANONYMOUS_ENABLED", "false")
+                .containsEntry("GF_SECURITY_COOKIE_SECURE", "true")
+                .containsEntry("GF_SERVER_ROOT_URL", "https://grafana.o11y.example.com/")
+                .containsEntry("GF_PATHS_DATA", "/var/lib/grafana");
+        assertThat(String.valueOf(c.get("Secrets"))).contains("Name=GF_SECURITY_ADMIN_PASSWORD", "GrafanaAdminPassword");
+        assertThat(String.valueOf(c.get("MountPoints"))).contains("ContainerPath=/var/lib/grafana");
+        String datasources = (String) env.values().stream().filter(v -> String.valueOf(v).contains("datasources:")).findFirst().orElseThrow();
+        assertThat(datasources).contains("url: http://prometheus.o11y.local:9090", "isDefault: true", "type: cloudwatch",
+                "defaultRegion: ap-northeast-2");
+    }
+
+    @Test
+    void noSecretEverAppearsInAPlainEnvironmentVariable() {
+        for (String td : List.of("PrometheusTaskDefinition", "GrafanaTaskDefinition", "AlertmanagerTaskDefinition", "CloudWatchExporterTaskDefinition")) {
+            Map<String, Object> env = Cfn.environment(Cfn.container(json, td));
+            assertThat(env.keySet()).as(td).noneMatch(k -> k.matches(".*(PASSWORD|SECRET|WEBHOOK|TOKEN).*"));
+            assertThat(env.values()).as(td).noneMatch(v -> String.valueOf(v).contains("hooks.slack.com"));
+        }
+        Map<String, Object> am = Cfn.container(json, "AlertmanagerTaskDefinition");
+        assertThat(String.valueOf(am.get("Secrets"))).contains("Name=SLACK_WEBHOOK_URL", "secret:o11y/slack-webhook");
+        assertThat((String) ((List<?>) am.get("Command")).get(0))
+                .contains("(umask 077; printf '%s' \"$SLACK_WEBHOOK_URL\" > '/tmp/o11y/secrets/slack_webhook_url')")
+                .contains("unset O11Y_FILE_0 SLACK_WEBHOOK_URL");
+    }
+
+    @Test
+    void alertmanagerIsReachableOnlyFromPrometheusAndNeverThroughTheAlb() {
+        Map<String, Map<String, Object>> am = template.findResources("AWS::EC2::SecurityGroupIngress",
+                Map.of("Properties", Match.objectLike(Map.of("FromPort", 9093))));
+        assertThat(am).hasSize(1);
+        assertThat(String.valueOf(am.values().iterator().next())).contains("PrometheusServiceSecurityGroup");
+        Map<String, Object> svc = Cfn.props(json, "AWS::ECS::Service", "AlertmanagerService");
+        assertThat(svc).doesNotContainKey("LoadBalancers");
+        template.resourceCountIs("AWS::ElasticLoadBalancingV2::TargetGroup", 1);
+    }
+
+    @Test
+    void prometheusAnswersQueriesOnlyFromGrafana() {
+        Map<String, Map<String, Object>> q = template.findResources("AWS::EC2::SecurityGroupIngress",
+                Map.of("Properties", Match.objectLike(Map.of("FromPort", 9090))));
+        assertThat(q).hasSize(1);
+        assertThat(String.valueOf(q.values().iterator().next())).contains("GrafanaServiceSecurityGroup");
+    }
+
+    @Test
+    void cloudWatchExporterIsQuarterVcpuOnPort9106ReadingOnlyCloudWatchAndTags() {
+        template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of("Cpu", "256", "Memory", "512",
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of("Name", "cloudwatch-exporter",
+                        "PortMappings", List.of(Match.objectLike(Map.of("ContainerPort", 9106)))))))));
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement", List.of(Map.of(
+                "Action", List.of("cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics", "tag:GetResources"),
+                "Effect", "Allow", "Resource", "*")))),
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("CloudWatchExporterTaskDefinitionTaskRole.*")))));
+    }
+
+    @Test
+    void grafanaTaskRoleMayReadCloudWatchAndUseItsAccessPointOnly() {
+        Map<String, Map<String, Object>> policies = template.findResources("AWS::IAM::Policy", Map.of("Properties", Match.objectLike(Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("GrafanaTaskDefinitionTaskRole.*")))))));
+        assertThat(policies).hasSize(1);
+        String doc = String.valueOf(policies.values().iterator().next());
+        assertThat(doc).contains("cloudwatch:GetMetricData", "elasticfilesystem:ClientMount", "StorageGrafana")
+                .doesNotContain("ec2:", "s3:", "secretsmanager:", "aps:");
+    }
+
+    @Test
+    void executionAndTaskRolesAreSeparate() {
+        for (String td : List.of("PrometheusTaskDefinition", "GrafanaTaskDefinition", "AlertmanagerTaskDefinition", "CloudWatchExporterTaskDefinition")) {
+            Map<String, Object> p = Cfn.props(json, "AWS::ECS::TaskDefinition", td);
+            assertThat(String.valueOf(p.get("TaskRoleArn"))).contains("TaskRole");
+            assertThat(String.valueOf(p.get("ExecutionRoleArn"))).contains("ExecutionRole");
+            assertThat(p.get("TaskRoleArn")).isNotEqualTo(p.get("ExecutionRoleArn"));
+        }
+    }
+
+    @Test
+    void configurationChangesReachTheTasksThroughANewTaskDefinitionRevision() {
+        // The rendered file lives in the task definition itself, so changing it changes the revision.
+        Map<String, Object> defaults = Cfn.environment(Cfn.container(json, "PrometheusTaskDefinition"));
+        Synth other = Synth.of(Map.of("scrapeInterval", "30s"));
+        Map<String, Object> changed = Cfn.environment(Cfn.container(other.templateJson(other.stacks().fargate()), "PrometheusTaskDefinition"));
+        assertThat(String.valueOf(defaults.get("O11Y_FILE_0"))).contains("scrape_interval: 15s");
+        assertThat(String.valueOf(changed.get("O11Y_FILE_0"))).contains("scrape_interval: 30s");
+    }
+
+    @Test
+    void noContainerStringLooksLikeAnEmbeddedCloudFormationParameter() {
+        // CloudFormation validation (E1029) rejects "${X}" outside Fn::Sub, e.g. in a shell entrypoint.
+        for (Object r : Cfn.resources(json).values()) {
+            if ("AWS::ECS::TaskDefinition".equals(((Map<?, ?>) r).get("Type"))) {
+                assertThat(String.valueOf(((Map<?, ?>) r).get("Properties"))).doesNotContain("${");
+            }
+        }
+    }
+
+    @Test
+    void outputsNameGrafanaAndTheInternalUrls() {
+        template.hasOutput("GrafanaUrl", Map.of("Value", "https://grafana.o11y.example.com/"));
+        template.hasOutput("PrometheusInternalUrl", Match.objectLike(Map.of("Value", "http://prometheus.o11y.local:9090")));
+        template.hasOutput("AlertmanagerInternalUrl", Map.of("Value", "http://alertmanager.o11y.local:9093"));
+    }
+}
