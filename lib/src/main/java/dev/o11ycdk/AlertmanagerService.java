@@ -4,12 +4,9 @@ import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.Check;
 import java.util.List;
 import software.amazon.awscdk.Annotations;
-import software.amazon.awscdk.services.ec2.Connections;
-import software.amazon.awscdk.services.ec2.IConnectable;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
-import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.servicediscovery.INamespace;
 import software.constructs.Construct;
@@ -20,14 +17,12 @@ import software.constructs.Construct;
  * comes from Secrets Manager and is written to a file at start: Alertmanager does not expand
  * environment variables in its configuration.
  */
-public class AlertmanagerService extends Construct implements IConnectable {
+public class AlertmanagerService extends FargatePlatformService {
     public static final String CLOUD_MAP_NAME = "alertmanager";
     static final String CONFIG_PATH = "/tmp/o11y/alertmanager.yml";
     static final String WEBHOOK_FILE = "/tmp/o11y/secrets/slack_webhook_url";
 
-    private final FargateComponent component;
     private final AlertmanagerConfig config;
-    private final INamespace namespace;
 
     public AlertmanagerService(Construct scope, String id, AlertmanagerServiceProps props) {
         super(scope, id);
@@ -37,7 +32,7 @@ public class AlertmanagerService extends Construct implements IConnectable {
         if (props.getSlackWebhookSecret() == null) {
             throw Check.bad("slackWebhookSecretName", null, "Alertmanager needs the Secrets Manager secret holding the Slack webhook URL");
         }
-        this.namespace = props.getNamespace() != null ? props.getNamespace() : props.getCluster().getDefaultCloudMapNamespace();
+        INamespace namespace = props.getNamespace() != null ? props.getNamespace() : props.getCluster().getDefaultCloudMapNamespace();
         if (namespace == null) {
             throw Check.bad(id + ".namespace", null, "give a Cloud Map namespace or a cluster with a default one");
         }
@@ -59,7 +54,7 @@ public class AlertmanagerService extends Construct implements IConnectable {
                         "--web.listen-address=:" + Ports.ALERTMANAGER,
                         "--cluster.listen-address=")); // one replica: no gossip mesh
         spec.files().file(CONFIG_PATH, config.toYaml()).secretFile("SLACK_WEBHOOK_URL", WEBHOOK_FILE);
-        this.component = spec.build();
+        init(spec.build(), namespace, CLOUD_MAP_NAME);
     }
 
     private void warnWithoutEgress(AlertmanagerServiceProps props, SubnetSelection subnets) {
@@ -79,17 +74,6 @@ public class AlertmanagerService extends Construct implements IConnectable {
         return config;
     }
 
-    /** {@code alertmanager.<namespace>}. */
-    public String getDnsName() {
-        return CLOUD_MAP_NAME + "." + namespace.getNamespaceName();
-    }
 
-    public FargateService getService() {
-        return component.service;
-    }
 
-    @Override
-    public Connections getConnections() {
-        return component.service.getConnections();
-    }
 }

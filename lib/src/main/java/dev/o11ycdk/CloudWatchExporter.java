@@ -6,9 +6,6 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.services.ec2.Connections;
-import software.amazon.awscdk.services.ec2.IConnectable;
-import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.ICluster;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.servicediscovery.INamespace;
@@ -18,14 +15,12 @@ import software.constructs.Construct;
  * prometheus/cloudwatch_exporter on Fargate (0.25 vCPU / 512 MB, port 9106): the seed's ECS and
  * ALB metrics as Prometheus series. Its task role may read CloudWatch and tags, nothing else.
  */
-public class CloudWatchExporter extends Construct implements IConnectable {
+public class CloudWatchExporter extends FargatePlatformService {
     public static final String CLOUD_MAP_NAME = "cloudwatch-exporter";
     public static final String DEFAULT_IMAGE = "prom/cloudwatch-exporter:v0.15.5";
     static final String CONFIG_PATH = "/tmp/o11y/cloudwatch.yml";
 
-    private final FargateComponent component;
     private final CloudWatchExporterConfig config;
-    private final INamespace namespace;
 
     /**
      * @param config the metrics to export; null for the seed's list
@@ -36,7 +31,7 @@ public class CloudWatchExporter extends Construct implements IConnectable {
         if (cluster == null || cluster.getDefaultCloudMapNamespace() == null) {
             throw Check.bad(id + ".cluster", null, "CloudWatchExporter needs a cluster with a default Cloud Map namespace");
         }
-        this.namespace = cluster.getDefaultCloudMapNamespace();
+        INamespace namespace = cluster.getDefaultCloudMapNamespace();
         this.config = config != null ? config : CloudWatchExporterConfig.seedDefaults(Stack.of(this).getRegion());
         FargateComponent.Spec spec = FargateComponent.spec(this, "cloudwatch-exporter", image != null ? image : DEFAULT_IMAGE)
                 .size(FargateSize.of("cloudwatchExporter", 256, 512))
@@ -46,13 +41,13 @@ public class CloudWatchExporter extends Construct implements IConnectable {
                 .placement(cluster, namespace, CLOUD_MAP_NAME, null)
                 .command(List.of("java", "-jar", "/cloudwatch_exporter.jar", String.valueOf(Ports.CLOUDWATCH_EXPORTER), CONFIG_PATH));
         spec.files().file(CONFIG_PATH, this.config.toYaml());
-        this.component = spec.build();
-        component.taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+        init(spec.build(), namespace, CLOUD_MAP_NAME);
+        component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics",
                         "tag:GetResources"))
                 .resources(List.of("*"))
                 .build());
-        NagSuppressions.addResourceSuppressions(component.taskDefinition.getTaskRole(), List.of(NagPackSuppression.builder()
+        NagSuppressions.addResourceSuppressions(component().taskDefinition.getTaskRole(), List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason("CloudWatch metric reads and tag:GetResources do not support resource-level permissions.")
                 .appliesTo(List.of("Resource::*"))
@@ -63,16 +58,6 @@ public class CloudWatchExporter extends Construct implements IConnectable {
         return config;
     }
 
-    public String getDnsName() {
-        return CLOUD_MAP_NAME + "." + namespace.getNamespaceName();
-    }
 
-    public FargateService getService() {
-        return component.service;
-    }
 
-    @Override
-    public Connections getConnections() {
-        return component.service.getConnections();
-    }
 }

@@ -14,12 +14,10 @@ import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Lazy;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.services.ec2.Connections;
 import software.amazon.awscdk.services.ec2.IConnectable;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ecs.CloudMapOptions;
 import software.amazon.awscdk.services.ecs.FargateService;
-import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.servicediscovery.DnsRecordType;
 import software.amazon.awscdk.services.servicediscovery.INamespace;
@@ -35,7 +33,7 @@ import software.constructs.Construct;
  * group to Prometheus: {@code prometheus.registerService(myService, new ScrapeTarget("api-3", 8080,
  * "/actuator/prometheus", "prod"))}.
  */
-public class FargatePrometheus extends Construct implements IConnectable {
+public class FargatePrometheus extends FargatePlatformService {
     public static final int DEFAULT_PORT = Ports.PROMETHEUS;
     public static final String CLOUD_MAP_NAME = "prometheus";
     static final String CONFIG_PATH = "/tmp/o11y/prometheus.yml";
@@ -45,7 +43,6 @@ public class FargatePrometheus extends Construct implements IConnectable {
 
     private final FargatePrometheusProps props;
     private final INamespace namespace;
-    private final FargateComponent component;
     private final FargateSize size;
     private final RuleGroups rules;
     private final List<ScrapeTarget> targets = new ArrayList<>();
@@ -93,21 +90,21 @@ public class FargatePrometheus extends Construct implements IConnectable {
         // Rendered at synth, after every registerService call of every stack in the app.
         spec.files().file(CONFIG_PATH, Lazy.string(() -> getPrometheusConfig().toYaml()));
         spec.files().file(RULES_PATH, rules.toYaml());
-        this.component = spec.build();
-        tenant.grantReadWrite(component.taskDefinition.getTaskRole());
-        tenant.allowMountFrom(component.service);
+        init(spec.build(), namespace, CLOUD_MAP_NAME);
+        tenant.grantReadWrite(component().taskDefinition.getTaskRole());
+        tenant.allowMountFrom(component().service);
 
-        component.taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+        component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("ec2:DescribeInstances", "ec2:DescribeAvailabilityZones"))
                 .resources(List.of("*"))
                 .build());
         if (props.getRemoteWrite() != null) {
-            component.taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+            component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
                     .actions(props.getRemoteWrite().actions())
                     .resources(List.of(props.getRemoteWrite().workspaceArn()))
                     .build());
         }
-        NagSuppressions.addResourceSuppressions(component.taskDefinition.getTaskRole(), List.of(NagPackSuppression.builder()
+        NagSuppressions.addResourceSuppressions(component().taskDefinition.getTaskRole(), List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason("ec2:DescribeInstances and ec2:DescribeAvailabilityZones (ec2_sd_configs) do not support "
                         + "resource-level permissions.")
@@ -208,25 +205,11 @@ public class FargatePrometheus extends Construct implements IConnectable {
         return size;
     }
 
-    /** {@code prometheus.<namespace>}. */
-    public String getDnsName() {
-        return CLOUD_MAP_NAME + "." + namespace.getNamespaceName();
-    }
 
     public String getInternalUrl() {
         return "http://" + getDnsName() + ":" + DEFAULT_PORT;
     }
 
-    public FargateService getService() {
-        return component.service;
-    }
 
-    public FargateTaskDefinition getTaskDefinition() {
-        return component.taskDefinition;
-    }
 
-    @Override
-    public Connections getConnections() {
-        return component.service.getConnections();
-    }
 }

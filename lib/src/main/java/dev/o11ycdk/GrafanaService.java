@@ -11,10 +11,7 @@ import java.util.List;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.services.ec2.Connections;
-import software.amazon.awscdk.services.ec2.IConnectable;
 import software.amazon.awscdk.services.ec2.Port;
-import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
@@ -27,12 +24,11 @@ import software.constructs.Construct;
  * admin password from Secrets Manager, sign-up and anonymous access off, secure cookies, optional
  * generic OAuth. Its task role may read CloudWatch and nothing else.
  */
-public class GrafanaService extends Construct implements IConnectable {
+public class GrafanaService extends FargatePlatformService {
     public static final int DEFAULT_PORT = Ports.GRAFANA;
     static final String PROVISIONING = "/tmp/o11y/provisioning";
     static final String DASHBOARDS = "/tmp/o11y/dashboards";
 
-    private final FargateComponent component;
     private final ISecret adminSecret;
     private final HostRoute route;
     private final List<Dashboard> dashboards;
@@ -109,29 +105,29 @@ public class GrafanaService extends Construct implements IConnectable {
         for (Dashboard d : dashboards) {
             spec.files().file(DASHBOARDS + "/" + d.getUid() + ".json", d.toCompactJson());
         }
-        this.component = spec.build();
-        tenant.grantReadWrite(component.taskDefinition.getTaskRole());
-        tenant.allowMountFrom(component.service);
+        init(spec.build(), props.getCluster().getDefaultCloudMapNamespace(), "grafana");
+        tenant.grantReadWrite(component().taskDefinition.getTaskRole());
+        tenant.allowMountFrom(component().service);
 
-        component.taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+        component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("cloudwatch:DescribeAlarmsForMetric", "cloudwatch:DescribeAlarmHistory",
                         "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics", "cloudwatch:GetMetricData",
                         "cloudwatch:GetInsightRuleReport"))
                 .resources(List.of("*"))
                 .build());
-        NagSuppressions.addResourceSuppressions(component.taskDefinition.getTaskRole(), List.of(NagPackSuppression.builder()
+        NagSuppressions.addResourceSuppressions(component().taskDefinition.getTaskRole(), List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason("CloudWatch read actions used by Grafana's CloudWatch datasource do not support resource-level permissions.")
                 .appliesTo(List.of("Resource::*"))
                 .build()), true);
 
-        component.service.getConnections().allowFrom(props.getAlb(), Port.tcp(DEFAULT_PORT), "ALB to Grafana");
+        component().service.getConnections().allowFrom(props.getAlb(), Port.tcp(DEFAULT_PORT), "ALB to Grafana");
         this.route = props.getAlb().addHostRoute("Grafana", HostRouteOptions.builder()
                 .subdomain(props.getSubdomain())
                 .port(DEFAULT_PORT)
                 .healthCheckPath("/api/health")
                 .priority(props.getPriority())
-                .targets(List.of(component.service))
+                .targets(List.of(component().service))
                 .build());
         Annotations.of(this).addWarningV2("@o11y-cdk/grafana:sqliteSingleTask", "Grafana keeps its SQLite database on "
                 + "EFS, so it runs one task at a time (the old task stops before the new one starts). For more than one "
@@ -154,12 +150,5 @@ public class GrafanaService extends Construct implements IConnectable {
         return datasourcesYaml;
     }
 
-    public FargateService getService() {
-        return component.service;
-    }
 
-    @Override
-    public Connections getConnections() {
-        return component.service.getConnections();
-    }
 }

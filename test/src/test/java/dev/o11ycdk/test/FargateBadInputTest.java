@@ -1,9 +1,9 @@
 package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.o11ycdk.FargateSize;
+import dev.o11ycdk.test.support.BadInput;
 import dev.o11ycdk.test.support.Synth;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -57,9 +57,7 @@ class FargateBadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badSettings")
     void failsAtSynthNamingTheSettingAndValue(String what, Map<String, String> overrides, String message) {
-        assertThatThrownBy(() -> Synth.build(overrides))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(message);
+        BadInput.assertRejected(overrides, message);
     }
 
     @Test
