@@ -1,5 +1,6 @@
 package dev.o11ycdk;
 
+import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
@@ -37,7 +38,9 @@ public class FargatePrometheus extends FargatePlatformService {
     public static final int DEFAULT_PORT = Ports.PROMETHEUS;
     public static final String CLOUD_MAP_NAME = "prometheus";
     static final String CONFIG_PATH = "/tmp/o11y/prometheus.yml";
-    static final String RULES_PATH = "/tmp/o11y/rules/o11y.yml";
+    /** Relative to the config file, as Prometheus resolves it: the same file runs anywhere. */
+    static final String RULES_FILE = "rules/o11y.yml";
+    static final String RULES_PATH = "/tmp/o11y/" + RULES_FILE;
     /** Prometheus' own words on NFS, linked from the synth warning. */
     public static final String STORAGE_DOCS = "https://prometheus.io/docs/prometheus/latest/storage/#operational-aspects";
 
@@ -70,8 +73,8 @@ public class FargatePrometheus extends FargatePlatformService {
         props.getTargets().forEach(this::addScrapeTarget);
         this.size = props.getSize() != null ? FargateSize.of("prometheus", props.getSize().cpu(), props.getSize().memoryMiB())
                 : FargateSize.forPrometheusTargets(targets.size());
-        this.rules = props.getRules() != null ? props.getRules() : RuleGroups.seedDefaults(
-                "https://github.com/o11y-cdk/o11y-cdk/blob/main/README.md");
+        this.rules = props.getRules() != null ? props.getRules()
+                : AlertRules.defaults(props.getRunbookBaseUrl()).toRuleGroups();
 
         EfsStorage.Tenant tenant = props.getStorage().addTenant("Prometheus", "/prometheus", 65534, 65534);
         FargateComponent.Spec spec = FargateComponent.spec(this, "prometheus", props.getImage())
@@ -171,7 +174,7 @@ public class FargatePrometheus extends FargatePlatformService {
                 .scrapeInterval(props.getScrapeInterval())
                 .evaluationInterval(props.getEvaluationInterval())
                 .scrapeTimeout(PromDuration.parse("scrapeInterval", props.getScrapeInterval()).toSeconds() >= 10 ? "10s" : props.getScrapeInterval())
-                .ruleFile(RULES_PATH)
+                .ruleFile(RULES_FILE)
                 .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + DEFAULT_PORT), Map.of()).build());
         for (ScrapeTarget t : targets) {
             b.scrapeJob(ScrapeJob.builder(t.name())

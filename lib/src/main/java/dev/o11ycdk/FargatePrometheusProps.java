@@ -22,6 +22,7 @@ public final class FargatePrometheusProps {
     private final RuleGroups rules;
     private final RemoteWrite remoteWrite;
     private final int desiredCount;
+    private final String runbookBaseUrl;
 
     private FargatePrometheusProps(Builder b) {
         this.cluster = b.cluster;
@@ -38,6 +39,15 @@ public final class FargatePrometheusProps {
         this.rules = b.rules;
         this.remoteWrite = b.remoteWrite;
         this.desiredCount = b.desiredCount != null ? b.desiredCount : 1;
+        this.runbookBaseUrl = b.runbookBaseUrl != null ? b.runbookBaseUrl : DEFAULT_RUNBOOKS;
+    }
+
+    /** The runbooks of the platform's own alerts, in this project's README. */
+    public static final String DEFAULT_RUNBOOKS = "https://github.com/o11y-cdk/o11y-cdk/blob/main/README.md";
+
+    /** Base URL of the runbooks of ServiceDown and HighCPUUsage. @default DEFAULT_RUNBOOKS */
+    public String getRunbookBaseUrl() {
+        return runbookBaseUrl;
     }
 
     public static Builder builder() {
@@ -99,7 +109,7 @@ public final class FargatePrometheusProps {
         return ec2DiscoveryTagValue;
     }
 
-    /** @default RuleGroups.seedDefaults(...) (ServiceDown, HighCPUUsage) */
+    /** @default AlertRules.defaults(runbookBaseUrl).toRuleGroups(): the seed's and the self-monitoring rules */
     public RuleGroups getRules() {
         return rules;
     }
@@ -129,6 +139,12 @@ public final class FargatePrometheusProps {
         private RuleGroups rules;
         private RemoteWrite remoteWrite;
         private Integer desiredCount;
+        private String runbookBaseUrl;
+
+        public Builder runbookBaseUrl(String url) {
+            this.runbookBaseUrl = url;
+            return this;
+        }
 
         public Builder cluster(ICluster cluster) {
             this.cluster = cluster;

@@ -1,9 +1,11 @@
 package dev.o11ycdk;
 
+import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
 import dev.o11ycdk.config.Rendering;
+import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
 import dev.o11ycdk.grafana.Dashboard;
 import dev.o11ycdk.grafana.Datasource;
@@ -57,11 +59,15 @@ public class ObservabilityInstance extends Construct implements IConnectable {
     static final double TSDB_HEADROOM = 1.3;
     static final int OS_AND_GRAFANA_GIB = 10;
     private static final String TARGETS_DIR = "/etc/prometheus/targets";
+    /** Relative to prometheus.yml (Prometheus resolves them so): the rendered config runs anywhere. */
+    static final String RULES_FILE = "rules/o11y.yml";
+    static final String NODE_TARGETS_FILE = "targets/node.json";
 
     private final Instance instance;
     private final SecurityGroup securityGroup;
     private final ISecret adminSecret;
     private final PrometheusConfig prometheusConfig;
+    private final RuleGroups rules;
     private final HostBootstrapScript script;
     private final int volumeSizeGiB;
     private final int retentionSizeGiB;
@@ -122,14 +128,19 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         adminSecret.grantRead(role);
 
         String region = Stack.of(this).getRegion();
+        this.rules = props.getRules() != null ? props.getRules() : AlertRules.defaults(props.getRunbookBaseUrl())
+                .disableGroup("ecs").disableGroup("alertmanager")
+                .disableRule("PrometheusNotConnectedToAlertmanagers") // the host has no Alertmanager
+                .toRuleGroups();
         this.prometheusConfig = PrometheusConfig.builder()
                 .scrapeInterval(props.getScrapeInterval())
+                .ruleFile(RULES_FILE)
                 .evaluationInterval(props.getScrapeInterval())
                 .scrapeTimeout(interval.toSeconds() >= 10 ? "10s" : props.getScrapeInterval())
                 .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + Ports.PROMETHEUS), Map.of()).build())
                 .scrapeJob(ScrapeJob.builder("grafana").staticTargets(List.of("localhost:" + Ports.GRAFANA), Map.of()).build())
                 // The host's own private IP is only known at boot: the script writes this file.
-                .scrapeJob(ScrapeJob.builder("node").fileSd(List.of(TARGETS_DIR + "/node.json"), "1m").build())
+                .scrapeJob(ScrapeJob.builder("node").fileSd(List.of(NODE_TARGETS_FILE), "1m").build())
                 .scrapeJob(ScrapeJob.builder("ec2")
                         .ec2Sd(region, Ports.NODE_EXPORTER, props.getDiscoveryTagKey(), props.getDiscoveryTagValue()).build())
                 .scrapeJobs(props.getAdditionalScrapeJobs())
@@ -235,6 +246,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .comment("Directories")
                 .directory("/etc/prometheus", "root", "0755")
                 .directory(TARGETS_DIR, "root", "0755")
+                .directory("/etc/prometheus/rules", "root", "0755")
                 .directory("/var/lib/prometheus", "prometheus", "0750")
                 .directory("/etc/grafana", "root", "0755")
                 .directory("/etc/grafana/provisioning/datasources", "root", "0755")
@@ -244,6 +256,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .directory("/var/log/grafana", "grafana", "0750")
                 .comment("Configuration rendered by o11y-cdk at synth time")
                 .file("/etc/prometheus/prometheus.yml", prometheusConfig.toYaml(), "root", "0644")
+                .file("/etc/prometheus/" + RULES_FILE, rules.toYaml(), "root", "0644")
                 .file("/etc/grafana/grafana.env", envFile, "root", "0644")
                 .file("/etc/grafana/provisioning/datasources/o11y.yaml", GrafanaProvisioning.datasourcesYaml(List.of(
                         Datasource.prometheus("http://localhost:" + Ports.PROMETHEUS, props.getScrapeInterval(), true),
@@ -285,6 +298,10 @@ public class ObservabilityInstance extends Construct implements IConnectable {
 
     public PrometheusConfig getPrometheusConfig() {
         return prometheusConfig;
+    }
+
+    public RuleGroups getRules() {
+        return rules;
     }
 
     /** The bootstrap script as deployed (may contain unresolved tokens such as the secret ARN). */

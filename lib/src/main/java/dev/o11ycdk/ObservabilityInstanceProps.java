@@ -1,5 +1,6 @@
 package dev.o11ycdk;
 
+import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
 import dev.o11ycdk.grafana.Dashboard;
 import dev.o11ycdk.grafana.Dashboards;
@@ -32,6 +33,8 @@ public final class ObservabilityInstanceProps {
     private final List<ScrapeJob> additionalScrapeJobs;
     private final List<Dashboard> dashboards;
     private final boolean terminationProtection;
+    private final RuleGroups rules;
+    private final String runbookBaseUrl;
 
     private ObservabilityInstanceProps(Builder b) {
         this.vpc = b.vpc;
@@ -51,6 +54,21 @@ public final class ObservabilityInstanceProps {
         this.additionalScrapeJobs = b.additionalScrapeJobs != null ? List.copyOf(b.additionalScrapeJobs) : List.of();
         this.dashboards = b.dashboards != null ? List.copyOf(b.dashboards) : List.of(Dashboards.nodeExporter());
         this.terminationProtection = b.terminationProtection == null || b.terminationProtection;
+        this.rules = b.rules;
+        this.runbookBaseUrl = b.runbookBaseUrl != null ? b.runbookBaseUrl : FargatePrometheusProps.DEFAULT_RUNBOOKS;
+    }
+
+    /**
+     * @default AlertRules.defaults(runbookBaseUrl) without the ecs and alertmanager groups and
+     *     without PrometheusNotConnectedToAlertmanagers (the host has no Alertmanager)
+     */
+    public RuleGroups getRules() {
+        return rules;
+    }
+
+    /** @default FargatePrometheusProps.DEFAULT_RUNBOOKS */
+    public String getRunbookBaseUrl() {
+        return runbookBaseUrl;
     }
 
     public static Builder builder() {
@@ -154,6 +172,18 @@ public final class ObservabilityInstanceProps {
         private List<ScrapeJob> additionalScrapeJobs;
         private List<Dashboard> dashboards;
         private Boolean terminationProtection;
+        private RuleGroups rules;
+        private String runbookBaseUrl;
+
+        public Builder rules(RuleGroups rules) {
+            this.rules = rules;
+            return this;
+        }
+
+        public Builder runbookBaseUrl(String url) {
+            this.runbookBaseUrl = url;
+            return this;
+        }
 
         public Builder vpc(IVpc vpc) {
             this.vpc = vpc;

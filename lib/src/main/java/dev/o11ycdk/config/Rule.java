@@ -15,9 +15,15 @@ public final class Rule {
     private final PromDuration forDuration;
     private final Map<String, String> labels;
     private final Map<String, String> annotations;
+    private final PromDuration delayGoal;
 
     private Rule(String alert, String record, String expr, PromDuration forDuration, Map<String, String> labels,
                  Map<String, String> annotations) {
+        this(alert, record, expr, forDuration, labels, annotations, null);
+    }
+
+    private Rule(String alert, String record, String expr, PromDuration forDuration, Map<String, String> labels,
+                 Map<String, String> annotations, PromDuration delayGoal) {
         this.alert = alert;
         this.record = record;
         this.expr = Check.notBlank((alert != null ? "alert " + alert : "record " + record) + " expr", expr);
@@ -25,6 +31,7 @@ public final class Rule {
         labels.keySet().forEach(k -> Check.labelName("rule " + name() + " label", k));
         this.labels = new TreeMap<>(labels);
         this.annotations = new TreeMap<>(annotations);
+        this.delayGoal = delayGoal;
     }
 
     /**
@@ -61,13 +68,43 @@ public final class Rule {
     public Rule withLabels(Map<String, String> extra) {
         Map<String, String> merged = new TreeMap<>(labels);
         merged.putAll(extra);
-        return new Rule(alert, record, expr, forDuration, merged, annotations);
+        return new Rule(alert, record, expr, forDuration, merged, annotations, delayGoal);
     }
 
     /** A copy with another expression or {@code for} (the override most asked for). */
     public Rule withExpr(String newExpr, String newFor) {
         PromDuration f = newFor == null ? forDuration : PromDuration.parse("alert " + alert + " for", newFor);
-        return new Rule(alert, record, newExpr, f, labels, annotations);
+        return new Rule(alert, record, newExpr == null ? expr : newExpr, f, labels, annotations, delayGoal);
+    }
+
+    /** A copy with another severity label. */
+    public Rule withSeverity(String severity) {
+        Map<String, String> merged = new TreeMap<>(labels);
+        merged.put("severity", severity);
+        return new Rule(alert, record, expr, forDuration, merged, annotations, delayGoal);
+    }
+
+    /**
+     * Declares the longest acceptable time from an outage to the first notification; synth warns
+     * when scrape + evaluation interval + {@code for} + group_wait cannot meet it.
+     */
+    public Rule withDelayGoal(String goal) {
+        return new Rule(alert, record, expr, forDuration, labels, annotations,
+                PromDuration.parse("alert " + alert + " delay goal", goal).positive("delay goal"));
+    }
+
+    /** @return the declared delay goal, or null */
+    public PromDuration delayGoal() {
+        return delayGoal;
+    }
+
+    /** A copy without description and runbook (promtool unit tests compare annotations exactly). */
+    public Rule withSummaryOnly() {
+        Map<String, String> a = new TreeMap<>();
+        if (annotations.containsKey("summary")) {
+            a.put("summary", annotations.get("summary"));
+        }
+        return new Rule(alert, record, expr, forDuration, labels, a, delayGoal);
     }
 
     public String name() {

@@ -26,6 +26,14 @@ public final class RuleGroups {
         return this;
     }
 
+    /** A copy with {@code change} applied to every rule (e.g. {@link Rule#withSummaryOnly()}). */
+    public RuleGroups map(java.util.function.UnaryOperator<Rule> change) {
+        RuleGroups copy = new RuleGroups();
+        groups.forEach((name, rules) -> copy.group(name, rules.stream().map(change).toList()));
+        copy.intervals.putAll(intervals);
+        return copy;
+    }
+
     public boolean isEmpty() {
         return groups.isEmpty();
     }
@@ -52,28 +60,5 @@ public final class RuleGroups {
             rendered.add(g);
         });
         return Rendering.yaml(Map.of("groups", rendered));
-    }
-
-    /**
-     * The seed's rules (SPEC): ServiceDown and HighCPUUsage, with the recording rules that give the
-     * seed's {@code ecs_cpu_utilization} name to the CloudWatch exporter's reservation-relative ECS
-     * series (seed 004: utilisation relative to the task's reservation, not the host).
-     */
-    public static RuleGroups seedDefaults(String runbookBase) {
-        return new RuleGroups()
-                .group("ecs-recording", List.of(
-                        Rule.record("ecs_cpu_utilization",
-                                "label_replace(aws_ecs_cpuutilization_average, \"service\", \"$1\", \"dimension_ServiceName\", \"(.+)\")"),
-                        Rule.record("ecs_memory_utilization",
-                                "label_replace(aws_ecs_memory_utilization_average, \"service\", \"$1\", \"dimension_ServiceName\", \"(.+)\")")))
-                .group("o11y-services", List.of(
-                        Rule.alert("ServiceDown", "up == 0", "2m", "critical",
-                                "Service {{ $labels.service }} is down",
-                                "Prometheus could not scrape {{ $labels.instance }} (job {{ $labels.job }}) for 2 minutes.",
-                                runbookBase + "#servicedown"),
-                        Rule.alert("HighCPUUsage", "avg by (service) (ecs_cpu_utilization) > 80", "5m", "warning",
-                                "High CPU on {{ $labels.service }}",
-                                "{{ $labels.service }} has used more than 80% of its reserved CPU for 5 minutes ({{ $value | humanize }}%).",
-                                runbookBase + "#highcpuusage")));
     }
 }

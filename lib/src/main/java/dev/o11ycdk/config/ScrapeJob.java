@@ -140,9 +140,16 @@ public final class ScrapeJob {
             return this;
         }
 
-        /** Targets read from JSON files that a host writes at boot (e.g. its own private IP). */
+        /**
+         * Targets read from JSON files that a host writes at boot (e.g. its own private IP); a
+         * relative path is resolved against the directory of prometheus.yml.
+         */
         public Builder fileSd(List<String> files, String refreshInterval) {
-            files.forEach(f -> Check.urlPath(s("fileSd file"), f));
+            for (String f : files) {
+                if (f == null || f.isBlank() || f.chars().anyMatch(Character::isWhitespace) || !f.endsWith(".json")) {
+                    throw Check.bad(s("fileSd file"), f, "must be a path to a .json target file without spaces");
+                }
+            }
             Map<String, Object> sc = new LinkedHashMap<>();
             sc.put("files", List.copyOf(files));
             sc.put("refresh_interval", PromDuration.parse(s("fileSd refreshInterval"), refreshInterval).toString());

@@ -90,9 +90,16 @@ class ValidationToolsTest {
         assertThat(UserData.of(synth.templateJson(synth.stacks().ec2Host()))).contains(yaml.strip());
         Path file = dir.resolve("prometheus.yml");
         Files.writeString(file, yaml);
+        // The rule file sits where the host writes it, relative to prometheus.yml.
+        Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(dir.resolve("rules/o11y.yml"), host.getRenderedFiles().get("/etc/prometheus/rules/o11y.yml"));
         Tools.Result r = Tools.run(List.of(promtool, "check", "config", file.toString()), dir, 60);
         assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).contains("SUCCESS");
+        assertThat(r.output()).contains("SUCCESS: 1 rule files found", "SUCCESS: " + ruleCount(host.getRules()) + " rules found");
+    }
+
+    static int ruleCount(dev.o11ycdk.config.RuleGroups rules) {
+        return rules.groups().values().stream().mapToInt(List::size).sum();
     }
 
     @Test

@@ -1,0 +1,71 @@
+package dev.o11ycdk.test.support;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Builds a {@code promtool test rules} file: one test per case, rendered with Jackson. */
+public final class PromtoolRuleTests {
+    private final List<Map<String, Object>> tests = new ArrayList<>();
+    private final Set<String> firing = new LinkedHashSet<>();
+    private final Set<String> silent = new LinkedHashSet<>();
+
+    /** {@code alert} fires at {@code evalTime} with exactly these labels (plus alertname) and summary. */
+    public PromtoolRuleTests fires(String alert, List<Series> series, String evalTime, Map<String, String> labels, String summary) {
+        Map<String, Object> exp = new LinkedHashMap<>();
+        exp.put("exp_labels", labels);
+        exp.put("exp_annotations", Map.of("summary", summary));
+        add(alert, series, evalTime, List.of(exp));
+        firing.add(alert);
+        return this;
+    }
+
+    /** {@code alert} is not firing at {@code evalTime}. */
+    public PromtoolRuleTests silent(String alert, List<Series> series, String evalTime) {
+        add(alert, series, evalTime, List.of());
+        silent.add(alert);
+        return this;
+    }
+
+    private void add(String alert, List<Series> series, String evalTime, List<Map<String, Object>> expected) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("name", alert + (expected.isEmpty() ? " stays silent" : " fires"));
+        t.put("interval", "1m");
+        t.put("input_series", series.stream().map(s -> Map.of("series", s.selector(), "values", s.values())).toList());
+        t.put("alert_rule_test", List.of(Map.of("eval_time", evalTime, "alertname", alert, "exp_alerts", expected)));
+        tests.add(t);
+    }
+
+    public Set<String> firingCases() {
+        return firing;
+    }
+
+    public Set<String> silentCases() {
+        return silent;
+    }
+
+    public String toYaml(String ruleFile) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("rule_files", List.of(ruleFile));
+        root.put("evaluation_interval", "1m");
+        root.put("tests", tests);
+        try {
+            return new ObjectMapper(new YAMLFactory()).writeValueAsString(root);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Series series(String selector, String values) {
+        return new Series(selector, values);
+    }
+
+    /** One input series in promtool's expanding notation ({@code 0+1x20}, {@code 1 1 0x8}). */
+    public record Series(String selector, String values) {
+    }
+}
