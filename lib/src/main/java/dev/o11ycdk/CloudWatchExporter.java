@@ -32,7 +32,7 @@ public class CloudWatchExporter extends FargatePlatformService {
             throw Check.bad(id + ".cluster", null, "CloudWatchExporter needs a cluster with a default Cloud Map namespace");
         }
         INamespace namespace = cluster.getDefaultCloudMapNamespace();
-        this.config = config != null ? config : CloudWatchExporterConfig.seedDefaults(Stack.of(this).getRegion());
+        this.config = config != null ? config : CloudWatchExporterConfig.seedDefaults(Stack.of(this).getRegion()).withContainerInsights();
         FargateComponent.Spec spec = FargateComponent.spec(this, "cloudwatch-exporter", image != null ? image : DEFAULT_IMAGE)
                 .size(FargateSize.of("cloudwatchExporter", 256, 512))
                 .port(Ports.CLOUDWATCH_EXPORTER, "/-/healthy")

@@ -4,6 +4,7 @@ import dev.o11ycdk.config.Check;
 import dev.o11ycdk.grafana.Dashboard;
 import dev.o11ycdk.grafana.Dashboards;
 import dev.o11ycdk.grafana.Datasource;
+import dev.o11ycdk.grafana.FargatePricing;
 import dev.o11ycdk.grafana.GrafanaProvisioning;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -28,10 +29,13 @@ public class GrafanaService extends FargatePlatformService {
     public static final int DEFAULT_PORT = Ports.GRAFANA;
     static final String PROVISIONING = "/tmp/o11y/provisioning";
     static final String DASHBOARDS = "/tmp/o11y/dashboards";
+    static final int MAX_DASHBOARD_BYTES = 40_000;
+    static final String SERVICE_TEMPLATE = "/tmp/o11y/templates/service-dashboard.json";
 
     private final ISecret adminSecret;
     private final HostRoute route;
     private final List<Dashboard> dashboards;
+    private final List<String> serviceDashboards;
     private final String datasourcesYaml;
 
     public GrafanaService(Construct scope, String id, GrafanaServiceProps props) {
@@ -42,7 +46,16 @@ public class GrafanaService extends FargatePlatformService {
         Check.notBlank("grafana prometheusUrl", props.getPrometheusUrl());
         String region = Stack.of(this).getRegion();
         String rootUrl = "https://" + props.getSubdomain() + "." + props.getAlb().getDomainName() + "/";
-        this.dashboards = props.getDashboards() != null ? props.getDashboards() : List.of(Dashboards.serviceOverview());
+        this.dashboards = props.getDashboards() != null ? props.getDashboards()
+                : Dashboards.fargateDefaults(FargatePricing.AP_NORTHEAST_2);
+        this.serviceDashboards = props.getServiceDashboards();
+        serviceDashboards.forEach(Dashboards::service); // checks each name makes a valid dashboard uid
+        int bytes = dashboards.stream().mapToInt(d -> d.toCompactJson().length()).sum();
+        if (bytes > MAX_DASHBOARD_BYTES) {
+            // Dashboards travel in the task definition, which ECS caps at 64 KiB in all.
+            throw Check.bad("grafana dashboards", dashboards.size() + " dashboards, " + bytes + " bytes",
+                    "exceed the " + MAX_DASHBOARD_BYTES + " bytes that fit in a task definition; provision fewer");
+        }
         if (props.getAdminSecret() != null) {
             this.adminSecret = props.getAdminSecret();
         } else {
@@ -105,6 +118,11 @@ public class GrafanaService extends FargatePlatformService {
         for (Dashboard d : dashboards) {
             spec.files().file(DASHBOARDS + "/" + d.getUid() + ".json", d.toCompactJson());
         }
+        if (!props.getServiceDashboards().isEmpty()) {
+            // One template in the task definition, expanded per service at start: the size stays flat as services grow.
+            spec.files().file(SERVICE_TEMPLATE, Dashboards.service(Dashboards.SERVICE_PLACEHOLDER).toCompactJson())
+                    .expand(SERVICE_TEMPLATE, Dashboards.SERVICE_PLACEHOLDER, props.getServiceDashboards(), DASHBOARDS, "o11y-svc-");
+        }
         init(spec.build(), props.getCluster().getDefaultCloudMapNamespace(), "grafana");
         tenant.grantReadWrite(component().taskDefinition.getTaskRole());
         tenant.allowMountFrom(component().service);
@@ -142,8 +160,11 @@ public class GrafanaService extends FargatePlatformService {
         return adminSecret;
     }
 
+    /** Every dashboard Grafana shows, the per-service ones expanded. */
     public List<Dashboard> getDashboards() {
-        return dashboards;
+        List<Dashboard> all = new java.util.ArrayList<>(dashboards);
+        serviceDashboards.forEach(s -> all.add(Dashboards.service(s)));
+        return all;
     }
 
     public String getDatasourcesYaml() {

@@ -13,6 +13,9 @@ import dev.o11ycdk.GrafanaService;
 import dev.o11ycdk.GrafanaServiceProps;
 import dev.o11ycdk.MonitoringAlb;
 import dev.o11ycdk.RemoteWrite;
+import dev.o11ycdk.ScrapeTarget;
+import dev.o11ycdk.grafana.Dashboards;
+import dev.o11ycdk.grafana.FargatePricing;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
@@ -101,7 +104,9 @@ public class FargateStack extends Stack {
                 .priority(s.grafanaPriority())
                 .prometheusUrl(prometheus.getInternalUrl())
                 .scrapeInterval(s.scrapeInterval())
-                .image("grafana/grafana:" + s.grafanaRelease().version());
+                .image("grafana/grafana:" + s.grafanaRelease().version())
+                .dashboards(Dashboards.fargateDefaults(FargatePricing.AP_NORTHEAST_2))
+                .serviceDashboards(f.services().stream().map(ScrapeTarget::name).toList());
         if (f.grafanaAdminSecretName() != null) {
             gb.adminSecret(Secret.fromSecretNameV2(this, "GrafanaAdmin", f.grafanaAdminSecretName()));
         }

@@ -42,6 +42,18 @@ public final class CloudWatchExporterConfig {
                 .metric("AWS/ApplicationELB", "TargetResponseTime", List.of("LoadBalancer", "TargetGroup"), List.of("Average", "Maximum"));
     }
 
+    /**
+     * Container Insights per service: reserved and used CPU and memory (the reservation-relative
+     * view and the cost estimate need both), running tasks, network.
+     */
+    public CloudWatchExporterConfig withContainerInsights() {
+        for (String m : List.of("CpuReserved", "CpuUtilized", "MemoryReserved", "MemoryUtilized", "RunningTaskCount",
+                "NetworkRxBytes", "NetworkTxBytes")) {
+            metric("ECS/ContainerInsights", m, List.of("ClusterName", "ServiceName"), List.of("Average"));
+        }
+        return this;
+    }
+
     public String toYaml() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("region", region);

@@ -40,21 +40,124 @@ public final class Dashboards {
                 .build();
     }
 
+    private static final String CI = "aws_ecs_containerinsights_";
+    private static final String HTTP = "http_server_requests_seconds";
+
+    /** Stands for the service name in the per-service template. */
+    public static final String SERVICE_PLACEHOLDER = "O11Y_SERVICE_NAME";
+
     /**
-     * One row per monitored service: up, scrape time, and CPU and memory relative to the task's
-     * reservation (the CloudWatch ECS metrics), never to the host (seed 004).
+     * The Fargate layout's fixed dashboards (Infrastructure Overview, ECS Cluster, Application
+     * Performance, Cost Estimation); the per-service ones come from {@link #service(String)}.
      */
-    public static Dashboard serviceOverview() {
-        return Dashboard.builder("o11y-services", "Services Overview")
-                .tags("o11y-cdk", "ecs")
+    public static java.util.List<Dashboard> fargateDefaults(FargatePricing pricing) {
+        return java.util.List.of(infrastructureOverview(), ecsCluster(), applicationPerformance(), costEstimation(pricing));
+    }
+
+    private static String rate(String metric, String selector) {
+        return "rate(" + metric + "{" + selector + "}[$__rate_interval])";
+    }
+
+    private static String quantile(String q, String by, String selector) {
+        return "histogram_quantile(" + q + ", sum by (le, " + by + ") (" + rate(HTTP + "_bucket", selector) + "))";
+    }
+
+    private static String errorRatio(String by, String selector) {
+        return "100 * sum by (" + by + ") (" + rate(HTTP + "_count", selector + ",status=~\"5..\"") + ") / sum by (" + by
+                + ") (" + rate(HTTP + "_count", selector) + ")";
+    }
+
+    /** Seed: every service at a glance: up/down, CPU, memory, network, error rate, latency. */
+    public static Dashboard infrastructureOverview() {
+        String svc = "service=~\"$service\"";
+        return Dashboard.builder("o11y-infra", "Infrastructure Overview")
+                .tags("o11y-cdk", "overview")
                 .queryVariable("service", "label_values(up{service!=\"\"}, service)")
-                .panel(Panel.stat("Targets up", "none", new Target("sum by (service) (up{service=~\"$service\"})", "{{service}}")))
-                .panel(Panel.timeseries("Scrape duration", "s", new Target(
-                        "max by (service) (scrape_duration_seconds{service=~\"$service\"})", "{{service}}")))
-                .panel(Panel.timeseries("CPU of reservation", "percent", new Target(
-                        "max by (service) (ecs_cpu_utilization{service=~\"$service\"})", "{{service}}")))
-                .panel(Panel.timeseries("Memory of reservation", "percent", new Target(
-                        "max by (service) (ecs_memory_utilization{service=~\"$service\"})", "{{service}}")))
+                .panel(Panel.stat("Services up", "none", new Target("sum by (service) (up{" + svc + "})", "{{service}}")))
+                .panel(Panel.stat("Targets down", "none", new Target("count(up == 0) or vector(0)", "down")))
+                .panel(Panel.timeseries("CPU of reservation", "percent", new Target("max by (service) (ecs_cpu_utilization)", "{{service}}")))
+                .panel(Panel.timeseries("Memory of reservation", "percent", new Target("max by (service) (ecs_memory_utilization)", "{{service}}")))
+                .panel(Panel.timeseries("Network", "Bps",
+                        new Target("sum by (dimension_ServiceName) (" + CI + "network_rx_bytes_average)", "{{dimension_ServiceName}} in"),
+                        new Target("sum by (dimension_ServiceName) (" + CI + "network_tx_bytes_average)", "{{dimension_ServiceName}} out")))
+                .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "{{service}}")))
+                .panel(Panel.timeseries("Latency p95", "s", new Target(quantile("0.95", "service", svc), "{{service}}")))
+                .panel(Panel.timeseries("Scrape duration", "s", new Target("max by (service) (scrape_duration_seconds{" + svc + "})", "{{service}}")))
+                .build();
+    }
+
+    /** Seed: the ECS cluster: tasks and CPU/memory used against what each service reserved. */
+    public static Dashboard ecsCluster() {
+        String c = "dimension_ClusterName=~\"$cluster\"";
+        return Dashboard.builder("o11y-ecs", "ECS Cluster")
+                .tags("o11y-cdk", "ecs")
+                .queryVariable("cluster", "label_values(" + CI + "running_task_count_average, dimension_ClusterName)")
+                .panel(Panel.timeseries("Running tasks", "none", new Target(
+                        "sum by (dimension_ServiceName) (" + CI + "running_task_count_average{" + c + "})", "{{dimension_ServiceName}}")))
+                .panel(Panel.timeseries("CPU used of reserved", "percent", new Target(
+                        "100 * sum by (dimension_ServiceName) (" + CI + "cpu_utilized_average{" + c + "}) / sum by (dimension_ServiceName) ("
+                                + CI + "cpu_reserved_average{" + c + "})", "{{dimension_ServiceName}}")))
+                .panel(Panel.timeseries("Memory used of reserved", "percent", new Target(
+                        "100 * sum by (dimension_ServiceName) (" + CI + "memory_utilized_average{" + c + "}) / sum by (dimension_ServiceName) ("
+                                + CI + "memory_reserved_average{" + c + "})", "{{dimension_ServiceName}}")))
+                .panel(Panel.timeseries("Reserved vCPU", "none", new Target(
+                        "sum by (dimension_ServiceName) (" + CI + "cpu_reserved_average{" + c + "}) / 1024", "{{dimension_ServiceName}}")))
+                .panel(Panel.timeseries("Reserved memory", "decmbytes", new Target(
+                        "sum by (dimension_ServiceName) (" + CI + "memory_reserved_average{" + c + "})", "{{dimension_ServiceName}}")))
+                .panel(Panel.stat("Cluster CPU used of reserved", "percent", new Target(
+                        "100 * sum(" + CI + "cpu_utilized_average{" + c + "}) / sum(" + CI + "cpu_reserved_average{" + c + "})", "cluster")))
+                .build();
+    }
+
+    /** Seed: latency P50/P95/P99, requests per second and error rate per service. */
+    public static Dashboard applicationPerformance() {
+        String svc = "service=~\"$service\"";
+        return Dashboard.builder("o11y-apm", "Application Performance")
+                .tags("o11y-cdk", "apm")
+                .queryVariable("service", "label_values(" + HTTP + "_count, service)")
+                .panel(Panel.timeseries("Latency P50", "s", new Target(quantile("0.5", "service", svc), "{{service}}")))
+                .panel(Panel.timeseries("Latency P95", "s", new Target(quantile("0.95", "service", svc), "{{service}}")))
+                .panel(Panel.timeseries("Latency P99", "s", new Target(quantile("0.99", "service", svc), "{{service}}")))
+                .panel(Panel.timeseries("Requests per second", "reqps", new Target(
+                        "sum by (service) (" + rate(HTTP + "_count", svc) + ")", "{{service}}")))
+                .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "{{service}}")))
+                .panel(Panel.timeseries("Slowest endpoints (P95)", "s", new Target(
+                        "topk(10, " + quantile("0.95", "service, uri", svc) + ")", "{{service}} {{uri}}")))
+                .build();
+    }
+
+    /** Seed: what each service costs per month from its reserved and its used vCPU and memory. */
+    public static Dashboard costEstimation(FargatePricing p) {
+        String perMonth = " * " + FargatePricing.HOURS_PER_MONTH;
+        String reserved = "(sum by (dimension_ServiceName) (" + CI + "cpu_reserved_average) / 1024 * " + p.vcpuHour()
+                + " + sum by (dimension_ServiceName) (" + CI + "memory_reserved_average) / 1024 * " + p.gbHour() + ")" + perMonth;
+        String used = "(sum by (dimension_ServiceName) (" + CI + "cpu_utilized_average) / 1024 * " + p.vcpuHour()
+                + " + sum by (dimension_ServiceName) (" + CI + "memory_utilized_average) / 1024 * " + p.gbHour() + ")" + perMonth;
+        return Dashboard.builder("o11y-cost", "Cost Estimation")
+                .tags("o11y-cdk", "cost")
+                .panel(Panel.stat("Fargate per month (reserved)", "currencyUSD", new Target("sum(" + reserved + ")", "total")))
+                .panel(Panel.timeseries("Per service per month (reserved, billed)", "currencyUSD", new Target(reserved, "{{dimension_ServiceName}}")))
+                .panel(Panel.timeseries("Per service per month if sized to use", "currencyUSD", new Target(used, "{{dimension_ServiceName}}")))
+                .panel(Panel.timeseries("Idle spend per month", "currencyUSD", new Target(reserved + " - " + used, "{{dimension_ServiceName}}")))
+                .build();
+    }
+
+    /** The per-service template: one dashboard per monitored service. */
+    public static Dashboard service(String name) {
+        String svc = "service=\"" + name + "\"";
+        return Dashboard.builder("o11y-svc-" + name, "Service: " + name)
+                .tags("o11y-cdk", "service")
+                .panel(Panel.stat("Up", "none", new Target("sum(up{" + svc + "})", "tasks up")))
+                .panel(Panel.timeseries("Scrape duration", "s", new Target("max(scrape_duration_seconds{" + svc + "})", "max")))
+                .panel(Panel.timeseries("Requests per second", "reqps", new Target("sum(" + rate(HTTP + "_count", svc) + ")", "rps")))
+                .panel(Panel.timeseries("Latency", "s",
+                        new Target(quantile("0.5", "service", svc), "p50"),
+                        new Target(quantile("0.95", "service", svc), "p95"),
+                        new Target(quantile("0.99", "service", svc), "p99")))
+                .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "5xx")))
+                .panel(Panel.timeseries("CPU and memory of reservation", "percent",
+                        new Target("max(ecs_cpu_utilization{service=~\".*" + name + ".*\"})", "cpu"),
+                        new Target("max(ecs_memory_utilization{service=~\".*" + name + ".*\"})", "memory")))
                 .build();
     }
 }

@@ -1,0 +1,21 @@
+package dev.o11ycdk.grafana;
+
+import dev.o11ycdk.config.Check;
+
+/**
+ * Fargate on-demand prices used by the Cost Estimation dashboard (Linux/x86, USD).
+ *
+ * @param vcpuHour USD per vCPU-hour
+ * @param gbHour   USD per GB-hour of memory
+ */
+public record FargatePricing(double vcpuHour, double gbHour) {
+    /** Seoul (ap-northeast-2), the seed's region; check the Fargate pricing page before relying on it. */
+    public static final FargatePricing AP_NORTHEAST_2 = new FargatePricing(0.04656, 0.00511);
+    public static final int HOURS_PER_MONTH = 730;
+
+    public FargatePricing {
+        if (!(vcpuHour > 0) || !(gbHour > 0)) {
+            throw Check.bad("fargatePricing", vcpuHour + "/" + gbHour, "prices must be positive");
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.o11ycdk.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.o11ycdk.config.Rendering;
+import dev.o11ycdk.grafana.Dashboard;
+import dev.o11ycdk.grafana.Dashboards;
+import dev.o11ycdk.test.support.Cfn;
+import dev.o11ycdk.test.support.Synth;
+import dev.o11ycdk.test.support.Tools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Dashboards as code: the seed's set, stable UIDs, reservation-relative utilisation, valid PromQL. */
+class DashboardsTest {
+    private static final Pattern GRAFANA_VAR = Pattern.compile("\\$\\{?(\\w+)\\}?");
+
+    private static List<Dashboard> allDeployed() {
+        var stacks = Synth.defaults().stacks();
+        List<Dashboard> all = new ArrayList<>(stacks.fargate().getGrafana().getDashboards());
+        all.add(Dashboards.nodeExporter());
+        return all;
+    }
+
+    /** Grafana's variables replaced by what they stand for, so promtool can parse the query. */
+    static String asPromql(String expr) {
+        Matcher m = GRAFANA_VAR.matcher(expr);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = m.group(1);
+            String value = switch (v) {
+                case "__rate_interval", "__interval" -> "5m";
+                case "__range" -> "1h";
+                default -> ".*";
+            };
+            m.appendReplacement(sb, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    @Test
+    void everyDashboardQueryIsValidPromqlForPromtool(@TempDir Path dir) throws IOException {
+        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        List<Map<String, Object>> rules = new ArrayList<>();
+        int i = 0;
+        for (Dashboard d : allDeployed()) {
+            for (String expr : d.expressions()) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("record", "o11y_dashboard_query_" + i++);
+                r.put("expr", asPromql(expr));
+                rules.add(r);
+            }
+        }
+        assertThat(i).isGreaterThan(50);
+        Files.writeString(dir.resolve("queries.yml"), Rendering.yaml(Map.of("groups", List.of(Map.of("name", "dashboards", "rules", rules)))));
+        Tools.Result r = Tools.run(List.of(promtool, "check", "rules", "queries.yml"), dir, 60);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("SUCCESS: " + i + " rules found");
+    }
+
+    @Test
+    void promqlCheckIsLiveAndRejectsABrokenQuery(@TempDir Path dir) throws IOException {
+        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        Files.writeString(dir.resolve("q.yml"), Rendering.yaml(Map.of("groups", List.of(Map.of("name", "d",
+                "rules", List.of(Map.of("record", "x", "expr", asPromql("sum by (service (rate(up[$__rate_interval]))"))))))));
+        assertThat(Tools.run(List.of(promtool, "check", "rules", "q.yml"), dir, 60).exitCode()).isNotZero();
+    }
+
+    @Test
+    void fargateLayoutShipsTheSeedDashboardsWithStableUids() {
+        Map<String, String> titles = new LinkedHashMap<>();
+        Synth.defaults().stacks().fargate().getGrafana().getDashboards().forEach(d -> titles.put(d.getUid(), d.getTitle()));
+        assertThat(titles).containsExactly(
+                Map.entry("o11y-infra", "Infrastructure Overview"),
+                Map.entry("o11y-ecs", "ECS Cluster"),
+                Map.entry("o11y-apm", "Application Performance"),
+                Map.entry("o11y-cost", "Cost Estimation"),
+                Map.entry("o11y-svc-atlantis", "Service: atlantis"),
+                Map.entry("o11y-svc-api-1", "Service: api-1"),
+                Map.entry("o11y-svc-api-2", "Service: api-2"),
+                Map.entry("o11y-svc-worker", "Service: worker"),
+                Map.entry("o11y-svc-chat", "Service: chat"));
+    }
+
+    @Test
+    void applicationPerformanceHasLatencyPercentilesRpsAndErrorRate() {
+        List<String> exprs = Dashboards.applicationPerformance().expressions();
+        assertThat(exprs).anyMatch(e -> e.startsWith("histogram_quantile(0.5,"))
+                .anyMatch(e -> e.startsWith("histogram_quantile(0.95,"))
+                .anyMatch(e -> e.startsWith("histogram_quantile(0.99,"))
+                .anyMatch(e -> e.startsWith("sum by (service) (rate(http_server_requests_seconds_count"))
+                .anyMatch(e -> e.contains("status=~\"5..\""));
+    }
+
+    @Test
+    void utilisationIsRelativeToTheTaskReservationNeverTheHost() {
+        for (Dashboard d : Synth.defaults().stacks().fargate().getGrafana().getDashboards()) {
+            for (Dashboard.Panel p : d.getPanels()) {
+                String exprs = String.join(" ", p.targets().stream().map(Dashboard.Target::expr).toList());
+                assertThat(exprs).as(d.getUid() + " / " + p.title()).doesNotContain("node_cpu", "container_cpu_usage", "machine_cpu");
+                if (p.title().matches("(?i).*(cpu|memory).*(reserv|of ).*")) {
+                    assertThat(exprs).as(d.getUid() + " / " + p.title())
+                            .containsAnyOf("ecs_cpu_utilization", "ecs_memory_utilization", "_reserved_average");
+                }
+            }
+        }
+    }
+
+    @Test
+    void costEstimationPricesReservedAndUsedVcpuAndMemory() {
+        String all = String.join("\n", Dashboards.costEstimation(dev.o11ycdk.grafana.FargatePricing.AP_NORTHEAST_2).expressions());
+        assertThat(all).contains("cpu_reserved_average) / 1024 * 0.04656", "memory_reserved_average) / 1024 * 0.00511",
+                "cpu_utilized_average", "memory_utilized_average", "* 730");
+    }
+
+    @Test
+    void thePerServiceTemplateExpandsToExactlyTheServiceDashboard() {
+        String template = Dashboards.service(Dashboards.SERVICE_PLACEHOLDER).toCompactJson();
+        for (String s : List.of("api-1", "worker")) {
+            assertThat(template.replace(Dashboards.SERVICE_PLACEHOLDER, s)).isEqualTo(Dashboards.service(s).toCompactJson());
+        }
+        Synth synth = Synth.defaults();
+        Map<String, Object> grafana = Cfn.container(synth.templateJson(synth.stacks().fargate()), "GrafanaTaskDefinition");
+        assertThat((String) ((List<?>) grafana.get("Command")).get(0)).contains("for v in atlantis api-1 api-2 worker chat; "
+                + "do sed \"s/O11Y_SERVICE_NAME/$v/g\" '/tmp/o11y/templates/service-dashboard.json' > "
+                + "\"/tmp/o11y/dashboards/o11y-svc-$v.json\"; done");
+        assertThat(Cfn.environment(grafana).values()).contains(template);
+    }
+}
