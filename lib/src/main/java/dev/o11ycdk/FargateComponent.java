@@ -41,9 +41,13 @@ final class FargateComponent {
     final ContainerDefinition container;
     final FargateService service;
     final LogGroup logGroup;
+    final ContainerFiles files;
+    final String entrypointScript;
 
     private FargateComponent(Spec s) {
         Construct scope = s.scope;
+        this.files = s.files;
+        this.entrypointScript = s.files.entrypointScript(s.command);
         this.taskDefinition = FargateTaskDefinition.Builder.create(scope, "TaskDefinition")
                 .cpu(s.size.cpu())
                 .memoryLimitMiB(s.size.memoryMiB())
@@ -63,7 +67,7 @@ final class FargateComponent {
                 .containerName(s.name)
                 .image(ContainerImage.fromRegistry(s.image))
                 .entryPoint(List.of("/bin/sh", "-c"))
-                .command(List.of(s.files.entrypointScript(s.command)))
+                .command(List.of(entrypointScript))
                 .environment(env)
                 .secrets(s.secrets)
                 .essential(true)

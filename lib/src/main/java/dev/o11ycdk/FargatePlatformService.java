@@ -28,6 +28,18 @@ public abstract class FargatePlatformService extends Construct implements IConne
         return component;
     }
 
+    /**
+     * Every file this service's entrypoint writes, plus the entrypoint itself, under
+     * {@code <cloud map name>/}: what reviewers read in cdk.out and what snapshots cover.
+     */
+    public java.util.Map<String, String> getRenderedFiles() {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        component.files.files().forEach((path, content) -> out.put(cloudMapName + "/" + path.replaceFirst("^/tmp/o11y/", ""),
+                String.valueOf(software.amazon.awscdk.Stack.of(this).resolve(content))));
+        out.put(cloudMapName + "/entrypoint.sh", "#!/bin/sh\n" + component.entrypointScript);
+        return out;
+    }
+
     /** {@code <name>.<namespace>}: every running task answers behind this DNS name. */
     public String getDnsName() {
         return cloudMapName + "." + namespace.getNamespaceName();

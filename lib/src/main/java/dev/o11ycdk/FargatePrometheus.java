@@ -1,5 +1,6 @@
 package dev.o11ycdk;
 
+import dev.o11ycdk.config.AlertDelay;
 import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
@@ -51,6 +52,7 @@ public class FargatePrometheus extends FargatePlatformService {
     private final List<ScrapeTarget> targets = new ArrayList<>();
     private final List<ScrapeJob> platformJobs = new ArrayList<>();
     private String alertmanagerName;
+    private PromDuration groupWait = PromDuration.ofSeconds(0);
 
     public FargatePrometheus(Construct scope, String id, FargatePrometheusProps props) {
         super(scope, id);
@@ -150,6 +152,13 @@ public class FargatePrometheus extends FargatePlatformService {
     /** Sends alerts to {@code alertmanager} and scrapes it; opens its port to Prometheus only. */
     public void useAlertmanager(AlertmanagerService alertmanager) {
         this.alertmanagerName = alertmanager.getDnsName();
+        this.groupWait = alertmanager.getConfig().route().groupWait();
+        for (AlertDelay d : getAlertDelays()) {
+            if (!d.meetsGoal()) {
+                Annotations.of(this).addWarningV2("@o11y-cdk/prometheus:alertDelay:" + d.alert(), "Alert " + d.describe()
+                        + ". Shorten its for, the intervals or group_wait, or relax the goal.");
+            }
+        }
         alertmanager.getConnections().allowFrom(this, Port.tcp(Ports.ALERTMANAGER), "Prometheus to Alertmanager");
         platformJobs.add(ScrapeJob.builder("alertmanager")
                 .dnsSd(List.of(alertmanagerName), ScrapeJob.DnsRecordType.A, Ports.ALERTMANAGER, "30s").build());
@@ -198,6 +207,13 @@ public class FargatePrometheus extends FargatePlatformService {
 
     public RuleGroups getRules() {
         return rules;
+    }
+
+    /** Worst-case outage-to-notification delay of every alert, from the intervals, for and group_wait. */
+    public List<AlertDelay> getAlertDelays() {
+        PromDuration scrape = PromDuration.parse("scrapeInterval", props.getScrapeInterval());
+        PromDuration eval = PromDuration.parse("evaluationInterval", props.getEvaluationInterval());
+        return rules.alerts().stream().map(r -> AlertDelay.of(r, scrape, eval, groupWait)).toList();
     }
 
     public List<ScrapeTarget> getTargets() {

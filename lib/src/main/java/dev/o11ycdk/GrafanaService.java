@@ -50,7 +50,8 @@ public class GrafanaService extends FargatePlatformService {
                 : Dashboards.fargateDefaults(FargatePricing.AP_NORTHEAST_2);
         this.serviceDashboards = props.getServiceDashboards();
         serviceDashboards.forEach(Dashboards::service); // checks each name makes a valid dashboard uid
-        int bytes = dashboards.stream().mapToInt(d -> d.toCompactJson().length()).sum();
+        int bytes = dashboards.stream().mapToInt(d -> d.toJson().length()).sum()
+                + Dashboards.service(Dashboards.SERVICE_PLACEHOLDER).toJson().length();
         if (bytes > MAX_DASHBOARD_BYTES) {
             // Dashboards travel in the task definition, which ECS caps at 64 KiB in all.
             throw Check.bad("grafana dashboards", dashboards.size() + " dashboards, " + bytes + " bytes",
@@ -116,11 +117,11 @@ public class GrafanaService extends FargatePlatformService {
         spec.files().file(PROVISIONING + "/datasources/o11y.yaml", datasourcesYaml)
                 .file(PROVISIONING + "/dashboards/o11y.yaml", GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS));
         for (Dashboard d : dashboards) {
-            spec.files().file(DASHBOARDS + "/" + d.getUid() + ".json", d.toCompactJson());
+            spec.files().file(DASHBOARDS + "/" + d.getUid() + ".json", d.toJson());
         }
         if (!props.getServiceDashboards().isEmpty()) {
             // One template in the task definition, expanded per service at start: the size stays flat as services grow.
-            spec.files().file(SERVICE_TEMPLATE, Dashboards.service(Dashboards.SERVICE_PLACEHOLDER).toCompactJson())
+            spec.files().file(SERVICE_TEMPLATE, Dashboards.service(Dashboards.SERVICE_PLACEHOLDER).toJson())
                     .expand(SERVICE_TEMPLATE, Dashboards.SERVICE_PLACEHOLDER, props.getServiceDashboards(), DASHBOARDS, "o11y-svc-");
         }
         init(spec.build(), props.getCluster().getDefaultCloudMapNamespace(), "grafana");
@@ -158,6 +159,14 @@ public class GrafanaService extends FargatePlatformService {
 
     public ISecret getAdminSecret() {
         return adminSecret;
+    }
+
+    /** Adds the per-service dashboards as Grafana will see them once the entrypoint has expanded the template. */
+    @Override
+    public java.util.Map<String, String> getRenderedFiles() {
+        java.util.Map<String, String> out = super.getRenderedFiles();
+        serviceDashboards.forEach(s -> out.put("grafana/dashboards/o11y-svc-" + s + ".json", Dashboards.service(s).toJson()));
+        return out;
     }
 
     /** Every dashboard Grafana shows, the per-service ones expanded. */

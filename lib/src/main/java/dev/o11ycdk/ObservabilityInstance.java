@@ -309,6 +309,18 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         return script.render();
     }
 
+    /**
+     * For review: every file the bootstrap writes, under its path on the host, and the bootstrap
+     * itself as {@code user-data/bootstrap.sh} (deploy-time values such as the secret ARN shown as
+     * placeholders).
+     */
+    public Map<String, String> getReviewFiles() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        script.getFiles().forEach((path, content) -> out.put(path.substring(1), content));
+        out.put("user-data/bootstrap.sh", script.render().replaceAll("\\$\\{Token\\[[^\\]]+\\]\\}", "<deploy-time value>"));
+        return out;
+    }
+
     /** Every file the bootstrap writes, path to content. */
     public Map<String, String> getRenderedFiles() {
         return script.getFiles();

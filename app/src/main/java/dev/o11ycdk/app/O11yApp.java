@@ -17,8 +17,12 @@ public final class O11yApp {
 
     public static void main(String[] args) {
         App app = new App();
-        build(app, Settings.from(app));
+        Stacks stacks = build(app, Settings.from(app));
         app.synth();
+        RenderedFiles.write(java.nio.file.Path.of(app.getOutdir()), stacks);
+        // Seed success criterion: alerts within 2 minutes. Shown on every synth, warned where a goal is missed.
+        System.err.println("o11y-cdk worst-case alert delay (scrape + evaluation + for + group_wait), O11yFargate:");
+        System.err.print(dev.o11ycdk.config.AlertDelay.table(stacks.fargate().getPrometheus().getAlertDelays()));
     }
 
     /** Builds every stack of the app; shared by main and the tests. */

@@ -40,6 +40,12 @@ class CdkCliSynthTest {
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(out.resolve("O11yEc2Host.template.json")).exists();
         assertThat(out.resolve("O11yFargate.template.json")).exists();
+        // The reviewable files sit next to the templates.
+        assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/prometheus.yml"))).contains("job_name: api-1");
+        assertThat(Files.readString(out.resolve("O11yFargate.rendered/alertmanager/alertmanager.yml"))).contains("receiver: slack-critical");
+        assertThat(out.resolve("O11yFargate.rendered/grafana/dashboards/o11y-svc-api-1.json")).exists();
+        assertThat(Files.readString(out.resolve("O11yEc2Host.rendered/user-data/bootstrap.sh"))).startsWith("#!/bin/bash");
+        assertThat(output).contains("worst-case alert delay", "ServiceDown: 15s scrape + 15s evaluation + 2m for + 10s group_wait = 2m40s");
         assertThat(output).doesNotContain("[Error at");
     }
 }

@@ -125,9 +125,9 @@ class DashboardsTest {
 
     @Test
     void thePerServiceTemplateExpandsToExactlyTheServiceDashboard() {
-        String template = Dashboards.service(Dashboards.SERVICE_PLACEHOLDER).toCompactJson();
+        String template = Dashboards.service(Dashboards.SERVICE_PLACEHOLDER).toJson();
         for (String s : List.of("api-1", "worker")) {
-            assertThat(template.replace(Dashboards.SERVICE_PLACEHOLDER, s)).isEqualTo(Dashboards.service(s).toCompactJson());
+            assertThat(template.replace(Dashboards.SERVICE_PLACEHOLDER, s)).isEqualTo(Dashboards.service(s).toJson());
         }
         Synth synth = Synth.defaults();
         Map<String, Object> grafana = Cfn.container(synth.templateJson(synth.stacks().fargate()), "GrafanaTaskDefinition");

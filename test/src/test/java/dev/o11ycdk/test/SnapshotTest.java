@@ -2,6 +2,7 @@ package dev.o11ycdk.test;
 
 import au.com.origin.snapshots.Expect;
 import au.com.origin.snapshots.junit5.SnapshotExtension;
+import dev.o11ycdk.app.RenderedFiles;
 import dev.o11ycdk.test.support.Snapshots;
 import dev.o11ycdk.test.support.Synth;
 import org.junit.jupiter.api.Test;
@@ -27,19 +28,10 @@ class SnapshotTest {
         expect.toMatchSnapshot(Snapshots.normalisedTemplate(synth.templateJson(synth.stacks().fargate())));
     }
 
+    /** Every file in cdk.out/<stack>.rendered/, as reviewers see it. */
     @Test
-    void fargateRenderedConfigs() {
-        var f = Synth.defaults().stacks().fargate();
-        expect.scenario("prometheus.yml").toMatchSnapshot(f.getPrometheus().getPrometheusConfig().toYaml());
-        expect.scenario("rules.yml").toMatchSnapshot(f.getPrometheus().getRules().toYaml());
-        expect.scenario("alertmanager.yml").toMatchSnapshot(f.getAlertmanager().getConfig().toYaml());
-        expect.scenario("cloudwatch.yml").toMatchSnapshot(f.getExporter().getConfig().toYaml());
-        expect.scenario("grafana-datasources.yaml").toMatchSnapshot(f.getGrafana().getDatasourcesYaml());
-    }
-
-    @Test
-    void ec2HostBootstrapScript() {
-        expect.toMatchSnapshot(Synth.defaults().stacks().ec2Host().getHost().getBootstrapScript()
-                .replaceAll("\\$\\{Token\\[[A-Za-z0-9.]+\\]\\}", "<token>"));
+    void renderedFilesOfEveryStack() {
+        RenderedFiles.collect(Synth.defaults().stacks()).forEach((stack, files) -> files.forEach((path, content) ->
+                expect.scenario(stack + "/" + path).toMatchSnapshot(content)));
     }
 }
