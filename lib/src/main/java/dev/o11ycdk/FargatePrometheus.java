@@ -179,6 +179,20 @@ public class FargatePrometheus extends FargatePlatformService {
 
     /** The configuration as it is rendered now; synthesis renders it again after all registrations. */
     public PrometheusConfig getPrometheusConfig() {
+        return config(null);
+    }
+
+    /**
+     * A loopback profile of the same configuration, for end-to-end tests on one machine: every
+     * Cloud Map name in {@code addresses} (e.g. {@code api-1.o11y.local}) becomes a static
+     * {@code host:port} target with the same job, path and labels; cloud discovery (EC2) and
+     * remote write are left out, and names without an address are dropped.
+     */
+    public PrometheusConfig getLocalProfile(Map<String, String> addresses) {
+        return config(addresses);
+    }
+
+    private PrometheusConfig config(Map<String, String> local) {
         PrometheusConfig.Builder b = PrometheusConfig.builder()
                 .scrapeInterval(props.getScrapeInterval())
                 .evaluationInterval(props.getEvaluationInterval())
@@ -186,20 +200,32 @@ public class FargatePrometheus extends FargatePlatformService {
                 .ruleFile(RULES_FILE)
                 .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + DEFAULT_PORT), Map.of()).build());
         for (ScrapeTarget t : targets) {
-            b.scrapeJob(ScrapeJob.builder(t.name())
-                    .metricsPath(t.metricsPath())
-                    .dnsSd(List.of(t.name() + "." + namespace.getNamespaceName()), ScrapeJob.DnsRecordType.A, t.port(), "30s")
-                    .labels(new java.util.TreeMap<>(Map.of("service", t.name(), "env", t.env())))
+            String dns = t.name() + "." + namespace.getNamespaceName();
+            ScrapeJob.Builder job = ScrapeJob.builder(t.name()).metricsPath(t.metricsPath());
+            if (local == null) {
+                job.dnsSd(List.of(dns), ScrapeJob.DnsRecordType.A, t.port(), "30s");
+            } else if (local.containsKey(dns)) {
+                job.staticTargets(List.of(local.get(dns)), Map.of());
+            } else {
+                continue;
+            }
+            b.scrapeJob(job.labels(new java.util.TreeMap<>(Map.of("service", t.name(), "env", t.env()))).build());
+        }
+        if (local == null) {
+            b.scrapeJob(ScrapeJob.builder("ec2")
+                    .ec2Sd(Stack.of(this).getRegion(), Ports.NODE_EXPORTER, props.getEc2DiscoveryTagKey(), props.getEc2DiscoveryTagValue())
                     .build());
+            b.scrapeJobs(platformJobs);
         }
-        b.scrapeJob(ScrapeJob.builder("ec2")
-                .ec2Sd(Stack.of(this).getRegion(), Ports.NODE_EXPORTER, props.getEc2DiscoveryTagKey(), props.getEc2DiscoveryTagValue())
-                .build());
-        b.scrapeJobs(platformJobs);
         if (alertmanagerName != null) {
-            b.alertmanagerDns(alertmanagerName, Ports.ALERTMANAGER);
+            if (local == null) {
+                b.alertmanagerDns(alertmanagerName, Ports.ALERTMANAGER);
+            } else if (local.containsKey(alertmanagerName)) {
+                b.alertmanagerStatic(List.of(local.get(alertmanagerName)));
+                b.scrapeJob(ScrapeJob.builder("alertmanager").staticTargets(List.of(local.get(alertmanagerName)), Map.of()).build());
+            }
         }
-        if (props.getRemoteWrite() != null) {
+        if (props.getRemoteWrite() != null && local == null) {
             b.remoteWriteSigV4(props.getRemoteWrite().remoteWriteUrl(), Stack.of(this).getRegion());
         }
         return b.build();

@@ -84,7 +84,10 @@ public record FargateSettings(
                         + ": must be a number");
             }
             Object path = m.get("path");
-            out.add(new ScrapeTarget(String.valueOf(m.get("name")), port, path == null ? null : String.valueOf(path), env));
+            // A service may carry its own env (seed 004: a not-yet-ready "test" one is muted).
+            Object own = m.get("env");
+            out.add(new ScrapeTarget(String.valueOf(m.get("name")), port, path == null ? null : String.valueOf(path),
+                    own == null ? env : String.valueOf(own)));
         }
         return out;
     }

@@ -71,6 +71,12 @@ public final class AlertmanagerConfig {
         return route;
     }
 
+    /** The same routing with Slack receivers reading their webhook from {@code path} (a local test profile). */
+    public AlertmanagerConfig withWebhookUrlFile(String path) {
+        return new AlertmanagerConfig(route, receivers.stream()
+                .map(r -> r.webhookUrlFile() == null ? r : Receiver.slack(r.name(), path, r.channel())).toList(), inhibitRules);
+    }
+
     public String toYaml() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("route", route.toMap());

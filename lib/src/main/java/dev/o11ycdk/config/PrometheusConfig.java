@@ -76,6 +76,20 @@ public final class PrometheusConfig {
         return Rendering.yaml(toMap());
     }
 
+    /** A builder holding this configuration, to derive a variant (e.g. a local test profile). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.scrapeInterval = scrapeInterval;
+        b.evaluationInterval = evaluationInterval;
+        b.scrapeTimeout = scrapeTimeout;
+        b.externalLabels.putAll(externalLabels);
+        b.ruleFiles.addAll(ruleFiles);
+        b.scrapeJobs.addAll(scrapeJobs);
+        b.alertmanagers.addAll(alertmanagers);
+        b.remoteWrite.addAll(remoteWrite);
+        return b;
+    }
+
     public static final class Builder {
         private PromDuration scrapeInterval = PromDuration.parse("scrapeInterval", "15s");
         private PromDuration evaluationInterval = PromDuration.parse("evaluationInterval", "15s");
@@ -116,6 +130,13 @@ public final class PrometheusConfig {
 
         public Builder scrapeJob(ScrapeJob job) {
             scrapeJobs.add(job);
+            return this;
+        }
+
+        /** Drops jobs by name (e.g. cloud discovery in a loopback-only test). */
+        public Builder removeJobs(String... names) {
+            List<String> drop = List.of(names);
+            scrapeJobs.removeIf(j -> drop.contains(j.getJobName()));
             return this;
         }
 

@@ -1,0 +1,205 @@
+package dev.o11ycdk.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.o11ycdk.ObservabilityInstance;
+import dev.o11ycdk.app.FargateStack;
+import dev.o11ycdk.config.AlertDelay;
+import dev.o11ycdk.config.PromDuration;
+import dev.o11ycdk.config.PrometheusConfig;
+import dev.o11ycdk.config.RuleGroups;
+import dev.o11ycdk.config.ScrapeJob;
+import dev.o11ycdk.test.support.LocalProcess;
+import dev.o11ycdk.test.support.StandIns;
+import dev.o11ycdk.test.support.Synth;
+import dev.o11ycdk.test.support.Tools;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rendered configurations on Debian's real prometheus, prometheus-node-exporter and
+ * prometheus-alertmanager, all on loopback, all stopped by the test. Cloud discovery (ec2_sd) is
+ * left out: it would call AWS, and this machine sends nothing beyond loopback. Scrape/evaluation
+ * intervals are 1 s and ServiceDown's {@code for} 5 s so an outage reaches the receiver in seconds.
+ */
+class EndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FOR = "5s";
+
+    private static RuleGroups shortened(RuleGroups rules) {
+        return rules.map(r -> r.name().equals("ServiceDown") ? r.withExpr(null, FOR) : r);
+    }
+
+    private static PrometheusConfig fast(PrometheusConfig config, int selfPort) {
+        return config.toBuilder().scrapeInterval("1s").evaluationInterval("1s").scrapeTimeout("1s")
+                .removeJobs("prometheus", "ec2")
+                .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("127.0.0.1:" + selfPort), Map.of()).build())
+                .build();
+    }
+
+    private static LocalProcess prometheus(Path dir, int port) throws Exception {
+        String bin = Tools.require("prometheus", "apt-get install prometheus");
+        LocalProcess p = LocalProcess.start("prometheus", List.of(bin, "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port), dir, Map.of());
+        assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + port + "/-/ready") != null))
+                .as("prometheus ready\n" + p.log()).isTrue();
+        return p;
+    }
+
+    private static JsonNode query(int port, String promql, Instant at) {
+        String url = "http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + (at == null ? "" : "&time=" + at.getEpochSecond());
+        String body = LocalProcess.get(url);
+        try {
+            return body == null ? JSON.createArrayNode() : JSON.readTree(body).path("data").path("result");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean firing(int port, String alert, String label, String value) {
+        String body = LocalProcess.get("http://127.0.0.1:" + port + "/api/v1/alerts");
+        try {
+            for (JsonNode a : JSON.readTree(body == null ? "{}" : body).path("data").path("alerts")) {
+                if (a.path("labels").path("alertname").asText().equals(alert) && a.path("labels").path(label).asText().equals(value)
+                        && a.path("state").asText().equals("firing")) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void hostConfigScrapesNodeExporterAndFiresServiceDownWhenItStops(@TempDir Path dir) throws Exception {
+        String nodeExporter = Tools.require("prometheus-node-exporter", "apt-get install prometheus-node-exporter");
+        ObservabilityInstance host = Synth.defaults().stacks().ec2Host().getHost();
+        int promPort = LocalProcess.freePort();
+        int nodePort = LocalProcess.freePort();
+        // The host's files, laid out as on the instance: rules/ and targets/ beside prometheus.yml.
+        Files.createDirectories(dir.resolve("rules"));
+        Files.createDirectories(dir.resolve("targets"));
+        Files.writeString(dir.resolve("prometheus.yml"), fast(host.getPrometheusConfig(), promPort).toYaml());
+        Files.writeString(dir.resolve("rules/o11y.yml"), shortened(host.getRules()).toYaml());
+        Files.writeString(dir.resolve("targets/node.json"), "[{\"targets\": [\"127.0.0.1:" + nodePort + "\"]}]\n");
+
+        try (LocalProcess node = LocalProcess.start("node_exporter", List.of(nodeExporter, "--web.listen-address=127.0.0.1:" + nodePort), dir, Map.of());
+             LocalProcess prom = prometheus(dir, promPort)) {
+            assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> query(promPort, "up{job=\"node\"} == 1", null).size() == 1))
+                    .as("node_exporter target up\n" + prom.log()).isTrue();
+            assertThat(query(promPort, "node_memory_MemTotal_bytes", null).size()).isEqualTo(1);
+
+            node.stop();
+            Instant down = Instant.now();
+            assertThat(LocalProcess.await(Duration.ofSeconds(40), () -> firing(promPort, "ServiceDown", "job", "node")))
+                    .as("ServiceDown fires for job=node\n" + prom.log()).isTrue();
+            System.out.printf("E2E host: ServiceDown{job=\"node\"} firing %.1f s after node_exporter stopped%n",
+                    Duration.between(down, Instant.now()).toMillis() / 1000.0);
+        }
+    }
+
+    @Test
+    @Timeout(value = 170, unit = TimeUnit.SECONDS)
+    void fargateProfileRoutesAnOutageToSlackMutesTestAndKeepsDataAcrossRestart(@TempDir Path dir) throws Exception {
+        String alertmanagerBin = Tools.require("prometheus-alertmanager", "apt-get install prometheus-alertmanager");
+        Synth synth = Synth.of(Map.of("services", "[{\"name\":\"api-1\",\"port\":8080,\"path\":\"/actuator/prometheus\"},"
+                + "{\"name\":\"canary\",\"port\":8081,\"env\":\"test\"}]"));
+        FargateStack stack = synth.stacks().fargate();
+        int promPort = LocalProcess.freePort();
+        int amPort = LocalProcess.freePort();
+        int api1Port = LocalProcess.freePort();
+        int canaryPort = LocalProcess.freePort();
+
+        HttpServer api1 = StandIns.metricsService(api1Port, "/actuator/prometheus");
+        HttpServer canary = StandIns.metricsService(canaryPort, "/metrics");
+        try (StandIns.Slack slack = new StandIns.Slack(LocalProcess.freePort())) {
+            Files.writeString(dir.resolve("slack_webhook_url"), slack.url());
+            Files.writeString(dir.resolve("alertmanager.yml"),
+                    stack.getAlertmanager().getConfig().withWebhookUrlFile(dir.resolve("slack_webhook_url").toString()).toYaml());
+            PrometheusConfig local = stack.getPrometheus().getLocalProfile(Map.of(
+                    "api-1.o11y.local", "127.0.0.1:" + api1Port,
+                    "canary.o11y.local", "127.0.0.1:" + canaryPort,
+                    "alertmanager.o11y.local", "127.0.0.1:" + amPort));
+            Files.createDirectories(dir.resolve("rules"));
+            Files.writeString(dir.resolve("rules/o11y.yml"), shortened(stack.getPrometheus().getRules()).toYaml());
+            Files.writeString(dir.resolve("prometheus.yml"), fast(local, promPort).toYaml());
+
+            try (LocalProcess am = LocalProcess.start("alertmanager", List.of(alertmanagerBin,
+                    "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("am"),
+                    "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address="), dir, Map.of())) {
+                assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + amPort + "/-/ready") != null))
+                        .as("alertmanager ready\n" + am.log()).isTrue();
+                LocalProcess prom = prometheus(dir, promPort);
+                try {
+                    assertThat(LocalProcess.await(Duration.ofSeconds(30), () ->
+                            query(promPort, "up{job=~\"api-1|canary|alertmanager\"} == 1", null).size() == 3))
+                            .as("targets up\n" + prom.log()).isTrue();
+                    JsonNode up = query(promPort, "up{job=\"api-1\"}", null).get(0).path("metric");
+                    assertThat(up.path("service").asText()).isEqualTo("api-1");
+                    assertThat(up.path("env").asText()).isEqualTo("prod");
+
+                    // The outage: both services stop at once.
+                    api1.stop(0);
+                    canary.stop(0);
+                    Instant down = Instant.now();
+                    assertThat(LocalProcess.await(Duration.ofSeconds(60), () -> slack.messages().stream()
+                            .anyMatch(m -> m.body().contains("ServiceDown (api-1)")))).as("notification\n" + am.log()).isTrue();
+                    StandIns.Message msg = slack.messages().stream().filter(m -> m.body().contains("ServiceDown (api-1)")).findFirst().orElseThrow();
+                    JsonNode payload = JSON.readTree(msg.body());
+                    assertThat(payload.path("channel").asText()).isEqualTo("#alerts-critical");
+                    assertThat(payload.toString()).contains("[FIRING] ServiceDown (api-1)", "Service api-1 is down");
+                    double seconds = Duration.between(down, msg.at()).toMillis() / 1000.0;
+                    AlertDelay model = AlertDelay.of(shortened(stack.getPrometheus().getRules()).alerts().stream()
+                                    .filter(r -> r.name().equals("ServiceDown")).findFirst().orElseThrow(),
+                            PromDuration.parse("s", "1s"), PromDuration.parse("e", "1s"), stack.getAlertmanager().getConfig().route().groupWait());
+                    System.out.printf("E2E fargate: ServiceDown{service=\"api-1\"} reached #alerts-critical %.1f s after the outage "
+                            + "(model worst case %d s: %s)%n", seconds, model.worstCaseSeconds(), model.describe());
+                    assertThat(seconds).isLessThanOrEqualTo(model.worstCaseSeconds() + 5.0);
+
+                    // env=test fired too, but its route ends at the null receiver.
+                    assertThat(LocalProcess.await(Duration.ofSeconds(20), () -> {
+                        String alerts = LocalProcess.get("http://127.0.0.1:" + amPort + "/api/v2/alerts?filter=service%3D%22canary%22");
+                        return alerts != null && alerts.contains("ServiceDown") && alerts.contains("\"null\"");
+                    })).as("canary alert reached Alertmanager, routed to null").isTrue();
+                    Thread.sleep(12_000); // past group_wait + group_interval for anything else to arrive
+                    assertThat(slack.messages()).noneMatch(m -> m.body().contains("canary"));
+
+                    // Nothing lost across a restart on the same data directory.
+                    Instant mark = Instant.now();
+                    String probe = "count_over_time(up{job=\"api-1\"}[10m])";
+                    double before = query(promPort, probe, mark).get(0).path("value").get(1).asDouble();
+                    assertThat(before).isGreaterThan(5);
+                    prom.stop();
+                    prom = prometheus(dir, promPort);
+                    int restartedPort = promPort;
+                    assertThat(LocalProcess.await(Duration.ofSeconds(20), () -> query(restartedPort, probe, mark).size() == 1)).isTrue();
+                    double after = query(promPort, probe, mark).get(0).path("value").get(1).asDouble();
+                    assertThat(after).as("samples before the restart, read after it").isEqualTo(before);
+                    System.out.printf("E2E fargate: %s at the restart mark: %.0f before, %.0f after restart%n", probe, before, after);
+                } finally {
+                    prom.stop();
+                }
+            }
+        } finally {
+            api1.stop(0);
+            canary.stop(0);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.o11ycdk.test.support;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** In-process HTTP servers on loopback standing in for an application service and for Slack. */
+public final class StandIns {
+    private StandIns() {
+    }
+
+    /** Serves a tiny Prometheus text exposition on {@code path}. */
+    public static HttpServer metricsService(int port, String path) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.createContext(path, exchange -> {
+            byte[] body = "# TYPE standin_requests_total counter\nstandin_requests_total 42\n".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    /** A Slack incoming webhook: records every POSTed body with its arrival time. */
+    public static final class Slack implements AutoCloseable {
+        private final HttpServer server;
+        private final List<Message> messages = new CopyOnWriteArrayList<>();
+
+        public Slack(int port) throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+            server.createContext("/services/hook", exchange -> {
+                messages.add(new Message(Instant.now(), new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+                byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, ok.length);
+                try (OutputStream os = exchange.getResponseBody()) {
+                    os.write(ok);
+                }
+            });
+            server.start();
+        }
+
+        public String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/services/hook";
+        }
+
+        public List<Message> messages() {
+            return List.copyOf(messages);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /** One webhook call. */
+    public record Message(Instant at, String body) {
+    }
+}
