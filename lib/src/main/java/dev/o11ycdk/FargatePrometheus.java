@@ -38,6 +38,9 @@ import software.constructs.Construct;
 public class FargatePrometheus extends FargatePlatformService {
     public static final int DEFAULT_PORT = Ports.PROMETHEUS;
     public static final String CLOUD_MAP_NAME = "prometheus";
+    /** Job and Cloud Map names the platform itself uses. */
+    static final List<String> RESERVED = List.of("prometheus", "grafana", "alertmanager", "cloudwatch",
+            "cloudwatch-exporter", "ec2", "node");
     static final String CONFIG_PATH = "/tmp/o11y/prometheus.yml";
     /** Relative to the config file, as Prometheus resolves it: the same file runs anywhere. */
     static final String RULES_FILE = "rules/o11y.yml";
@@ -47,7 +50,7 @@ public class FargatePrometheus extends FargatePlatformService {
 
     private final FargatePrometheusProps props;
     private final INamespace namespace;
-    private final FargateSize size;
+    private final FargateSize explicitSize;
     private final RuleGroups rules;
     private final List<ScrapeTarget> targets = new ArrayList<>();
     private final List<ScrapeJob> platformJobs = new ArrayList<>();
@@ -73,14 +76,14 @@ public class FargatePrometheus extends FargatePlatformService {
         long retentionDays = props.getRetention().toDays().longValue();
         Check.range("retentionDays", (int) Math.min(retentionDays, Integer.MAX_VALUE), 1, 3650);
         props.getTargets().forEach(this::addScrapeTarget);
-        this.size = props.getSize() != null ? FargateSize.of("prometheus", props.getSize().cpu(), props.getSize().memoryMiB())
-                : FargateSize.forPrometheusTargets(targets.size());
+        this.explicitSize = props.getSize() != null
+                ? FargateSize.of("prometheus", props.getSize().cpu(), props.getSize().memoryMiB()) : null;
         this.rules = props.getRules() != null ? props.getRules()
                 : AlertRules.defaults(props.getRunbookBaseUrl()).toRuleGroups();
 
         EfsStorage.Tenant tenant = props.getStorage().addTenant("Prometheus", "/prometheus", 65534, 65534);
         FargateComponent.Spec spec = FargateComponent.spec(this, "prometheus", props.getImage())
-                .size(size)
+                .size(getSize())
                 .port(DEFAULT_PORT, "/-/healthy")
                 .placement(props.getCluster(), namespace, CLOUD_MAP_NAME, null)
                 .singleWriter()
@@ -97,6 +100,12 @@ public class FargatePrometheus extends FargatePlatformService {
         spec.files().file(RULES_PATH, rules.toYaml());
         init(spec.build(), namespace, CLOUD_MAP_NAME);
         tenant.grantReadWrite(component().taskDefinition.getTaskRole());
+        if (explicitSize == null) {
+            // Automatic sizing follows every target registered until synthesis, not only the initial ones.
+            var cfn = (software.amazon.awscdk.services.ecs.CfnTaskDefinition) component().taskDefinition.getNode().getDefaultChild();
+            cfn.setCpu(Lazy.string(() -> String.valueOf(getSize().cpu())));
+            cfn.setMemory(Lazy.string(() -> String.valueOf(getSize().memoryMiB())));
+        }
         tenant.allowMountFrom(component().service);
 
         component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
@@ -123,10 +132,9 @@ public class FargatePrometheus extends FargatePlatformService {
 
     /** Scrapes an application service by its Cloud Map name {@code <name>.<namespace>}. */
     public void addScrapeTarget(ScrapeTarget target) {
-        if (targets.stream().anyMatch(t -> t.name().equals(target.name()))
-                || List.of("prometheus", "cloudwatch", "alertmanager", "ec2").contains(target.name())) {
+        if (targets.stream().anyMatch(t -> t.name().equals(target.name())) || RESERVED.contains(target.name())) {
             throw Check.bad("services", target.name(), "service names must be unique and not one of the platform's jobs "
-                    + "(prometheus, cloudwatch, alertmanager, ec2)");
+                    + "or Cloud Map names " + RESERVED);
         }
         targets.add(target);
     }
@@ -147,6 +155,9 @@ public class FargatePrometheus extends FargatePlatformService {
                     "the service is already in Cloud Map under another name; use that name");
         }
         service.getConnections().allowFrom(this, Port.tcp(target.port()), "Prometheus scrape of " + target.name());
+        // SPEC: 9090 from Grafana and the monitored services. Made from the service's side, so the rule
+        // lives in the service's stack, which already depends on this one (no cross-stack cycle).
+        service.getConnections().allowTo(this, Port.tcp(DEFAULT_PORT), "Prometheus queries from " + target.name());
     }
 
     /** Sends alerts to {@code alertmanager} and scrapes it; opens its port to Prometheus only. */
@@ -226,7 +237,7 @@ public class FargatePrometheus extends FargatePlatformService {
             }
         }
         if (props.getRemoteWrite() != null && local == null) {
-            b.remoteWriteSigV4(props.getRemoteWrite().remoteWriteUrl(), Stack.of(this).getRegion());
+            b.remoteWriteSigV4(props.getRemoteWrite().remoteWriteUrl(), props.getRemoteWrite().region());
         }
         return b.build();
     }
@@ -246,8 +257,9 @@ public class FargatePrometheus extends FargatePlatformService {
         return List.copyOf(targets);
     }
 
+    /** The task size: explicit, or from the seed's table for the targets registered so far. */
     public FargateSize getSize() {
-        return size;
+        return explicitSize != null ? explicitSize : FargateSize.forPrometheusTargets(targets.size());
     }
 
 

@@ -30,6 +30,10 @@ public class GrafanaService extends FargatePlatformService {
     static final String PROVISIONING = "/tmp/o11y/provisioning";
     static final String DASHBOARDS = "/tmp/o11y/dashboards";
     static final int MAX_DASHBOARD_BYTES = 40_000;
+    /** What Grafana's CloudWatch datasource calls; nothing else. */
+    public static final List<String> CLOUDWATCH_READ = List.of("cloudwatch:DescribeAlarmsForMetric",
+            "cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics",
+            "cloudwatch:GetMetricData", "cloudwatch:GetInsightRuleReport");
     static final String SERVICE_TEMPLATE = "/tmp/o11y/templates/service-dashboard.json";
 
     private final ISecret adminSecret;
@@ -129,9 +133,7 @@ public class GrafanaService extends FargatePlatformService {
         tenant.allowMountFrom(component().service);
 
         component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("cloudwatch:DescribeAlarmsForMetric", "cloudwatch:DescribeAlarmHistory",
-                        "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics", "cloudwatch:GetMetricData",
-                        "cloudwatch:GetInsightRuleReport"))
+                .actions(CLOUDWATCH_READ)
                 .resources(List.of("*"))
                 .build());
         NagSuppressions.addResourceSuppressions(component().taskDefinition.getTaskRole(), List.of(NagPackSuppression.builder()

@@ -15,6 +15,8 @@ public final class HostRouteOptions {
     private final int priority;
     private final List<IApplicationLoadBalancerTarget> targets;
     private final TargetType targetType;
+    private final List<String> sourceCidrs;
+    private final boolean authenticated;
 
     private HostRouteOptions(Builder b) {
         this.subdomain = b.subdomain;
@@ -23,6 +25,21 @@ public final class HostRouteOptions {
         this.priority = b.priority;
         this.targets = b.targets == null ? List.of() : List.copyOf(b.targets);
         this.targetType = b.targetType;
+        this.sourceCidrs = b.sourceCidrs == null ? List.of() : List.copyOf(b.sourceCidrs);
+        this.authenticated = b.authenticated == null || b.authenticated;
+    }
+
+    /** Only requests from these CIDRs match the rule (ALB source-ip condition). @default - whoever the listener admits */
+    public List<String> getSourceCidrs() {
+        return sourceCidrs;
+    }
+
+    /**
+     * Whether the target authenticates its users (Grafana does, Prometheus does not). An
+     * unauthenticated route reachable from 0.0.0.0/0 gets a synth warning. @default true
+     */
+    public boolean isAuthenticated() {
+        return authenticated;
     }
 
     public static Builder builder() {
@@ -66,6 +83,18 @@ public final class HostRouteOptions {
         private int priority;
         private List<IApplicationLoadBalancerTarget> targets;
         private TargetType targetType;
+        private List<String> sourceCidrs;
+        private Boolean authenticated;
+
+        public Builder sourceCidrs(List<String> sourceCidrs) {
+            this.sourceCidrs = sourceCidrs;
+            return this;
+        }
+
+        public Builder authenticated(boolean authenticated) {
+            this.authenticated = authenticated;
+            return this;
+        }
 
         public Builder subdomain(String subdomain) {
             this.subdomain = subdomain;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
@@ -132,7 +133,8 @@ public class MonitoringAlb extends Construct implements IConnectable {
             if (props.getAllowedCidrs().contains("0.0.0.0/0")) {
                 NagSuppressions.addResourceSuppressions(alb, List.of(NagPackSuppression.builder().id("AwsSolutions-EC23")
                         .reason("The monitoring endpoints are public on purpose (allowedCidrs = 0.0.0.0/0): TLS on 443, "
-                                + "80 only redirects; Grafana enforces login. Narrow allowedCidrs to office/VPN ranges to close it.")
+                                + "80 only redirects; Grafana enforces login; unauthenticated routes (Prometheus) get their own "
+                                + "source-ip limit or a synth warning. Narrow allowedCidrs to office/VPN ranges to close it.")
                         .build()), true);
             }
             this.loadBalancer = alb;
@@ -224,10 +226,22 @@ public class MonitoringAlb extends Construct implements IConnectable {
             tg.targetType(options.getTargetType());
         }
         ApplicationTargetGroup targetGroup = tg.build();
+        options.getSourceCidrs().forEach(MonitoringAlb::checkCidr);
+        List<ListenerCondition> conditions = new ArrayList<>(List.of(ListenerCondition.hostHeaders(List.of(hostName))));
+        if (!options.getSourceCidrs().isEmpty()) {
+            conditions.add(ListenerCondition.sourceIps(options.getSourceCidrs()));
+        }
+        List<String> reach = !options.getSourceCidrs().isEmpty() ? options.getSourceCidrs()
+                : props.getExistingListener() != null ? List.of("0.0.0.0/0") : props.getAllowedCidrs();
+        if (!options.isAuthenticated() && reach.contains("0.0.0.0/0")) {
+            Annotations.of(this).addWarningV2("@o11y-cdk/alb:unauthenticatedRoute:" + id, "Route " + id + " (" + hostName
+                    + ") has no authentication and is reachable from 0.0.0.0/0: anyone can read its data. Limit it with "
+                    + "sourceCidrs (setting prometheusAllowedCidrs) or allowedCidrs.");
+        }
         ApplicationListenerRule rule = ApplicationListenerRule.Builder.create(this, id + "Rule")
                 .listener(listener)
                 .priority(priority)
-                .conditions(List.of(ListenerCondition.hostHeaders(List.of(hostName))))
+                .conditions(conditions)
                 .action(ListenerAction.forward(List.of(targetGroup)))
                 .build();
         if (props.getHostedZone() != null) {

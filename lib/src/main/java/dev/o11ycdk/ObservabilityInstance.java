@@ -58,6 +58,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
     /** Room for WAL, compaction and head block above the retained blocks. */
     static final double TSDB_HEADROOM = 1.3;
     static final int OS_AND_GRAFANA_GIB = 10;
+    static final int MAX_SCRIPT_BYTES = 15_000;
     private static final String TARGETS_DIR = "/etc/prometheus/targets";
     /** Relative to prometheus.yml (Prometheus resolves them so): the rendered config runs anywhere. */
     static final String RULES_FILE = "rules/o11y.yml";
@@ -110,6 +111,11 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .actions(List.of("ec2:DescribeInstances", "ec2:DescribeAvailabilityZones"))
                 .resources(List.of("*"))
                 .build());
+        // Grafana's CloudWatch datasource on this host.
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(GrafanaService.CLOUDWATCH_READ)
+                .resources(List.of("*"))
+                .build());
 
         if (props.getGrafanaAdminSecret() != null) {
             this.adminSecret = props.getGrafanaAdminSecret();
@@ -149,6 +155,12 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         String rootUrl = props.getGrafanaRootUrl() != null ? props.getGrafanaRootUrl() : "http://localhost:" + Ports.GRAFANA + "/";
         this.script = bootstrap(props, arch, region, rootUrl);
 
+        // EC2 rejects user data above 16 KB; leave room for the MIME envelope and deploy-time values.
+        int scriptBytes = script.render().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (scriptBytes > MAX_SCRIPT_BYTES) {
+            throw Check.bad(id + " user data", scriptBytes + " bytes", "exceeds " + MAX_SCRIPT_BYTES + " bytes (EC2's limit is 16 KB); "
+                    + "provision fewer dashboards or rules on the host");
+        }
         MultipartUserData userData = new MultipartUserData();
         // Run the script on every boot, not only the first, so a redeployed configuration applies.
         userData.addPart(MultipartBody.fromRawBody(MultipartBodyOptions.builder()
@@ -189,8 +201,8 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                         .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"))
                         .build(),
                 NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                        .reason("ec2:DescribeInstances and ec2:DescribeAvailabilityZones (Prometheus ec2_sd) do not "
-                                + "support resource-level permissions.")
+                        .reason("ec2:DescribeInstances and ec2:DescribeAvailabilityZones (Prometheus ec2_sd) and the "
+                                + "CloudWatch reads of Grafana's datasource do not support resource-level permissions.")
                         .appliesTo(List.of("Resource::*"))
                         .build()), true);
     }
@@ -202,8 +214,8 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 "--storage.tsdb.path=/var/lib/prometheus/",
                 "--storage.tsdb.retention.time=" + props.getRetention().toDays().longValue() + "d",
                 "--storage.tsdb.retention.size=" + retentionSizeGiB + "GB",
-                "--web.listen-address=:" + Ports.PROMETHEUS,
-                "--web.enable-lifecycle"));
+                // No --web.enable-lifecycle: /-/quit and /-/reload must not be reachable through the ALB.
+                "--web.listen-address=:" + Ports.PROMETHEUS));
         SystemdUnit prometheus = SystemdUnit.service("prometheus", "Prometheus", "prometheus", promFlags)
                 // Refuse to start on a broken config instead of crash-looping (seed 004).
                 .set("Service", "ExecStartPre", "/opt/prometheus/promtool check config /etc/prometheus/prometheus.yml")
@@ -212,7 +224,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         SystemdUnit nodeExporter = SystemdUnit.service("node_exporter", "Prometheus node_exporter", "node_exporter",
                 "/opt/node_exporter/node_exporter --web.listen-address=:" + Ports.NODE_EXPORTER);
         SystemdUnit grafana = SystemdUnit.service("grafana", "Grafana", "grafana",
-                "/opt/grafana/bin/grafana server --homepath=/opt/grafana")
+                "/opt/grafana/bin/grafana server --homepath=/opt/grafana --config=/etc/grafana/grafana.ini")
                 .set("Service", "EnvironmentFile", "/etc/grafana/grafana.env")
                 .set("Service", "WorkingDirectory", "/opt/grafana");
 
@@ -223,7 +235,6 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         grafanaEnv.put("GF_PATHS_PROVISIONING", "/etc/grafana/provisioning");
         grafanaEnv.put("GF_SERVER_HTTP_PORT", String.valueOf(Ports.GRAFANA));
         grafanaEnv.put("GF_SERVER_ROOT_URL", rootUrl);
-        grafanaEnv.put("GF_SECURITY_ADMIN_PASSWORD__FILE", "/etc/grafana/admin_password");
         grafanaEnv.put("GF_SECURITY_COOKIE_SECURE", String.valueOf(rootUrl.startsWith("https://")));
         grafanaEnv.put("GF_SECURITY_DISABLE_GRAVATAR", "true");
         grafanaEnv.put("GF_USERS_ALLOW_SIGN_UP", "false");
@@ -258,6 +269,9 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .file("/etc/prometheus/prometheus.yml", prometheusConfig.toYaml(), "root", "0644")
                 .file("/etc/prometheus/" + RULES_FILE, rules.toYaml(), "root", "0644")
                 .file("/etc/grafana/grafana.env", envFile, "root", "0644")
+                // GF_*__FILE is a feature of Grafana's Docker entrypoint only; the binary reads $__file{} in grafana.ini.
+                .file("/etc/grafana/grafana.ini", "[security]\nadmin_user = admin\nadmin_password = $__file{/etc/grafana/admin_password}\n",
+                        "root", "0644")
                 .file("/etc/grafana/provisioning/datasources/o11y.yaml", GrafanaProvisioning.datasourcesYaml(List.of(
                         Datasource.prometheus("http://localhost:" + Ports.PROMETHEUS, props.getScrapeInterval(), true),
                         Datasource.cloudWatch(region))), "root", "0644")

@@ -60,6 +60,8 @@ public class Ec2HostStack extends Stack {
         HostRoute prometheus = alb.addHostRoute("Prometheus", HostRouteOptions.builder()
                 .subdomain("prometheus").port(Ports.PROMETHEUS).healthCheckPath("/-/ready")
                 .priority(s.prometheusPriority())
+                .authenticated(false) // Prometheus has no login: limit who reaches it
+                .sourceCidrs(s.prometheusAllowedCidrs())
                 .targets(List.of(new InstanceTarget(host.getInstance(), Ports.PROMETHEUS)))
                 .build());
 

@@ -17,6 +17,7 @@ public record Settings(
         String hostedZoneName,
         String certificateArn,
         List<String> allowedCidrs,
+        List<String> prometheusAllowedCidrs,
         String vpcId,
         List<String> vpcPublicSubnetIds,
         List<String> vpcPrivateSubnetIds,
@@ -69,6 +70,10 @@ public record Settings(
         if (certArn != null && !certArn.matches("arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[0-9a-f-]+")) {
             throw new IllegalArgumentException("setting 'certificateArn' = '" + certArn + "': not an ACM certificate ARN");
         }
+        if (certArn != null && !certArn.split(":")[3].equals(region)) {
+            throw new IllegalArgumentException("setting 'certificateArn' = '" + certArn + "': an ALB needs a certificate of its own "
+                    + "region " + region);
+        }
         String vpcId = c.optional("vpcId");
         List<String> pub = c.list("vpcPublicSubnetIds");
         List<String> priv = c.list("vpcPrivateSubnetIds");
@@ -94,15 +99,33 @@ public record Settings(
             }
             alb = new ExistingAlb(c.optional("albArn"), listenerArn, c.optional("albSecurityGroupId"),
                     c.optional("albDnsName"), c.optional("albCanonicalHostedZoneId"));
+            String arnPrefix = "arn:aws[a-z-]*:elasticloadbalancing:" + region + ":\\d{12}:";
+            if (!alb.loadBalancerArn().matches(arnPrefix + "loadbalancer/app/[A-Za-z0-9-]+/[0-9a-f]+")) {
+                throw new IllegalArgumentException("setting 'albArn' = '" + alb.loadBalancerArn() + "': not an ALB ARN in " + region);
+            }
+            if (!listenerArn.matches(arnPrefix + "listener/app/[A-Za-z0-9-]+/[0-9a-f]+/[0-9a-f]+")) {
+                throw new IllegalArgumentException("setting 'albListenerArn' = '" + listenerArn + "': not an ALB listener ARN in " + region);
+            }
+            if (!alb.securityGroupId().matches("sg-[0-9a-f]{8,17}")) {
+                throw new IllegalArgumentException("setting 'albSecurityGroupId' = '" + alb.securityGroupId() + "': not a security group id");
+            }
         }
         return new Settings(region, account, azs, domain, zoneId, zoneName, certArn, c.list("allowedCidrs"),
+                c.list("prometheusAllowedCidrs"),
                 vpcId, pub, priv,
                 c.integer("grafanaPriority"), c.integer("prometheusPriority"), c.integers("existingRulePriorities"),
-                alb, c.string("instanceType"), c.integer("retentionDays"), c.string("scrapeInterval"),
+                alb, instanceType(c.string("instanceType")), c.integer("retentionDays"), c.string("scrapeInterval"),
                 release(c, Release.prometheus(), "prometheus"),
                 release(c, Release.nodeExporter(), "nodeExporter"),
                 release(c, Release.grafana(), "grafana"),
                 FargateSettings.from(c));
+    }
+
+    private static String instanceType(String t) {
+        if (!t.matches("[a-z][a-z0-9-]*\\.(nano|micro|small|medium|large|metal|[0-9]*xlarge)")) {
+            throw new IllegalArgumentException("setting 'instanceType' = '" + t + "': not an EC2 instance type such as t3.medium");
+        }
+        return t;
     }
 
     private static Release release(Context c, Release pinned, String name) {

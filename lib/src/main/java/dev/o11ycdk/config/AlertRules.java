@@ -30,12 +30,20 @@ public final class AlertRules {
                         "Service {{ $labels.service }} is down",
                         "Prometheus could not scrape {{ $labels.instance }} (job {{ $labels.job }}) for 2 minutes.",
                         runbookBase + "#servicedown")
-                        .withDelayGoal("2m")))); // seed success criterion: alert delay under 2 minutes
+                        .withDelayGoal("2m"), // seed success criterion: alert delay under 2 minutes
+                // With Cloud Map discovery a service whose tasks all stopped has no target, so no up == 0.
+                Rule.alert("ServiceTargetsGone",
+                        "group by (job, service, env) (max_over_time(up{service!=\"\"}[1h]))"
+                                + " unless on (job, service, env) group by (job, service, env) (up{service!=\"\"})",
+                        "2m", "critical",
+                        "Service {{ $labels.service }} has no running tasks",
+                        "{{ $labels.service }} was scraped in the last hour but Cloud Map lists no task for it now.",
+                        runbookBase + "#servicetargetsgone"))));
         r.groups.put("ecs", new ArrayList<>(List.of(
                 Rule.record("ecs_cpu_utilization",
-                        "label_replace(aws_ecs_cpuutilization_average, \"service\", \"$1\", \"dimension_ServiceName\", \"(.+)\")"),
+                        "label_replace(aws_ecs_cpuutilization_average, \"service\", \"$1\", \"service_name\", \"(.+)\")"),
                 Rule.record("ecs_memory_utilization",
-                        "label_replace(aws_ecs_memory_utilization_average, \"service\", \"$1\", \"dimension_ServiceName\", \"(.+)\")"),
+                        "label_replace(aws_ecs_memory_utilization_average, \"service\", \"$1\", \"service_name\", \"(.+)\")"),
                 Rule.alert("HighCPUUsage", "avg by (service) (ecs_cpu_utilization) > 80", "5m", "warning",
                         "High CPU on {{ $labels.service }}",
                         "{{ $labels.service }} has used more than 80% of its reserved CPU for 5 minutes ({{ $value | humanize }}%).",

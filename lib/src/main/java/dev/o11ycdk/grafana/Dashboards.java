@@ -40,7 +40,7 @@ public final class Dashboards {
                 .build();
     }
 
-    private static final String CI = "aws_ecs_containerinsights_";
+    private static final String CI = "ecs_containerinsights_";
     private static final String HTTP = "http_server_requests_seconds";
 
     /** Stands for the service name in the per-service template. */
@@ -78,8 +78,8 @@ public final class Dashboards {
                 .panel(Panel.timeseries("CPU of reservation", "percent", new Target("max by (service) (ecs_cpu_utilization)", "{{service}}")))
                 .panel(Panel.timeseries("Memory of reservation", "percent", new Target("max by (service) (ecs_memory_utilization)", "{{service}}")))
                 .panel(Panel.timeseries("Network", "Bps",
-                        new Target("sum by (dimension_ServiceName) (" + CI + "network_rx_bytes_average)", "{{dimension_ServiceName}} in"),
-                        new Target("sum by (dimension_ServiceName) (" + CI + "network_tx_bytes_average)", "{{dimension_ServiceName}} out")))
+                        new Target("sum by (service_name) (" + CI + "network_rx_bytes_average)", "{{service_name}} in"),
+                        new Target("sum by (service_name) (" + CI + "network_tx_bytes_average)", "{{service_name}} out")))
                 .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "{{service}}")))
                 .panel(Panel.timeseries("Latency p95", "s", new Target(quantile("0.95", "service", svc), "{{service}}")))
                 .panel(Panel.timeseries("Scrape duration", "s", new Target("max by (service) (scrape_duration_seconds{" + svc + "})", "{{service}}")))
@@ -88,22 +88,22 @@ public final class Dashboards {
 
     /** Seed: the ECS cluster: tasks and CPU/memory used against what each service reserved. */
     public static Dashboard ecsCluster() {
-        String c = "dimension_ClusterName=~\"$cluster\"";
+        String c = "cluster_name=~\"$cluster\"";
         return Dashboard.builder("o11y-ecs", "ECS Cluster")
                 .tags("o11y-cdk", "ecs")
-                .queryVariable("cluster", "label_values(" + CI + "running_task_count_average, dimension_ClusterName)")
+                .queryVariable("cluster", "label_values(" + CI + "running_task_count_average, cluster_name)")
                 .panel(Panel.timeseries("Running tasks", "none", new Target(
-                        "sum by (dimension_ServiceName) (" + CI + "running_task_count_average{" + c + "})", "{{dimension_ServiceName}}")))
+                        "sum by (service_name) (" + CI + "running_task_count_average{" + c + "})", "{{service_name}}")))
                 .panel(Panel.timeseries("CPU used of reserved", "percent", new Target(
-                        "100 * sum by (dimension_ServiceName) (" + CI + "cpu_utilized_average{" + c + "}) / sum by (dimension_ServiceName) ("
-                                + CI + "cpu_reserved_average{" + c + "})", "{{dimension_ServiceName}}")))
+                        "100 * sum by (service_name) (" + CI + "cpu_utilized_average{" + c + "}) / sum by (service_name) ("
+                                + CI + "cpu_reserved_average{" + c + "})", "{{service_name}}")))
                 .panel(Panel.timeseries("Memory used of reserved", "percent", new Target(
-                        "100 * sum by (dimension_ServiceName) (" + CI + "memory_utilized_average{" + c + "}) / sum by (dimension_ServiceName) ("
-                                + CI + "memory_reserved_average{" + c + "})", "{{dimension_ServiceName}}")))
+                        "100 * sum by (service_name) (" + CI + "memory_utilized_average{" + c + "}) / sum by (service_name) ("
+                                + CI + "memory_reserved_average{" + c + "})", "{{service_name}}")))
                 .panel(Panel.timeseries("Reserved vCPU", "none", new Target(
-                        "sum by (dimension_ServiceName) (" + CI + "cpu_reserved_average{" + c + "}) / 1024", "{{dimension_ServiceName}}")))
+                        "sum by (service_name) (" + CI + "cpu_reserved_average{" + c + "}) / 1024", "{{service_name}}")))
                 .panel(Panel.timeseries("Reserved memory", "decmbytes", new Target(
-                        "sum by (dimension_ServiceName) (" + CI + "memory_reserved_average{" + c + "})", "{{dimension_ServiceName}}")))
+                        "sum by (service_name) (" + CI + "memory_reserved_average{" + c + "})", "{{service_name}}")))
                 .panel(Panel.stat("Cluster CPU used of reserved", "percent", new Target(
                         "100 * sum(" + CI + "cpu_utilized_average{" + c + "}) / sum(" + CI + "cpu_reserved_average{" + c + "})", "cluster")))
                 .build();
@@ -129,16 +129,16 @@ public final class Dashboards {
     /** Seed: what each service costs per month from its reserved and its used vCPU and memory. */
     public static Dashboard costEstimation(FargatePricing p) {
         String perMonth = " * " + FargatePricing.HOURS_PER_MONTH;
-        String reserved = "(sum by (dimension_ServiceName) (" + CI + "cpu_reserved_average) / 1024 * " + p.vcpuHour()
-                + " + sum by (dimension_ServiceName) (" + CI + "memory_reserved_average) / 1024 * " + p.gbHour() + ")" + perMonth;
-        String used = "(sum by (dimension_ServiceName) (" + CI + "cpu_utilized_average) / 1024 * " + p.vcpuHour()
-                + " + sum by (dimension_ServiceName) (" + CI + "memory_utilized_average) / 1024 * " + p.gbHour() + ")" + perMonth;
+        String reserved = "(sum by (service_name) (" + CI + "cpu_reserved_average) / 1024 * " + p.vcpuHour()
+                + " + sum by (service_name) (" + CI + "memory_reserved_average) / 1024 * " + p.gbHour() + ")" + perMonth;
+        String used = "(sum by (service_name) (" + CI + "cpu_utilized_average) / 1024 * " + p.vcpuHour()
+                + " + sum by (service_name) (" + CI + "memory_utilized_average) / 1024 * " + p.gbHour() + ")" + perMonth;
         return Dashboard.builder("o11y-cost", "Cost Estimation")
                 .tags("o11y-cdk", "cost")
                 .panel(Panel.stat("Fargate per month (reserved)", "currencyUSD", new Target("sum(" + reserved + ")", "total")))
-                .panel(Panel.timeseries("Per service per month (reserved, billed)", "currencyUSD", new Target(reserved, "{{dimension_ServiceName}}")))
-                .panel(Panel.timeseries("Per service per month if sized to use", "currencyUSD", new Target(used, "{{dimension_ServiceName}}")))
-                .panel(Panel.timeseries("Idle spend per month", "currencyUSD", new Target(reserved + " - " + used, "{{dimension_ServiceName}}")))
+                .panel(Panel.timeseries("Per service per month (reserved, billed)", "currencyUSD", new Target(reserved, "{{service_name}}")))
+                .panel(Panel.timeseries("Per service per month if sized to use", "currencyUSD", new Target(used, "{{service_name}}")))
+                .panel(Panel.timeseries("Idle spend per month", "currencyUSD", new Target(reserved + " - " + used, "{{service_name}}")))
                 .build();
     }
 

@@ -39,6 +39,14 @@ public final class HostBootstrapScript {
         lines.add("  rm -rf \"${tmp}\"");
         lines.add("}");
         lines.add("");
+        lines.add("# write_file PATH OWNER MODE < base64(gzip(content)): EC2 caps user data at 16 KB, so files travel compressed.");
+        lines.add("write_file() {");
+        lines.add("  local path=\"$1\" owner=\"$2\" mode=\"$3\"");
+        lines.add("  base64 -d | gunzip > \"${path}\"");
+        lines.add("  chown \"${owner}:${owner}\" \"${path}\"");
+        lines.add("  chmod \"${mode}\" \"${path}\"");
+        lines.add("}");
+        lines.add("");
     }
 
     /** Creates a system user with no login shell and no home, as seed 002 does for prometheus. */
@@ -65,12 +73,14 @@ public final class HostBootstrapScript {
         if (content.lines().anyMatch(EOF_MARK::equals)) {
             throw Check.bad("file " + path, EOF_MARK, "content must not contain the heredoc delimiter line");
         }
+        requireSafeWord("owner", owner);
+        if (!path.matches("/[A-Za-z0-9_./-]+") || !mode.matches("0[0-7]{3}")) {
+            throw Check.bad("file " + path, mode, "paths are absolute without spaces, modes four octal digits");
+        }
         files.put(path, content);
-        lines.add("cat > " + path + " <<'" + EOF_MARK + "'");
-        lines.add(content.endsWith("\n") ? content.substring(0, content.length() - 1) : content);
+        lines.add("write_file " + path + " " + owner + " " + mode + " <<'" + EOF_MARK + "'");
+        lines.add(gzipBase64(content));
         lines.add(EOF_MARK);
-        lines.add("chown " + owner + ":" + owner + " " + path);
-        lines.add("chmod " + mode + " " + path);
         return this;
     }
 
@@ -97,6 +107,20 @@ public final class HostBootstrapScript {
 
     public String render() {
         return String.join("\n", lines) + "\n";
+    }
+
+    /** gzip then base64 (76-column lines); deterministic: Java's gzip header carries no timestamp. */
+    static String gzipBase64(String content) {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+                gz.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return java.util.Base64.getMimeEncoder(76, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    .encodeToString(bytes.toByteArray());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Single-quotes a value for bash. */

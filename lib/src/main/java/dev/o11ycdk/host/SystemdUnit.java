@@ -14,7 +14,7 @@ public final class SystemdUnit {
         this.name = name;
     }
 
-    /** A simple, hardened service: restarts on failure, no new privileges, read-only /usr and /etc. */
+    /** A simple, hardened service: always restarted, no new privileges, read-only /usr and /etc. */
     public static SystemdUnit service(String name, String description, String user, String execStart) {
         SystemdUnit u = new SystemdUnit(name);
         u.set("Unit", "Description", description);
@@ -24,7 +24,7 @@ public final class SystemdUnit {
         u.set("Service", "Group", user);
         u.set("Service", "Type", "simple");
         u.set("Service", "ExecStart", execStart);
-        u.set("Service", "Restart", "on-failure");
+        u.set("Service", "Restart", "always");
         u.set("Service", "RestartSec", "5s");
         u.set("Service", "NoNewPrivileges", "true");
         u.set("Service", "ProtectSystem", "full");

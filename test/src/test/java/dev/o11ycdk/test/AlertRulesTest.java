@@ -40,9 +40,19 @@ class AlertRulesTest {
                 "6m", with(api1, "severity", "critical"), "Service api-1 is down");
         t.silent("ServiceDown", List.of(series("up{env=\"prod\",instance=\"10.0.1.5:8080\",job=\"api-1\",service=\"api-1\"}", "1 1 0x8")), "3m");
 
-        String cpu = "aws_ecs_cpuutilization_average{dimension_ClusterName=\"o11y\",dimension_ServiceName=\"api-1\",job=\"cloudwatch\"}";
-        t.fires("HighCPUUsage", List.of(series(cpu, "85x12")), "10m", Map.of("service", "api-1", "severity", "warning"), "High CPU on api-1");
-        t.silent("HighCPUUsage", List.of(series(cpu, "60x12")), "10m");
+        // Named as prom/cloudwatch-exporter names them: snake_case dimensions, aws_<namespace>_<metric>_<stat>.
+        String cpu1 = "aws_ecs_cpuutilization_average{cluster_name=\"o11y\",job=\"cloudwatch\",service_name=\"api-1\"}";
+        String cpu2 = "aws_ecs_cpuutilization_average{cluster_name=\"o11y\",job=\"cloudwatch\",service_name=\"api-2\"}";
+        // Two services: only the hot one alerts; an average across services would hide it.
+        t.fires("HighCPUUsage", List.of(series(cpu1, "95x12"), series(cpu2, "20x12")), "10m",
+                Map.of("service", "api-1", "severity", "warning"), "High CPU on api-1");
+        t.silent("HighCPUUsage", List.of(series(cpu1, "60x12"), series(cpu2, "20x12")), "10m");
+
+        // All of a service's tasks gone from Cloud Map: its up series stops (here after 5 minutes).
+        String gone = "up{env=\"prod\",instance=\"10.0.1.7:9091\",job=\"worker\",service=\"worker\"}";
+        t.fires("ServiceTargetsGone", List.of(series(gone, "1x5 _x30")), "15m",
+                Map.of("job", "worker", "service", "worker", "env", "prod", "severity", "critical"), "Service worker has no running tasks");
+        t.silent("ServiceTargetsGone", List.of(series(gone, "1x35")), "15m");
 
         List<PromtoolRuleTests.Series> halfDown = List.of(series("up{instance=\"a:8080\",job=\"api\"}", "0x20"), series("up{instance=\"b:8080\",job=\"api\"}", "1x20"));
         t.fires("TargetDown", halfDown, "15m", Map.of("job", "api", "severity", "warning"), "api: more than 10% of targets are down");

@@ -55,7 +55,19 @@ class BadInputTest {
                 Arguments.of("existing VPC without subnets", Map.of("vpcId", "vpc-0123456789abcdef0"),
                         "setting 'vpcId' = 'vpc-0123456789abcdef0': an existing VPC needs availabilityZones, vpcPublicSubnetIds"),
                 Arguments.of("account that is not 12 digits", Map.of("account", "1234"),
-                        "setting 'account' = '1234': must be 12 digits"));
+                        "setting 'account' = '1234': must be 12 digits"),
+                Arguments.of("mistyped instance type", Map.of("instanceType", "t3.mediun"),
+                        "setting 'instanceType' = 't3.mediun': not an EC2 instance type"),
+                Arguments.of("certificate of another region", Map.of("certificateArn",
+                        "arn:aws:acm:us-east-1:111122223333:certificate/f3e3c113-8989-4f83-98d8-48213617ce72"),
+                        "an ALB needs a certificate of its own region ap-northeast-2"),
+                Arguments.of("existing ALB security group that is not one", Map.of(
+                        "albListenerArn", ExistingAlbTest.LISTENER,
+                        "albArn", "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:loadbalancer/app/ktb-chat-alb/50dc6c495c0c9188",
+                        "albSecurityGroupId", "chat-alb-sg", "albDnsName", "x.elb.amazonaws.com", "albCanonicalHostedZoneId", "ZWKZPGTI48KDX"),
+                        "setting 'albSecurityGroupId' = 'chat-alb-sg'"),
+                Arguments.of("Prometheus source CIDR that is not one", Map.of("prometheusAllowedCidrs", "office"),
+                        "allowedCidrs = 'office': must be IPv4 CIDR blocks"));
     }
 
     @ParameterizedTest(name = "{0}")

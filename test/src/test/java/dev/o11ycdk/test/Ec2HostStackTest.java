@@ -147,7 +147,8 @@ class Ec2HostStackTest {
                         List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::aws:policy/AmazonSSMManagedInstanceCore"))))))));
         template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Version", "2012-10-17",
                 "Statement", Match.arrayWith(List.of(
-                        Match.objectLike(Map.of("Action", List.of("ec2:DescribeAvailabilityZones", "ec2:DescribeInstances"),
+                        Match.objectLike(Map.of("Action", Match.arrayWith(List.of("cloudwatch:GetMetricData", "cloudwatch:ListMetrics",
+                                        "ec2:DescribeAvailabilityZones", "ec2:DescribeInstances")),
                                 "Effect", "Allow", "Resource", "*")),
                         Match.objectLike(Map.of("Action", List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
                                 "Resource", Map.of("Ref", Match.stringLikeRegexp("HostGrafanaAdminPassword.*")))))))));
@@ -182,6 +183,51 @@ class Ec2HostStackTest {
         template.hasResourceProperties("AWS::EC2::Subnet", Map.of("AvailabilityZone", "ap-northeast-2a"));
         template.hasResourceProperties("AWS::EC2::Subnet", Map.of("AvailabilityZone", "ap-northeast-2c"));
         template.hasResourceProperties("AWS::EC2::FlowLog", Map.of("TrafficType", "REJECT"));
+    }
+
+    @Test
+    void userDataFitsEc2sLimitAndEveryCompressedFileIsTheReviewedOne() throws Exception {
+        String userData = dev.o11ycdk.test.support.UserData.of(templateJson);
+        assertThat(userData.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(16_384);
+        String script = dev.o11ycdk.test.support.UserData.part(userData, "text/x-shellscript");
+        Map<String, String> reviewed = Synth.defaults().stacks().ec2Host().getHost().getRenderedFiles();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("write_file (\\S+) \\S+ \\S+ <<'O11Y_CDK_EOF'\n([A-Za-z0-9+/=\n]+?)\nO11Y_CDK_EOF")
+                .matcher(script);
+        int files = 0;
+        while (m.find()) {
+            byte[] gz = java.util.Base64.getMimeDecoder().decode(m.group(2));
+            String content = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(content).as(m.group(1)).isEqualTo(reviewed.get(m.group(1)));
+            files++;
+        }
+        assertThat(files).isEqualTo(reviewed.size()).isGreaterThan(8);
+    }
+
+    @Test
+    void grafanaOnTheHostReadsItsAdminPasswordFromTheSecretFile() {
+        Map<String, String> files = Synth.defaults().stacks().ec2Host().getHost().getRenderedFiles();
+        assertThat(files.get("/etc/grafana/grafana.ini")).contains("admin_password = $__file{/etc/grafana/admin_password}");
+        assertThat(files.get("/etc/systemd/system/grafana.service")).contains("--config=/etc/grafana/grafana.ini");
+        assertThat(files.get("/etc/systemd/system/prometheus.service")).doesNotContain("enable-lifecycle").contains("Restart=always");
+    }
+
+    @Test
+    void unauthenticatedPrometheusOpenToTheInternetIsWarnedAbout() {
+        software.amazon.awscdk.assertions.Annotations.fromStack(Synth.defaults().stacks().ec2Host()).hasWarning("/O11yEc2Host/Alb",
+                Match.stringLikeRegexp("Route Prometheus \\(prometheus.o11y.example.com\\) has no authentication.*"));
+    }
+
+    @Test
+    void prometheusAllowedCidrsLimitThePrometheusRuleBySourceIp() {
+        Synth limited = Synth.of(Map.of("prometheusAllowedCidrs", "203.0.113.0/24"));
+        limited.template(limited.stacks().ec2Host()).hasResourceProperties("AWS::ElasticLoadBalancingV2::ListenerRule", Map.of(
+                "Priority", 6, "Conditions", List.of(
+                        Map.of("Field", "host-header", "HostHeaderConfig", Map.of("Values", List.of("prometheus.o11y.example.com"))),
+                        Map.of("Field", "source-ip", "SourceIpConfig", Map.of("Values", List.of("203.0.113.0/24")))),
+                "Actions", Match.anyValue(), "ListenerArn", Match.anyValue()));
+        assertThat(software.amazon.awscdk.assertions.Annotations.fromStack(limited.stacks().ec2Host())
+                .findWarning("*", Match.stringLikeRegexp(".*has no authentication.*"))).isEmpty();
     }
 
     @SuppressWarnings("unchecked")

@@ -76,7 +76,7 @@ class FargateConfigToolsTest {
         String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");
         Tools.Result r = Tools.run(List.of(amtool, "check-config", config.toString()), dir, 60);
         assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).contains("SUCCESS", "3 receivers", "1 inhibit rules");
+        assertThat(r.output()).contains("SUCCESS", "4 receivers", "1 inhibit rules");
         assertThat(Files.readString(config)).contains("group_by:\n    - alertname\n    - service\n  group_wait: 10s\n"
                 + "  group_interval: 10s\n  repeat_interval: 12h", "channel: \"#alerts-critical\"", "channel: \"#alerts-warning\"",
                 "api_url_file: /tmp/o11y/secrets/slack_webhook_url");
@@ -88,7 +88,8 @@ class FargateConfigToolsTest {
         "'severity=warning alertname=HighCPUUsage service=api-2 env=prod', slack-warning",
         "'severity=critical alertname=ServiceDown service=api-1 env=test', null",
         "'severity=warning alertname=HighCPUUsage service=worker env=test', null",
-        "'alertname=Unlabelled env=prod', slack-warning"})
+        "'alertname=Unlabelled env=prod', slack-warning",
+        "'alertname=Watchdog severity=none', heartbeat"})
     void amtoolRoutesAlertsToTheSeedReceivers(String labels, String receiver, @TempDir Path dir) throws IOException {
         Path config = alertmanagerConfig(dir);
         String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");

@@ -52,6 +52,14 @@ class FargateOptionsTest {
     }
 
     @Test
+    void remoteWriteSignsForTheWorkspaceRegionNotTheStacks() {
+        Synth synth = Synth.of(Map.of("remoteWrite", "arn:aws:aps:us-west-2:111122223333:workspace/ws-0123abcd-4567"));
+        assertThat(synth.stacks().fargate().getPrometheus().getPrometheusConfig().toYaml())
+                .contains("url: https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0123abcd-4567/api/v1/remote_write",
+                        "sigv4:\n      region: us-west-2");
+    }
+
+    @Test
     void grafanaOAuthIsConfiguredWithTheClientSecretFromSecretsManager() {
         Synth synth = Synth.of(Map.of("grafanaOAuth", "{\"name\":\"Cognito\",\"clientId\":\"abc123\",\"clientSecretName\":\"o11y/grafana-oauth\","
                 + "\"authUrl\":\"https://auth.example.com/oauth2/authorize\",\"tokenUrl\":\"https://auth.example.com/oauth2/token\","

@@ -30,6 +30,7 @@ import software.amazon.awscdk.services.ecs.PortMapping;
 class RegisterServiceTest {
     private static Template teamTemplate;
     private static FargatePrometheus prometheus;
+    private static Template prometheusTemplate;
 
     @BeforeAll
     static void synth() throws Exception {
@@ -51,6 +52,7 @@ class RegisterServiceTest {
 
         app.synth();
         teamTemplate = Template.fromStack(team);
+        prometheusTemplate = Template.fromStack(stacks.fargate());
     }
 
     @Test
@@ -61,10 +63,34 @@ class RegisterServiceTest {
 
     @Test
     void itsSecurityGroupOpensTheMetricsPortToPrometheusOnly() {
-        teamTemplate.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Match.objectLike(Map.of(
-                "FromPort", 8080, "ToPort", 8080, "Description", "Prometheus scrape of payments",
-                "SourceSecurityGroupId", Match.anyValue())));
-        assertThat(String.valueOf(teamTemplate.findResources("AWS::EC2::SecurityGroupIngress"))).contains("PrometheusServiceSecurityGroup");
+        Map<String, Map<String, Object>> ingress = teamTemplate.findResources("AWS::EC2::SecurityGroupIngress",
+                Map.of("Properties", Match.objectLike(Map.of("FromPort", 8080))));
+        assertThat(ingress).hasSize(1);
+        assertThat(String.valueOf(ingress.values().iterator().next()))
+                .contains("Prometheus scrape of payments", "PrometheusServiceSecurityGroup").doesNotContain("CidrIp");
+    }
+
+    @Test
+    void itMayQueryPrometheus() {
+        // The rule sits in the team's stack (it depends on the platform's, not the other way round).
+        Map<String, Map<String, Object>> q = teamTemplate.findResources("AWS::EC2::SecurityGroupIngress",
+                Map.of("Properties", Match.objectLike(Map.of("FromPort", 9090))));
+        assertThat(q).hasSize(1);
+        assertThat(String.valueOf(q.values().iterator().next())).contains("Prometheus queries from payments", "PrometheusServiceSecurityGroup");
+    }
+
+    @Test
+    void automaticSizingFollowsServicesRegisteredAfterConstruction() {
+        // 5 services from cdk.json + 1 registered = 6 targets: past the seed's 5, so more than 1 vCPU / 2 GB.
+        assertThat(prometheus.getSize()).isEqualTo(new dev.o11ycdk.FargateSize(2048, 4096));
+        prometheusTemplate.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of("Cpu", "2048", "Memory", "4096",
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of("Name", "prometheus"))))));
+    }
+
+    @Test
+    void platformNamesCannotBeRegistered() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> prometheus.addScrapeTarget(new ScrapeTarget("grafana", 3000, null, "prod")))
+                .hasMessageContaining("services = 'grafana': service names must be unique and not one of the platform's");
     }
 
     @Test
