@@ -318,11 +318,6 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         return rules;
     }
 
-    /** The bootstrap script as deployed (may contain unresolved tokens such as the secret ARN). */
-    public String getBootstrapScript() {
-        return script.render();
-    }
-
     /**
      * For review: every file the bootstrap writes, under its path on the host, and the bootstrap
      * itself as {@code user-data/bootstrap.sh} (deploy-time values such as the secret ARN shown as

@@ -52,16 +52,6 @@ public final class Dashboard {
         return Rendering.json(toMap());
     }
 
-    /** One line: dashboards travel in task-definition environment variables, where bytes count. */
-    public String toCompactJson() {
-        try {
-            return Rendering.jsonMapper().copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(toMap());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private Map<String, Object> toMap() {
         List<Map<String, Object>> renderedPanels = new ArrayList<>();
         int id = 1;

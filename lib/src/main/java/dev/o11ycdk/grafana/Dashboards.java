@@ -54,6 +54,22 @@ public final class Dashboards {
         return java.util.List.of(infrastructureOverview(), ecsCluster(), applicationPerformance(), costEstimation(pricing));
     }
 
+    /** {@code sum by (service_name) (ecs_containerinsights_<metric>{selector})}. */
+    private static String perService(String metric, String selector) {
+        return "sum by (service_name) (" + CI + metric + (selector.isEmpty() ? "" : "{" + selector + "}") + ")";
+    }
+
+    /** Used as a percentage of reserved, per service: the reservation-relative view (seed 004). */
+    private static String usedOfReserved(String resource, String selector) {
+        return "100 * " + perService(resource + "_utilized_average", selector) + " / " + perService(resource + "_reserved_average", selector);
+    }
+
+    /** Monthly USD of vCPU and memory per service, for "reserved" or "utilized". */
+    private static String monthlyCost(String kind, FargatePricing p) {
+        return "(" + perService("cpu_" + kind + "_average", "") + " / 1024 * " + p.vcpuHour() + " + "
+                + perService("memory_" + kind + "_average", "") + " / 1024 * " + p.gbHour() + ") * " + FargatePricing.HOURS_PER_MONTH;
+    }
+
     private static String rate(String metric, String selector) {
         return "rate(" + metric + "{" + selector + "}[$__rate_interval])";
     }
@@ -78,8 +94,8 @@ public final class Dashboards {
                 .panel(Panel.timeseries("CPU of reservation", "percent", new Target("max by (service) (ecs_cpu_utilization)", "{{service}}")))
                 .panel(Panel.timeseries("Memory of reservation", "percent", new Target("max by (service) (ecs_memory_utilization)", "{{service}}")))
                 .panel(Panel.timeseries("Network", "Bps",
-                        new Target("sum by (service_name) (" + CI + "network_rx_bytes_average)", "{{service_name}} in"),
-                        new Target("sum by (service_name) (" + CI + "network_tx_bytes_average)", "{{service_name}} out")))
+                        new Target(perService("network_rx_bytes_average", ""), "{{service_name}} in"),
+                        new Target(perService("network_tx_bytes_average", ""), "{{service_name}} out")))
                 .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "{{service}}")))
                 .panel(Panel.timeseries("Latency p95", "s", new Target(quantile("0.95", "service", svc), "{{service}}")))
                 .panel(Panel.timeseries("Scrape duration", "s", new Target("max by (service) (scrape_duration_seconds{" + svc + "})", "{{service}}")))
@@ -92,18 +108,11 @@ public final class Dashboards {
         return Dashboard.builder("o11y-ecs", "ECS Cluster")
                 .tags("o11y-cdk", "ecs")
                 .queryVariable("cluster", "label_values(" + CI + "running_task_count_average, cluster_name)")
-                .panel(Panel.timeseries("Running tasks", "none", new Target(
-                        "sum by (service_name) (" + CI + "running_task_count_average{" + c + "})", "{{service_name}}")))
-                .panel(Panel.timeseries("CPU used of reserved", "percent", new Target(
-                        "100 * sum by (service_name) (" + CI + "cpu_utilized_average{" + c + "}) / sum by (service_name) ("
-                                + CI + "cpu_reserved_average{" + c + "})", "{{service_name}}")))
-                .panel(Panel.timeseries("Memory used of reserved", "percent", new Target(
-                        "100 * sum by (service_name) (" + CI + "memory_utilized_average{" + c + "}) / sum by (service_name) ("
-                                + CI + "memory_reserved_average{" + c + "})", "{{service_name}}")))
-                .panel(Panel.timeseries("Reserved vCPU", "none", new Target(
-                        "sum by (service_name) (" + CI + "cpu_reserved_average{" + c + "}) / 1024", "{{service_name}}")))
-                .panel(Panel.timeseries("Reserved memory", "decmbytes", new Target(
-                        "sum by (service_name) (" + CI + "memory_reserved_average{" + c + "})", "{{service_name}}")))
+                .panel(Panel.timeseries("Running tasks", "none", new Target(perService("running_task_count_average", c), "{{service_name}}")))
+                .panel(Panel.timeseries("CPU used of reserved", "percent", new Target(usedOfReserved("cpu", c), "{{service_name}}")))
+                .panel(Panel.timeseries("Memory used of reserved", "percent", new Target(usedOfReserved("memory", c), "{{service_name}}")))
+                .panel(Panel.timeseries("Reserved vCPU", "none", new Target(perService("cpu_reserved_average", c) + " / 1024", "{{service_name}}")))
+                .panel(Panel.timeseries("Reserved memory", "decmbytes", new Target(perService("memory_reserved_average", c), "{{service_name}}")))
                 .panel(Panel.stat("Cluster CPU used of reserved", "percent", new Target(
                         "100 * sum(" + CI + "cpu_utilized_average{" + c + "}) / sum(" + CI + "cpu_reserved_average{" + c + "})", "cluster")))
                 .build();
@@ -128,11 +137,8 @@ public final class Dashboards {
 
     /** Seed: what each service costs per month from its reserved and its used vCPU and memory. */
     public static Dashboard costEstimation(FargatePricing p) {
-        String perMonth = " * " + FargatePricing.HOURS_PER_MONTH;
-        String reserved = "(sum by (service_name) (" + CI + "cpu_reserved_average) / 1024 * " + p.vcpuHour()
-                + " + sum by (service_name) (" + CI + "memory_reserved_average) / 1024 * " + p.gbHour() + ")" + perMonth;
-        String used = "(sum by (service_name) (" + CI + "cpu_utilized_average) / 1024 * " + p.vcpuHour()
-                + " + sum by (service_name) (" + CI + "memory_utilized_average) / 1024 * " + p.gbHour() + ")" + perMonth;
+        String reserved = monthlyCost("reserved", p);
+        String used = monthlyCost("utilized", p);
         return Dashboard.builder("o11y-cost", "Cost Estimation")
                 .tags("o11y-cdk", "cost")
                 .panel(Panel.stat("Fargate per month (reserved)", "currencyUSD", new Target("sum(" + reserved + ")", "total")))
