@@ -75,6 +75,7 @@ public class MonitoringAlb extends Construct implements IConnectable {
     private final String loadBalancerFullName;
     private final Map<Integer, String> priorities = new TreeMap<>();
     private final List<HostRoute> routes = new ArrayList<>();
+    private software.amazon.awscdk.services.cloudwatch.Dashboard dashboard;
 
     public MonitoringAlb(Construct scope, String id, MonitoringAlbProps props) {
         super(scope, id);
@@ -253,7 +254,26 @@ public class MonitoringAlb extends Construct implements IConnectable {
         }
         HostRoute route = new HostRoute(hostName, priority, targetGroup, rule, alarms(id, targetGroup));
         routes.add(route);
+        verificationWidgets(id, targetGroup);
         return route;
+    }
+
+    /**
+     * The seed's verification list per route on one CloudWatch dashboard: RequestCount,
+     * TargetResponseTime, HealthyHostCount and UnHealthyHostCount.
+     */
+    private void verificationWidgets(String id, ApplicationTargetGroup tg) {
+        if (dashboard == null) {
+            dashboard = software.amazon.awscdk.services.cloudwatch.Dashboard.Builder.create(this, "Dashboard").build();
+        }
+        dashboard.addWidgets(
+                software.amazon.awscdk.services.cloudwatch.GraphWidget.Builder.create().title(id + " requests")
+                        .left(List.of(metric(tg, "RequestCount", "Sum"))).width(8).build(),
+                software.amazon.awscdk.services.cloudwatch.GraphWidget.Builder.create().title(id + " response time (p95)")
+                        .left(List.of(metric(tg, "TargetResponseTime", "p95"))).width(8).build(),
+                software.amazon.awscdk.services.cloudwatch.GraphWidget.Builder.create().title(id + " targets")
+                        .left(List.of(metric(tg, "HealthyHostCount", "Minimum"), metric(tg, "UnHealthyHostCount", "Maximum")))
+                        .width(8).build());
     }
 
     private List<Alarm> alarms(String id, ApplicationTargetGroup tg) {

@@ -13,6 +13,8 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.Port;
@@ -82,6 +84,9 @@ public class Ec2HostStack extends Stack {
                 .existingRulePriorities(s.existingRulePriorities());
         if (!s.allowedCidrs().isEmpty()) {
             b.allowedCidrs(s.allowedCidrs());
+        }
+        if (s.alarmTopicArn() != null) {
+            b.alarmAction(new SnsAction(Topic.fromTopicArn(scope, "AlarmTopic", s.alarmTopicArn())));
         }
         if (s.certificateArn() != null) {
             b.certificate(Certificate.fromCertificateArn(scope, "Certificate", s.certificateArn()));

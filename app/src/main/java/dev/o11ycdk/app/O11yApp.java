@@ -35,9 +35,10 @@ public final class O11yApp {
                 .description("o11y-cdk: Prometheus + Grafana on one EC2 host behind an HTTPS ALB").build(), s);
         FargateStack fargate = new FargateStack(app, "O11yFargate", StackProps.builder().env(env.build())
                 .description("o11y-cdk: Prometheus, Grafana, CloudWatch exporter, Alertmanager on ECS Fargate").build(), s);
-        // Listener rules are left untagged: they carry no cost, and cfn-lint 1.51's schema predates their Tags.
+        // Listener rules and dashboards are left untagged: they carry no cost, and cfn-lint 1.51's schema
+        // predates their Tags.
         Tags.of(app).add("project", "o11y-cdk", TagProps.builder()
-                .excludeResourceTypes(List.of("AWS::ElasticLoadBalancingV2::ListenerRule")).build());
+                .excludeResourceTypes(List.of("AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::CloudWatch::Dashboard")).build());
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return new Stacks(ec2, fargate);
     }

@@ -18,6 +18,7 @@ public record Settings(
         String certificateArn,
         List<String> allowedCidrs,
         List<String> prometheusAllowedCidrs,
+        String alarmTopicArn,
         String vpcId,
         List<String> vpcPublicSubnetIds,
         List<String> vpcPrivateSubnetIds,
@@ -111,7 +112,7 @@ public record Settings(
             }
         }
         return new Settings(region, account, azs, domain, zoneId, zoneName, certArn, c.list("allowedCidrs"),
-                c.list("prometheusAllowedCidrs"),
+                c.list("prometheusAllowedCidrs"), alarmTopic(c.optional("alarmTopicArn"), region),
                 vpcId, pub, priv,
                 c.integer("grafanaPriority"), c.integer("prometheusPriority"), c.integers("existingRulePriorities"),
                 alb, instanceType(c.string("instanceType")), c.integer("retentionDays"), c.string("scrapeInterval"),
@@ -119,6 +120,13 @@ public record Settings(
                 release(c, Release.nodeExporter(), "nodeExporter"),
                 release(c, Release.grafana(), "grafana"),
                 FargateSettings.from(c));
+    }
+
+    private static String alarmTopic(String arn, String region) {
+        if (arn != null && !arn.matches("arn:aws[a-z-]*:sns:" + region + ":\\d{12}:[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("setting 'alarmTopicArn' = '" + arn + "': not an SNS topic ARN in " + region);
+        }
+        return arn;
     }
 
     private static String instanceType(String t) {

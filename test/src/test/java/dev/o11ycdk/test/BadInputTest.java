@@ -66,6 +66,8 @@ class BadInputTest {
                         "albArn", "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:loadbalancer/app/ktb-chat-alb/50dc6c495c0c9188",
                         "albSecurityGroupId", "chat-alb-sg", "albDnsName", "x.elb.amazonaws.com", "albCanonicalHostedZoneId", "ZWKZPGTI48KDX"),
                         "setting 'albSecurityGroupId' = 'chat-alb-sg'"),
+                Arguments.of("alarm topic of another region", Map.of("alarmTopicArn", "arn:aws:sns:us-east-1:111122223333:alarms"),
+                        "setting 'alarmTopicArn' = 'arn:aws:sns:us-east-1:111122223333:alarms': not an SNS topic ARN in ap-northeast-2"),
                 Arguments.of("Prometheus source CIDR that is not one", Map.of("prometheusAllowedCidrs", "office"),
                         "allowedCidrs = 'office': must be IPv4 CIDR blocks"));
     }

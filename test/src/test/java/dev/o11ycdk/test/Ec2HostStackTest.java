@@ -171,6 +171,29 @@ class Ec2HostStackTest {
     }
 
     @Test
+    void aCloudWatchDashboardShowsTheSeedsVerificationListPerRoute() {
+        Map<String, Map<String, Object>> dashboards = template.findResources("AWS::CloudWatch::Dashboard");
+        assertThat(dashboards).hasSize(1);
+        String body = String.valueOf(dashboards.values().iterator().next());
+        for (String s : List.of("Grafana requests", "Prometheus requests", "RequestCount", "TargetResponseTime", "HealthyHostCount",
+                "UnHealthyHostCount")) {
+            assertThat(body).contains(s);
+        }
+    }
+
+    @Test
+    void alarmsNotifyTheConfiguredTopic() {
+        Synth withTopic = Synth.of(Map.of("alarmTopicArn", "arn:aws:sns:ap-northeast-2:111122223333:o11y-alarms"));
+        Map<String, Map<String, Object>> alarms = withTopic.template(withTopic.stacks().ec2Host()).findResources("AWS::CloudWatch::Alarm");
+        assertThat(alarms).hasSize(6);
+        for (Map<String, Object> a : alarms.values()) {
+            Map<?, ?> p = (Map<?, ?>) a.get("Properties");
+            assertThat(p.get("AlarmActions")).isEqualTo(List.of("arn:aws:sns:ap-northeast-2:111122223333:o11y-alarms"));
+            assertThat(p.get("OKActions")).isEqualTo(List.of("arn:aws:sns:ap-northeast-2:111122223333:o11y-alarms"));
+        }
+    }
+
+    @Test
     void outputsGiveTheGrafanaAndPrometheusUrls() {
         template.hasOutput("GrafanaUrl", Map.of("Value", "https://grafana.o11y.example.com/"));
         template.hasOutput("PrometheusUrl", Map.of("Value", "https://prometheus.o11y.example.com/"));
