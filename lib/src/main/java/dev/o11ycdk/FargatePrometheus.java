@@ -5,6 +5,7 @@ import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
+import dev.o11ycdk.config.Rule;
 import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -97,7 +98,7 @@ public class FargatePrometheus extends FargatePlatformService {
                         "--web.console.templates=/usr/share/prometheus/consoles"));
         // Rendered at synth, after every registerService call of every stack in the app.
         spec.files().file(CONFIG_PATH, Lazy.string(() -> getPrometheusConfig().toYaml()));
-        spec.files().file(RULES_PATH, rules.toYaml());
+        spec.files().file(RULES_PATH, Lazy.string(() -> getRules().toYaml()));
         init(spec.build(), namespace, CLOUD_MAP_NAME);
         tenant.grantReadWrite(component().taskDefinition.getTaskRole());
         if (explicitSize == null) {
@@ -242,8 +243,17 @@ public class FargatePrometheus extends FargatePlatformService {
         return b.build();
     }
 
+    /**
+     * The rules as rendered: the given ones plus {@code expected-services}, one
+     * {@code o11y_expected_service} series per registered target, which ServiceTargetsGone needs.
+     */
     public RuleGroups getRules() {
-        return rules;
+        if (targets.isEmpty()) {
+            return rules;
+        }
+        return rules.map(r -> r).group("expected-services", targets.stream()
+                .map(t -> Rule.record("o11y_expected_service", "vector(1)", Map.of("job", t.name(), "service", t.name(), "env", t.env())))
+                .toList());
     }
 
     /** Worst-case outage-to-notification delay of every alert, from the intervals, for and group_wait. */

@@ -29,6 +29,7 @@ public class GrafanaService extends FargatePlatformService {
     public static final int DEFAULT_PORT = Ports.GRAFANA;
     static final String PROVISIONING = "/tmp/o11y/provisioning";
     static final String DASHBOARDS = "/tmp/o11y/dashboards";
+    static final String SECRETS = "/tmp/o11y/secrets";
     static final int MAX_DASHBOARD_BYTES = 40_000;
     /** What Grafana's CloudWatch datasource calls; nothing else. */
     public static final List<String> CLOUDWATCH_READ = List.of("cloudwatch:DescribeAlarmsForMetric",
@@ -84,7 +85,11 @@ public class GrafanaService extends FargatePlatformService {
                 .singleWriter() // SQLite on EFS: one task at a time
                 .healthCheckGracePeriod(Duration.seconds(120))
                 .volume(tenant.volume("grafana-data"), EfsStorage.Tenant.mount("grafana-data", "/var/lib/grafana"))
-                .secret("GF_SECURITY_ADMIN_PASSWORD", Secret.fromSecretsManager(adminSecret))
+                // Secrets go to 0600 files and leave the environment before Grafana starts; Grafana reads
+                // them through $__file{} (expanded in environment overrides too).
+                .secret("O11Y_ADMIN_PASSWORD", Secret.fromSecretsManager(adminSecret))
+                .env("GF_SECURITY_ADMIN_PASSWORD", "$__file{" + SECRETS + "/admin_password}")
+                .env("GF_METRICS_ENABLED", "false") // /metrics would be public through the ALB
                 .env("GF_SERVER_HTTP_PORT", String.valueOf(DEFAULT_PORT))
                 .env("GF_SERVER_ROOT_URL", rootUrl)
                 .env("GF_PATHS_DATA", "/var/lib/grafana")
@@ -113,11 +118,14 @@ public class GrafanaService extends FargatePlatformService {
                     .env("GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_STRICT", "true")
                     // OAuth users get an account on first login; the sign-up form stays off.
                     .env("GF_AUTH_GENERIC_OAUTH_ALLOW_SIGN_UP", "true")
-                    .secret("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", Secret.fromSecretsManager(o.clientSecret()));
+                    .secret("O11Y_OAUTH_CLIENT_SECRET", Secret.fromSecretsManager(o.clientSecret()))
+                    .env("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", "$__file{" + SECRETS + "/oauth_client_secret}");
+            spec.files().secretFile("O11Y_OAUTH_CLIENT_SECRET", SECRETS + "/oauth_client_secret");
         }
         this.datasourcesYaml = GrafanaProvisioning.datasourcesYaml(List.of(
                 Datasource.prometheus(props.getPrometheusUrl(), props.getScrapeInterval(), true),
                 Datasource.cloudWatch(region)));
+        spec.files().secretFile("O11Y_ADMIN_PASSWORD", SECRETS + "/admin_password");
         spec.files().file(PROVISIONING + "/datasources/o11y.yaml", datasourcesYaml)
                 .file(PROVISIONING + "/dashboards/o11y.yaml", GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS));
         for (Dashboard d : dashboards) {

@@ -135,8 +135,11 @@ public class ObservabilityInstance extends Construct implements IConnectable {
 
         String region = Stack.of(this).getRegion();
         this.rules = props.getRules() != null ? props.getRules() : AlertRules.defaults(props.getRunbookBaseUrl())
-                .disableGroup("ecs").disableGroup("alertmanager")
-                .disableRule("PrometheusNotConnectedToAlertmanagers") // the host has no Alertmanager
+                // The host has no Alertmanager (SPEC layout 1): its alerts show in Prometheus' UI only, so the
+                // heartbeat and the Cloud Map and Alertmanager rules are left out.
+                .disableGroup("ecs").disableGroup("alertmanager").disableGroup("meta")
+                .disableRule("PrometheusNotConnectedToAlertmanagers")
+                .disableRule("ServiceTargetsGone")
                 .toRuleGroups();
         this.prometheusConfig = PrometheusConfig.builder()
                 .scrapeInterval(props.getScrapeInterval())
@@ -144,7 +147,6 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .evaluationInterval(props.getScrapeInterval())
                 .scrapeTimeout(interval.toSeconds() >= 10 ? "10s" : props.getScrapeInterval())
                 .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + Ports.PROMETHEUS), Map.of()).build())
-                .scrapeJob(ScrapeJob.builder("grafana").staticTargets(List.of("localhost:" + Ports.GRAFANA), Map.of()).build())
                 // The host's own private IP is only known at boot: the script writes this file.
                 .scrapeJob(ScrapeJob.builder("node").fileSd(List.of(NODE_TARGETS_FILE), "1m").build())
                 .scrapeJob(ScrapeJob.builder("ec2")
@@ -241,7 +243,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         grafanaEnv.put("GF_AUTH_ANONYMOUS_ENABLED", "false");
         grafanaEnv.put("GF_ANALYTICS_REPORTING_ENABLED", "false");
         grafanaEnv.put("GF_ANALYTICS_CHECK_FOR_UPDATES", "false");
-        grafanaEnv.put("GF_METRICS_ENABLED", "true");
+        grafanaEnv.put("GF_METRICS_ENABLED", "false"); // /metrics would be public through the ALB
         String envFile = grafanaEnv.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("\n", "", "\n"));
 
@@ -282,13 +284,16 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         }
         s.unit(prometheus).unit(nodeExporter).unit(grafana)
                 .comment("node_exporter on this host's private IP (seed 002: private IPs avoid transfer cost)")
-                .command("imds_token=\"$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')\"")
-                .command("private_ip=\"$(curl -sS -H \"X-aws-ec2-metadata-token: ${imds_token}\" http://169.254.169.254/latest/meta-data/local-ipv4)\"")
+                .command("imds_token=\"$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')\"")
+                .command("private_ip=\"$(curl -fsS -H \"X-aws-ec2-metadata-token: ${imds_token}\" http://169.254.169.254/latest/meta-data/local-ipv4)\"")
                 .command("printf '[{\"targets\": [\"%s:" + Ports.NODE_EXPORTER + "\"]}]\\n' \"${private_ip}\" > " + TARGETS_DIR + "/node.json")
                 .comment("Grafana admin password from Secrets Manager, readable by grafana only")
-                .command("(umask 077; aws secretsmanager get-secret-value --region \"${REGION}\" --secret-id \"${GRAFANA_ADMIN_SECRET}\" "
-                        + "--query SecretString --output text > /etc/grafana/admin_password)")
-                .command("chown grafana:grafana /etc/grafana/admin_password")
+                // Fetched to a temporary file first: a failed call must not leave an empty password behind.
+                .command("secret_tmp=\"$(mktemp)\"")
+                .command("aws secretsmanager get-secret-value --region \"${REGION}\" --secret-id \"${GRAFANA_ADMIN_SECRET}\" "
+                        + "--query SecretString --output text > \"${secret_tmp}\"")
+                .command("install -m 0600 -o grafana -g grafana \"${secret_tmp}\" /etc/grafana/admin_password")
+                .command("rm -f \"${secret_tmp}\"")
                 .comment("Check before (re)starting, then run everything")
                 .command("/opt/prometheus/promtool check config /etc/prometheus/prometheus.yml")
                 .command("systemctl daemon-reload")

@@ -32,12 +32,10 @@ public final class AlertRules {
                         runbookBase + "#servicedown")
                         .withDelayGoal("2m"), // seed success criterion: alert delay under 2 minutes
                 // With Cloud Map discovery a service whose tasks all stopped has no target, so no up == 0.
-                Rule.alert("ServiceTargetsGone",
-                        "group by (job, service, env) (max_over_time(up{service!=\"\"}[1h]))"
-                                + " unless on (job, service, env) group by (job, service, env) (up{service!=\"\"})",
-                        "2m", "critical",
+                // o11y_expected_service (one series per registered service) keeps it visible until it is back.
+                Rule.alert("ServiceTargetsGone", "o11y_expected_service unless on (job) up", "2m", "critical",
                         "Service {{ $labels.service }} has no running tasks",
-                        "{{ $labels.service }} was scraped in the last hour but Cloud Map lists no task for it now.",
+                        "{{ $labels.service }} is registered for scraping but Cloud Map lists no task for it.",
                         runbookBase + "#servicetargetsgone"))));
         r.groups.put("ecs", new ArrayList<>(List.of(
                 Rule.record("ecs_cpu_utilization",
@@ -49,7 +47,8 @@ public final class AlertRules {
                         "{{ $labels.service }} has used more than 80% of its reserved CPU for 5 minutes ({{ $value | humanize }}%).",
                         runbookBase + "#highcpuusage"))));
         r.groups.put("prometheus", new ArrayList<>(List.of(
-                Rule.alert("TargetDown", "100 * (count by (job) (up == 0) / count by (job) (up)) > 10", "10m", "warning",
+                Rule.alert("TargetDown", "100 * (count by (job, service, env) (up == 0) / count by (job, service, env) (up)) > 10",
+                        "10m", "warning",
                         "{{ $labels.job }}: more than 10% of targets are down",
                         "{{ $value | humanize }}% of the {{ $labels.job }} targets are down.",
                         COMMUNITY_RUNBOOKS + "general/targetdown"),

@@ -59,7 +59,12 @@ public final class AlertmanagerConfig {
                         Receiver.none("heartbeat"),
                         Receiver.slack("slack-critical", webhookUrlFile, criticalChannel),
                         Receiver.slack("slack-warning", webhookUrlFile, warningChannel)),
-                List.of(inhibit(List.of("severity=\"critical\""), List.of("severity=\"warning\""), List.of("alertname", "service"))));
+                List.of(inhibit(List.of("severity=\"critical\""), List.of("severity=\"warning\""), List.of("alertname", "service")),
+                        // Pairs of different alerts about the same thing: page once, not twice.
+                        inhibit(List.of("alertname=\"ServiceDown\""), List.of("alertname=\"TargetDown\""), List.of("job")),
+                        inhibit(List.of("alertname=\"ServiceTargetsGone\""), List.of("alertname=\"TargetDown\""), List.of("job")),
+                        inhibit(List.of("alertname=\"NodeFilesystemAlmostOutOfSpace\""),
+                                List.of("alertname=\"NodeFilesystemSpaceFillingUp\""), List.of("instance", "mountpoint"))));
     }
 
     /** An inhibit rule: alerts matching {@code target} are muted while one matching {@code source} fires. */

@@ -64,6 +64,17 @@ public final class Rule {
         return new Rule(null, name, expr, null, Map.of(), Map.of());
     }
 
+    /** A recording rule whose series carries {@code labels} (e.g. one info series per expected service). */
+    public static Rule record(String name, String expr, Map<String, String> labels) {
+        Check.metricName("record name", name);
+        return new Rule(null, name, expr, null, labels, Map.of());
+    }
+
+    /** Name and labels: what must be unique within a group. */
+    String identity() {
+        return name() + labels;
+    }
+
     /** A copy with more labels (e.g. a team label on every alert). */
     public Rule withLabels(Map<String, String> extra) {
         Map<String, String> merged = new TreeMap<>(labels);

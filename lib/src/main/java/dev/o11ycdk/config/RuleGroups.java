@@ -15,7 +15,7 @@ public final class RuleGroups {
         if (groups.containsKey(name)) {
             throw Check.bad("rule group name", name, "appears more than once; names must be unique");
         }
-        Check.unique("rule name in group " + name, rules.stream().map(Rule::name).toList());
+        Check.unique("rule in group " + name, rules.stream().map(Rule::identity).toList());
         groups.put(name, List.copyOf(rules));
         return this;
     }

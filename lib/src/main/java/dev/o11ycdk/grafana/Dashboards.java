@@ -10,32 +10,33 @@ public final class Dashboards {
 
     /**
      * Host view from node_exporter: what seed 002 imported as grafana.com dashboard 1860
-     * ("Node Exporter Full"), reduced to the panels an operator reads first.
+     * ("Node Exporter Full"), reduced to the panels an operator reads first; the host itself (job
+     * node) and the EC2 instances found by tag (job ec2).
      */
     public static Dashboard nodeExporter() {
-        String sel = "{job=\"node\",instance=~\"$instance\"}";
+        String sel = "{job=~\"node|ec2\",instance=~\"$instance\"}";
         return Dashboard.builder("o11y-node", "Node Exporter")
                 .tags("o11y-cdk", "node")
-                .queryVariable("instance", "label_values(node_uname_info{job=\"node\"}, instance)")
+                .queryVariable("instance", "label_values(node_uname_info{job=~\"node|ec2\"}, instance)")
                 .panel(Panel.stat("Up", "none", new Target("up" + sel, "{{instance}}")))
                 .panel(Panel.timeseries("CPU busy", "percentunit", new Target(
-                        "1 - avg by (instance) (rate(node_cpu_seconds_total{job=\"node\",instance=~\"$instance\",mode=\"idle\"}[$__rate_interval]))",
+                        "1 - avg by (instance) (rate(node_cpu_seconds_total{job=~\"node|ec2\",instance=~\"$instance\",mode=\"idle\"}[$__rate_interval]))",
                         "{{instance}}")))
                 .panel(Panel.timeseries("Memory used", "percentunit", new Target(
                         "1 - node_memory_MemAvailable_bytes" + sel + " / node_memory_MemTotal_bytes" + sel, "{{instance}}")))
                 .panel(Panel.timeseries("Load (1m) per core", "short", new Target(
-                        "node_load1" + sel + " / on (instance) count by (instance) (node_cpu_seconds_total{job=\"node\",instance=~\"$instance\",mode=\"idle\"})",
+                        "node_load1" + sel + " / on (instance) count by (instance) (node_cpu_seconds_total{job=~\"node|ec2\",instance=~\"$instance\",mode=\"idle\"})",
                         "{{instance}}")))
                 .panel(Panel.timeseries("Filesystem used", "percentunit", new Target(
-                        "1 - node_filesystem_avail_bytes{job=\"node\",instance=~\"$instance\",fstype!~\"tmpfs|overlay\"} / node_filesystem_size_bytes{job=\"node\",instance=~\"$instance\",fstype!~\"tmpfs|overlay\"}",
+                        "1 - node_filesystem_avail_bytes{job=~\"node|ec2\",instance=~\"$instance\",fstype!~\"tmpfs|overlay\"} / node_filesystem_size_bytes{job=~\"node|ec2\",instance=~\"$instance\",fstype!~\"tmpfs|overlay\"}",
                         "{{instance}} {{mountpoint}}")))
                 .panel(Panel.timeseries("Disk I/O time", "percentunit", new Target(
                         "rate(node_disk_io_time_seconds_total" + sel + "[$__rate_interval])", "{{instance}} {{device}}")))
                 .panel(Panel.timeseries("Network received", "Bps", new Target(
-                        "rate(node_network_receive_bytes_total{job=\"node\",instance=~\"$instance\",device!=\"lo\"}[$__rate_interval])",
+                        "rate(node_network_receive_bytes_total{job=~\"node|ec2\",instance=~\"$instance\",device!=\"lo\"}[$__rate_interval])",
                         "{{instance}} {{device}}")))
                 .panel(Panel.timeseries("Network transmitted", "Bps", new Target(
-                        "rate(node_network_transmit_bytes_total{job=\"node\",instance=~\"$instance\",device!=\"lo\"}[$__rate_interval])",
+                        "rate(node_network_transmit_bytes_total{job=~\"node|ec2\",instance=~\"$instance\",device!=\"lo\"}[$__rate_interval])",
                         "{{instance}} {{device}}")))
                 .build();
     }

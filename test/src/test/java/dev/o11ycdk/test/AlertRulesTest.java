@@ -48,11 +48,19 @@ class AlertRulesTest {
                 Map.of("service", "api-1", "severity", "warning"), "High CPU on api-1");
         t.silent("HighCPUUsage", List.of(series(cpu1, "60x12"), series(cpu2, "20x12")), "10m");
 
-        // All of a service's tasks gone from Cloud Map: its up series stops (here after 5 minutes).
+        // All of a service's tasks gone from Cloud Map: its up series stops (here after 5 minutes) while the
+        // expected-service series FargatePrometheus renders for every registered service stays.
         String gone = "up{env=\"prod\",instance=\"10.0.1.7:9091\",job=\"worker\",service=\"worker\"}";
-        t.fires("ServiceTargetsGone", List.of(series(gone, "1x5 _x30")), "15m",
-                Map.of("job", "worker", "service", "worker", "env", "prod", "severity", "critical"), "Service worker has no running tasks");
-        t.silent("ServiceTargetsGone", List.of(series(gone, "1x35")), "15m");
+        String expected = "o11y_expected_service{env=\"prod\",job=\"worker\",service=\"worker\"}";
+        Map<String, String> worker = Map.of("job", "worker", "service", "worker", "env", "prod", "severity", "critical");
+        t.fires("ServiceTargetsGone", List.of(series(gone, "1x5 _x100"), series(expected, "1x105")), "15m", worker,
+                "Service worker has no running tasks");
+        // Still firing long after the last sample: it never resolves itself while the service is gone.
+        t.fires("ServiceTargetsGone", List.of(series(gone, "1x5 _x100"), series(expected, "1x105")), "95m", worker,
+                "Service worker has no running tasks");
+        t.silent("ServiceTargetsGone", List.of(series(gone, "1x105"), series(expected, "1x105")), "15m");
+        // A service nobody registered (no expected series) is not reported.
+        t.silent("ServiceTargetsGone", List.of(series(gone, "1x5 _x100")), "15m");
 
         List<PromtoolRuleTests.Series> halfDown = List.of(series("up{instance=\"a:8080\",job=\"api\"}", "0x20"), series("up{instance=\"b:8080\",job=\"api\"}", "1x20"));
         t.fires("TargetDown", halfDown, "15m", Map.of("job", "api", "severity", "warning"), "api: more than 10% of targets are down");

@@ -228,36 +228,45 @@ class Ec2HostStackTest {
     }
 
     @Test
-    void grafanaOnTheHostReadsItsAdminPasswordFromTheSecretFile() {
+    void grafanaOnTheHostReadsItsAdminPasswordFromAPrivateFileWrittenBeforeItStarts() {
         Map<String, String> files = Synth.defaults().stacks().ec2Host().getHost().getRenderedFiles();
         assertThat(files.get("/etc/grafana/grafana.ini")).contains("admin_password = $__file{/etc/grafana/admin_password}");
         assertThat(files.get("/etc/systemd/system/grafana.service")).contains("--config=/etc/grafana/grafana.ini");
-        assertThat(files.get("/etc/systemd/system/prometheus.service")).doesNotContain("enable-lifecycle").contains("Restart=always");
+        assertThat(files.get("/etc/grafana/grafana.env")).contains("GF_METRICS_ENABLED=false").doesNotContain("PASSWORD");
+        String script = Synth.defaults().stacks().ec2Host().getHost().getReviewFiles().get("user-data/bootstrap.sh");
+        int install = script.indexOf("install -m 0600 -o grafana -g grafana \"${secret_tmp}\" /etc/grafana/admin_password");
+        assertThat(install).isPositive().isLessThan(script.indexOf("systemctl restart prometheus node_exporter grafana"));
     }
 
     @Test
-    void unauthenticatedPrometheusOpenToTheInternetIsWarnedAbout() {
-        software.amazon.awscdk.assertions.Annotations.fromStack(Synth.defaults().stacks().ec2Host()).hasWarning("/O11yEc2Host/Alb",
-                Match.stringLikeRegexp("Route Prometheus \\(prometheus.o11y.example.com\\) has no authentication.*"));
+    void prometheusOnTheHostHasNoLifecycleApiAndAlwaysRestarts() {
+        String unit = Synth.defaults().stacks().ec2Host().getHost().getRenderedFiles().get("/etc/systemd/system/prometheus.service");
+        assertThat(unit).doesNotContain("enable-lifecycle").contains("Restart=always");
     }
 
     @Test
-    void prometheusAllowedCidrsLimitThePrometheusRuleBySourceIp() {
-        Synth limited = Synth.of(Map.of("prometheusAllowedCidrs", "203.0.113.0/24"));
-        limited.template(limited.stacks().ec2Host()).hasResourceProperties("AWS::ElasticLoadBalancingV2::ListenerRule", Map.of(
+    void prometheusHasNoLoginSoItsRuleAdmitsOnlyPrivateAddressesByDefault() {
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::ListenerRule", Map.of(
                 "Priority", 6, "Conditions", List.of(
                         Map.of("Field", "host-header", "HostHeaderConfig", Map.of("Values", List.of("prometheus.o11y.example.com"))),
-                        Map.of("Field", "source-ip", "SourceIpConfig", Map.of("Values", List.of("203.0.113.0/24")))),
+                        Map.of("Field", "source-ip", "SourceIpConfig", Map.of("Values", List.of("10.0.0.0/8")))),
                 "Actions", Match.anyValue(), "ListenerArn", Match.anyValue()));
-        assertThat(software.amazon.awscdk.assertions.Annotations.fromStack(limited.stacks().ec2Host())
+        assertThat(software.amazon.awscdk.assertions.Annotations.fromStack(Synth.defaults().stacks().ec2Host())
                 .findWarning("*", Match.stringLikeRegexp(".*has no authentication.*"))).isEmpty();
+    }
+
+    @Test
+    void openingPrometheusToTheInternetIsWarnedAbout() {
+        Synth open = Synth.of(Map.of("prometheusAllowedCidrs", "0.0.0.0/0"));
+        software.amazon.awscdk.assertions.Annotations.fromStack(open.stacks().ec2Host()).hasWarning("/O11yEc2Host/Alb",
+                Match.stringLikeRegexp("Route Prometheus \\(prometheus.o11y.example.com\\) has no authentication.*"));
     }
 
     @SuppressWarnings("unchecked")
     private static int ruleTargetPort(String host, int priority) {
         Map<String, Map<String, Object>> rules = template.findResources("AWS::ElasticLoadBalancingV2::ListenerRule",
                 Map.of("Properties", Match.objectLike(Map.of("Priority", priority,
-                        "Conditions", List.of(Map.of("Field", "host-header", "HostHeaderConfig", Map.of("Values", List.of(host))))))));
+                        "Conditions", Match.arrayWith(List.of(Map.of("Field", "host-header", "HostHeaderConfig", Map.of("Values", List.of(host)))))))));
         assertThat(rules).as("rule for " + host + " at priority " + priority).hasSize(1);
         Map<String, Object> props = (Map<String, Object>) rules.values().iterator().next().get("Properties");
         List<Map<String, Object>> actions = (List<Map<String, Object>>) props.get("Actions");

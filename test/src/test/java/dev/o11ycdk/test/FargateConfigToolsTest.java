@@ -76,7 +76,7 @@ class FargateConfigToolsTest {
         String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");
         Tools.Result r = Tools.run(List.of(amtool, "check-config", config.toString()), dir, 60);
         assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).contains("SUCCESS", "4 receivers", "1 inhibit rules");
+        assertThat(r.output()).contains("SUCCESS", "4 receivers", "4 inhibit rules");
         assertThat(Files.readString(config)).contains("group_by:\n    - alertname\n    - service\n  group_wait: 10s\n"
                 + "  group_interval: 10s\n  repeat_interval: 12h", "channel: \"#alerts-critical\"", "channel: \"#alerts-warning\"",
                 "api_url_file: /tmp/o11y/secrets/slack_webhook_url");

@@ -149,7 +149,9 @@ class FargateStackTest {
                 .containsEntry("GF_SECURITY_COOKIE_SECURE", "true")
                 .containsEntry("GF_SERVER_ROOT_URL", "https://grafana.o11y.example.com/")
                 .containsEntry("GF_PATHS_DATA", "/var/lib/grafana");
-        assertThat(String.valueOf(c.get("Secrets"))).contains("Name=GF_SECURITY_ADMIN_PASSWORD", "GrafanaAdminPassword");
+        assertThat(String.valueOf(c.get("Secrets"))).contains("Name=O11Y_ADMIN_PASSWORD", "GrafanaAdminPassword");
+        assertThat(env).containsEntry("GF_SECURITY_ADMIN_PASSWORD", "$__file{/tmp/o11y/secrets/admin_password}")
+                .containsEntry("GF_METRICS_ENABLED", "false");
         assertThat(String.valueOf(c.get("MountPoints"))).contains("ContainerPath=/var/lib/grafana");
         String datasources = (String) env.values().stream().filter(v -> String.valueOf(v).contains("datasources:")).findFirst().orElseThrow();
         assertThat(datasources).contains("url: http://prometheus.o11y.local:9090", "isDefault: true", "type: cloudwatch",
@@ -159,15 +161,26 @@ class FargateStackTest {
     @Test
     void noSecretEverAppearsInAPlainEnvironmentVariable() {
         for (String td : List.of("PrometheusTaskDefinition", "GrafanaTaskDefinition", "AlertmanagerTaskDefinition", "CloudWatchExporterTaskDefinition")) {
-            Map<String, Object> env = Cfn.environment(Cfn.container(json, td));
-            assertThat(env.keySet()).as(td).noneMatch(k -> k.matches(".*(PASSWORD|SECRET|WEBHOOK|TOKEN).*"));
+            Map<String, Object> c = Cfn.container(json, td);
+            Map<String, Object> env = Cfn.environment(c);
+            // Only references to secret files may stand where a secret goes.
+            env.forEach((k, v) -> {
+                if (k.matches(".*(PASSWORD|SECRET|WEBHOOK|TOKEN).*")) {
+                    assertThat(String.valueOf(v)).as(td + " " + k).matches("\\$__file\\{/tmp/o11y/secrets/[a-z_]+\\}");
+                }
+            });
             assertThat(env.values()).as(td).noneMatch(v -> String.valueOf(v).contains("hooks.slack.com"));
+            // Every ECS secret is written to a 0600 file and unset before the process starts.
+            String script = (String) ((List<?>) c.get("Command")).get(0);
+            for (Object secret : (List<?>) c.getOrDefault("Secrets", List.of())) {
+                String name = String.valueOf(((Map<?, ?>) secret).get("Name"));
+                assertThat(script).as(td).contains("(umask 077; printf '%s' \"$" + name + "\" > '/tmp/o11y/secrets/")
+                        .containsPattern("unset [A-Z0-9_ ]*\\b" + name + "\\b");
+                assertThat(script.indexOf("unset ")).isLessThan(script.indexOf("exec "));
+            }
         }
         Map<String, Object> am = Cfn.container(json, "AlertmanagerTaskDefinition");
         assertThat(String.valueOf(am.get("Secrets"))).contains("Name=SLACK_WEBHOOK_URL", "secret:o11y/slack-webhook");
-        assertThat((String) ((List<?>) am.get("Command")).get(0))
-                .contains("(umask 077; printf '%s' \"$SLACK_WEBHOOK_URL\" > '/tmp/o11y/secrets/slack_webhook_url')")
-                .contains("unset O11Y_FILE_0 SLACK_WEBHOOK_URL");
     }
 
     @Test
@@ -221,8 +234,9 @@ class FargateStackTest {
     }
 
     @Test
-    void configurationChangesReachTheTasksThroughANewTaskDefinitionRevision() {
-        // The rendered file lives in the task definition itself, so changing it changes the revision.
+    void configurationTravelsInsideTheTaskDefinitionSoAChangeIsANewRevision() {
+        // ECS registers a new task definition revision whenever a container definition changes; the
+        // rendered file is part of it, so cdk deploy alone rolls a configuration change out.
         Map<String, Object> defaults = Cfn.environment(Cfn.container(json, "PrometheusTaskDefinition"));
         Synth other = Synth.of(Map.of("scrapeInterval", "30s"));
         Map<String, Object> changed = Cfn.environment(Cfn.container(other.templateJson(other.stacks().fargate()), "PrometheusTaskDefinition"));
