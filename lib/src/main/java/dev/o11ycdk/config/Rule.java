@@ -88,13 +88,6 @@ public final class Rule {
         return new Rule(alert, record, newExpr == null ? expr : newExpr, f, labels, annotations, delayGoal);
     }
 
-    /** A copy with another severity label. */
-    public Rule withSeverity(String severity) {
-        Map<String, String> merged = new TreeMap<>(labels);
-        merged.put("severity", severity);
-        return new Rule(alert, record, expr, forDuration, merged, annotations, delayGoal);
-    }
-
     /**
      * Declares the longest acceptable time from an outage to the first notification; synth warns
      * when scrape + evaluation interval + {@code for} + group_wait cannot meet it.

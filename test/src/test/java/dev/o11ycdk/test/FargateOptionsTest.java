@@ -43,20 +43,13 @@ class FargateOptionsTest {
     }
 
     @Test
-    void remoteWriteToAnExistingWorkspaceUsesItsRegionalEndpoint() {
-        Synth synth = Synth.of(Map.of("remoteWrite", "arn:aws:aps:ap-northeast-2:111122223333:workspace/ws-0123abcd-4567"));
-        String yaml = synth.stacks().fargate().getPrometheus().getPrometheusConfig().toYaml();
-        assertThat(yaml).contains("remote_write:\n  - url: https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-0123abcd-4567/api/v1/remote_write\n"
-                + "    sigv4:\n      region: ap-northeast-2");
-        synth.template(synth.stacks().fargate()).resourceCountIs("AWS::APS::Workspace", 0);
-    }
-
-    @Test
-    void remoteWriteSignsForTheWorkspaceRegionNotTheStacks() {
+    void remoteWriteToAnExistingWorkspaceUsesItsEndpointAndSignsForItsRegion() {
+        // A workspace in another region than the stack: SigV4 must sign for the workspace's region.
         Synth synth = Synth.of(Map.of("remoteWrite", "arn:aws:aps:us-west-2:111122223333:workspace/ws-0123abcd-4567"));
         assertThat(synth.stacks().fargate().getPrometheus().getPrometheusConfig().toYaml())
-                .contains("url: https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0123abcd-4567/api/v1/remote_write",
-                        "sigv4:\n      region: us-west-2");
+                .contains("remote_write:\n  - url: https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0123abcd-4567/api/v1/remote_write\n"
+                        + "    sigv4:\n      region: us-west-2");
+        synth.template(synth.stacks().fargate()).resourceCountIs("AWS::APS::Workspace", 0);
     }
 
     @Test
