@@ -19,6 +19,7 @@ import software.constructs.Construct;
  */
 public class AlertmanagerService extends FargatePlatformService {
     public static final String CLOUD_MAP_NAME = "alertmanager";
+    public static final int DEFAULT_PORT = Ports.ALERTMANAGER;
     static final String CONFIG_PATH = "/tmp/o11y/alertmanager.yml";
     static final String WEBHOOK_FILE = "/tmp/o11y/secrets/slack_webhook_url";
 
@@ -54,7 +55,7 @@ public class AlertmanagerService extends FargatePlatformService {
                         "--web.listen-address=:" + Ports.ALERTMANAGER,
                         "--cluster.listen-address=")); // one replica: no gossip mesh
         spec.files().file(CONFIG_PATH, config.toYaml()).secretFile("SLACK_WEBHOOK_URL", WEBHOOK_FILE);
-        init(spec.build(), namespace, CLOUD_MAP_NAME);
+        init(spec.build(), namespace, CLOUD_MAP_NAME, DEFAULT_PORT, "mutedEnvironments");
     }
 
     private void warnWithoutEgress(AlertmanagerServiceProps props, SubnetSelection subnets) {
@@ -73,7 +74,4 @@ public class AlertmanagerService extends FargatePlatformService {
     public AlertmanagerConfig getConfig() {
         return config;
     }
-
-
-
 }

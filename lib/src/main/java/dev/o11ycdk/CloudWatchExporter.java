@@ -2,10 +2,7 @@ package dev.o11ycdk;
 
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.CloudWatchExporterConfig;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ecs.ICluster;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.servicediscovery.INamespace;
@@ -17,23 +14,22 @@ import software.constructs.Construct;
  */
 public class CloudWatchExporter extends FargatePlatformService {
     public static final String CLOUD_MAP_NAME = "cloudwatch-exporter";
+    public static final int DEFAULT_PORT = Ports.CLOUDWATCH_EXPORTER;
     public static final String DEFAULT_IMAGE = "prom/cloudwatch-exporter:v0.15.5";
     static final String CONFIG_PATH = "/tmp/o11y/cloudwatch.yml";
 
     private final CloudWatchExporterConfig config;
 
-    /**
-     * @param config the metrics to export; null for the seed's list
-     * @param image  null for {@link #DEFAULT_IMAGE}
-     */
-    public CloudWatchExporter(Construct scope, String id, ICluster cluster, CloudWatchExporterConfig config, String image) {
+    public CloudWatchExporter(Construct scope, String id, CloudWatchExporterProps props) {
         super(scope, id);
+        ICluster cluster = props.getCluster();
         if (cluster == null || cluster.getDefaultCloudMapNamespace() == null) {
             throw Check.bad(id + ".cluster", null, "CloudWatchExporter needs a cluster with a default Cloud Map namespace");
         }
         INamespace namespace = cluster.getDefaultCloudMapNamespace();
-        this.config = config != null ? config : CloudWatchExporterConfig.seedDefaults(Stack.of(this).getRegion()).withContainerInsights();
-        FargateComponent.Spec spec = FargateComponent.spec(this, "cloudwatch-exporter", image != null ? image : DEFAULT_IMAGE)
+        String region = Regions.require(this, "CloudWatchExporter");
+        this.config = props.getConfig() != null ? props.getConfig() : CloudWatchExporterConfig.seedDefaults(region).withContainerInsights();
+        FargateComponent.Spec spec = FargateComponent.spec(this, "cloudwatch-exporter", props.getImage())
                 .size(FargateSize.of("cloudwatchExporter", 256, 512))
                 .port(Ports.CLOUDWATCH_EXPORTER, "/-/healthy")
                 // A TCP probe: the Temurin-based image has bash but no wget, and /metrics would call CloudWatch.
@@ -41,23 +37,16 @@ public class CloudWatchExporter extends FargatePlatformService {
                 .placement(cluster, namespace, CLOUD_MAP_NAME, null)
                 .command(List.of("java", "-jar", "/cloudwatch_exporter.jar", String.valueOf(Ports.CLOUDWATCH_EXPORTER), CONFIG_PATH));
         spec.files().file(CONFIG_PATH, this.config.toYaml());
-        init(spec.build(), namespace, CLOUD_MAP_NAME);
+        init(spec.build(), namespace, CLOUD_MAP_NAME, DEFAULT_PORT, "cloudwatch exporter metrics");
         component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics",
                         "tag:GetResources"))
                 .resources(List.of("*"))
                 .build());
-        NagSuppressions.addResourceSuppressions(component().taskDefinition.getTaskRole(), List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-IAM5")
-                .reason("CloudWatch metric reads and tag:GetResources do not support resource-level permissions.")
-                .appliesTo(List.of("Resource::*"))
-                .build()), true);
+        Nag.suppress(component().taskDefinition.getTaskRole(), true, Nag.Rule.of("AwsSolutions-IAM5", "CloudWatch metric reads and tag:GetResources do not support resource-level permissions.", "Resource::*"));
     }
 
     public CloudWatchExporterConfig getConfig() {
         return config;
     }
-
-
-
 }

@@ -16,7 +16,6 @@ import java.util.Map;
 final class ContainerFiles {
     private final Map<String, String> files = new LinkedHashMap<>();
     private final Map<String, String> secretFiles = new LinkedHashMap<>();
-    private final List<String> expansions = new ArrayList<>();
 
     ContainerFiles file(String path, String content) {
         Check.urlPath("container file", path);
@@ -27,30 +26,6 @@ final class ContainerFiles {
     /** Writes the value of the ECS secret exposed as {@code envName} to {@code path}, then unsets it. */
     ContainerFiles secretFile(String envName, String path) {
         secretFiles.put(envName, Check.urlPath("container secret file", path));
-        return this;
-    }
-
-    /**
-     * After the files are written, copies {@code templatePath} once per value to
-     * {@code outDir/<prefix><value>.json}, replacing {@code placeholder} (one template in the task
-     * definition instead of one copy per value). Values must be DNS labels.
-     */
-    ContainerFiles expand(String templatePath, String placeholder, List<String> values, String outDir, String prefix) {
-        if (!files.containsKey(templatePath)) {
-            throw Check.bad("container template", templatePath, "add the template as a file first");
-        }
-        for (String v : values) {
-            if (!v.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?")) {
-                throw Check.bad("template value", v, "must be a DNS label");
-            }
-        }
-        if (!placeholder.matches("[A-Za-z0-9_]+") || !prefix.matches("[a-z0-9-]*")) {
-            throw Check.bad("template placeholder", placeholder, "must be letters, digits and '_'");
-        }
-        if (!values.isEmpty()) {
-            expansions.add("for v in " + String.join(" ", values) + "; do sed \"s/" + placeholder + "/$v/g\" "
-                    + HostBootstrapScript.shellQuote(templatePath) + " > \"" + outDir + "/" + prefix + "$v.json\"; done");
-        }
         return this;
     }
 
@@ -88,7 +63,6 @@ final class ContainerFiles {
             lines.add("printf '%s\\n' \"$" + v + "\" > " + HostBootstrapScript.shellQuote(path));
             unset.add(v);
         }
-        lines.addAll(expansions);
         for (Map.Entry<String, String> s : secretFiles.entrySet()) {
             lines.add("(umask 077; printf '%s' \"$" + s.getKey() + "\" > " + HostBootstrapScript.shellQuote(s.getValue()) + ")");
             unset.add(s.getKey());

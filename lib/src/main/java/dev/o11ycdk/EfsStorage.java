@@ -1,8 +1,6 @@
 package dev.o11ycdk;
 
 import dev.o11ycdk.config.Check;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -89,10 +87,7 @@ public class EfsStorage extends Construct implements IConnectable {
         backupPlan.addSelection("FileSystem", BackupSelectionOptions.builder()
                 .resources(List.of(BackupResource.fromEfsFileSystem(fileSystem)))
                 .build());
-        NagSuppressions.addResourceSuppressions(backupPlan, List.of(NagPackSuppression.builder().id("AwsSolutions-IAM4")
-                .reason("AWSBackupServiceRolePolicyForBackup is the AWS-maintained policy AWS Backup needs to snapshot EFS.")
-                .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"))
-                .build()), true);
+        Nag.suppress(backupPlan, true, Nag.Rule.of("AwsSolutions-IAM4", "AWSBackupServiceRolePolicyForBackup is the AWS-maintained policy AWS Backup needs to snapshot EFS.", "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"));
     }
 
     /**
@@ -154,7 +149,11 @@ public class EfsStorage extends Construct implements IConnectable {
         }
 
         static MountPoint mount(String volume, String containerPath) {
-            return MountPoint.builder().sourceVolume(volume).containerPath(containerPath).readOnly(false).build();
+            return mount(volume, containerPath, false);
+        }
+
+        static MountPoint mount(String volume, String containerPath, boolean readOnly) {
+            return MountPoint.builder().sourceVolume(volume).containerPath(containerPath).readOnly(readOnly).build();
         }
 
         /** Lets {@code grantee} mount and write through this access point only. */

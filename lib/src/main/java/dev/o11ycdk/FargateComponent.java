@@ -1,7 +1,5 @@
 package dev.o11ycdk;
 
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +70,7 @@ final class FargateComponent {
                 .secrets(s.secrets)
                 .essential(true)
                 .user(s.user)
+                .memoryLimitMiB(s.containerMemoryMiB)
                 .portMappings(List.of(PortMapping.builder().containerPort(s.port).protocol(Protocol.TCP).name(s.name).build()))
                 .healthCheck(HealthCheck.builder()
                         .command(healthCmd)
@@ -101,10 +100,8 @@ final class FargateComponent {
                         .build())
                 .healthCheckGracePeriod(s.healthCheckGracePeriod)
                 .build();
-        NagSuppressions.addResourceSuppressions(taskDefinition, List.of(NagPackSuppression.builder().id("AwsSolutions-ECS2")
-                .reason("The environment carries rendered, non-secret configuration files (o11y-cdk ContainerFiles) so "
-                        + "stock images need no rebuild and a change is a new task revision; secrets use ECS secrets.")
-                .build()));
+        Nag.suppress(taskDefinition, false, Nag.Rule.of("AwsSolutions-ECS2", "The environment carries rendered, non-secret configuration files (o11y-cdk ContainerFiles) so "
+                        + "stock images need no rebuild and a change is a new task revision; secrets use ECS secrets."));
     }
 
     static Spec spec(Construct scope, String name, String image) {
@@ -136,6 +133,7 @@ final class FargateComponent {
         private RetentionDays logRetention = RetentionDays.ONE_MONTH;
         private Duration healthCheckGracePeriod;
         private String healthCommand;
+        private Integer containerMemoryMiB;
 
         private Spec(Construct scope, String name, String image) {
             this.scope = scope;
@@ -198,6 +196,12 @@ final class FargateComponent {
         /** A shell probe for images without wget. @default wget of http://127.0.0.1:port/healthPath */
         Spec healthCommand(String shell) {
             this.healthCommand = shell;
+            return this;
+        }
+
+        /** A hard memory limit for the main container, below the task's when a sidecar shares it. @default - the task's */
+        Spec containerMemoryMiB(int mib) {
+            this.containerMemoryMiB = mib;
             return this;
         }
 

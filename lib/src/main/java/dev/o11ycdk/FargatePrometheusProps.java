@@ -8,15 +8,25 @@ import software.amazon.awscdk.services.servicediscovery.INamespace;
 
 /** Properties of {@link FargatePrometheus}. */
 public final class FargatePrometheusProps {
+    /** The ECS discovery sidecar: AWS Distro for OpenTelemetry collector, with its ecs_observer extension. */
+    public static final String DEFAULT_DISCOVERY_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0";
+    /** The runbooks of the platform's own alerts, in this project's repository. */
+    public static final String DEFAULT_RUNBOOKS = "https://github.com/o11y-cdk/o11y-cdk/blob/main/README.md";
+
     private final ICluster cluster;
     private final INamespace namespace;
     private final EfsStorage storage;
     private final FargateSize size;
+    private final Long expectedActiveSeries;
     private final String image;
     private final String scrapeInterval;
     private final String evaluationInterval;
     private final Duration retention;
-    private final List<ScrapeTarget> targets;
+    private final List<ScrapeTarget> services;
+    private final String environment;
+    private final List<String> discoveryClusters;
+    private final String discoveryInterval;
+    private final String discoveryImage;
     private final String ec2DiscoveryTagKey;
     private final String ec2DiscoveryTagValue;
     private final RuleGroups rules;
@@ -29,11 +39,16 @@ public final class FargatePrometheusProps {
         this.namespace = b.namespace;
         this.storage = b.storage;
         this.size = b.size;
+        this.expectedActiveSeries = b.expectedActiveSeries;
         this.image = b.image != null ? b.image : "prom/prometheus:v2.51.1";
         this.scrapeInterval = b.scrapeInterval != null ? b.scrapeInterval : "15s";
         this.evaluationInterval = b.evaluationInterval != null ? b.evaluationInterval : "15s";
         this.retention = b.retention != null ? b.retention : Duration.days(15);
-        this.targets = b.targets != null ? List.copyOf(b.targets) : List.of();
+        this.services = b.services != null ? List.copyOf(b.services) : List.of();
+        this.environment = b.environment != null ? b.environment : "prod";
+        this.discoveryClusters = b.discoveryClusters != null ? List.copyOf(b.discoveryClusters) : List.of();
+        this.discoveryInterval = b.discoveryInterval != null ? b.discoveryInterval : "30s";
+        this.discoveryImage = b.discoveryImage != null ? b.discoveryImage : DEFAULT_DISCOVERY_IMAGE;
         this.ec2DiscoveryTagKey = b.ec2DiscoveryTagKey != null ? b.ec2DiscoveryTagKey : "monitoring";
         this.ec2DiscoveryTagValue = b.ec2DiscoveryTagValue != null ? b.ec2DiscoveryTagValue : "prometheus";
         this.rules = b.rules;
@@ -42,36 +57,38 @@ public final class FargatePrometheusProps {
         this.runbookBaseUrl = b.runbookBaseUrl != null ? b.runbookBaseUrl : DEFAULT_RUNBOOKS;
     }
 
-    /** The runbooks of the platform's own alerts, in this project's README. */
-    public static final String DEFAULT_RUNBOOKS = "https://github.com/o11y-cdk/o11y-cdk/blob/main/README.md";
-
-    /** Base URL of the runbooks of ServiceDown and HighCPUUsage. @default DEFAULT_RUNBOOKS */
-    public String getRunbookBaseUrl() {
-        return runbookBaseUrl;
-    }
-
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Required; its VPC is used. */
+    /** The platform's cluster: Prometheus runs in it, and services in it are discovered. Required. */
     public ICluster getCluster() {
         return cluster;
     }
 
-    /** Cloud Map namespace of the targets and of Prometheus itself. @default - the cluster's default namespace */
+    /** Cloud Map namespace Prometheus registers in. @default - the cluster's default namespace */
     public INamespace getNamespace() {
         return namespace;
     }
 
-    /** Where the TSDB lives (access point uid/gid 65534). Required. */
+    /** Where the TSDB (access point uid/gid 65534) and the discovery results live. Required. */
     public EfsStorage getStorage() {
         return storage;
     }
 
-    /** @default - FargateSize.forPrometheusTargets(number of targets), 1 vCPU / 2 GB for up to 5 */
+    /** @default - FargateSize.forPrometheus(expectedActiveSeries): 1 vCPU / 2 GB up to ~60k series */
     public FargateSize getSize() {
         return size;
+    }
+
+    /**
+     * Active series Prometheus is sized for, and warns above (PrometheusSeriesAboveSizing).
+     *
+     * @default - 100 per service (the seed's estimate) x max(5, number of services)
+     */
+    public long getExpectedActiveSeries() {
+        return expectedActiveSeries != null ? expectedActiveSeries
+                : (long) FargateSize.SERIES_PER_SERVICE * Math.max(5, services.size());
     }
 
     /** @default prom/prometheus:v2.51.1 */
@@ -94,9 +111,39 @@ public final class FargatePrometheusProps {
         return retention;
     }
 
-    /** Application services found through Cloud Map. @default - none */
-    public List<ScrapeTarget> getTargets() {
-        return targets;
+    /**
+     * Services the platform names itself, found by their ECS service name in the discovered clusters.
+     * Services that join from their own apps ({@link IFargatePrometheus#scrape}) are not listed here.
+     *
+     * @default - none
+     */
+    public List<ScrapeTarget> getServices() {
+        return services;
+    }
+
+    /** The {@code env} label of a discovered service that does not name its own. @default prod */
+    public String getEnvironment() {
+        return environment;
+    }
+
+    /**
+     * Further ECS clusters (names, same region and VPC) whose opted-in services are scraped; the
+     * platform's own cluster is always one.
+     *
+     * @default - none
+     */
+    public List<String> getDiscoveryClusters() {
+        return discoveryClusters;
+    }
+
+    /** How often each cluster's tasks are listed (two ECS API calls per 100 tasks). @default 30s */
+    public String getDiscoveryInterval() {
+        return discoveryInterval;
+    }
+
+    /** @default DEFAULT_DISCOVERY_IMAGE */
+    public String getDiscoveryImage() {
+        return discoveryImage;
     }
 
     /** @default monitoring */
@@ -124,27 +171,32 @@ public final class FargatePrometheusProps {
         return desiredCount;
     }
 
+    /** Base URL of the platform's own runbooks. @default DEFAULT_RUNBOOKS */
+    public String getRunbookBaseUrl() {
+        return runbookBaseUrl;
+    }
+
     public static final class Builder {
         private ICluster cluster;
         private INamespace namespace;
         private EfsStorage storage;
         private FargateSize size;
+        private Long expectedActiveSeries;
         private String image;
         private String scrapeInterval;
         private String evaluationInterval;
         private Duration retention;
-        private List<ScrapeTarget> targets;
+        private List<ScrapeTarget> services;
+        private String environment;
+        private List<String> discoveryClusters;
+        private String discoveryInterval;
+        private String discoveryImage;
         private String ec2DiscoveryTagKey;
         private String ec2DiscoveryTagValue;
         private RuleGroups rules;
         private RemoteWrite remoteWrite;
         private Integer desiredCount;
         private String runbookBaseUrl;
-
-        public Builder runbookBaseUrl(String url) {
-            this.runbookBaseUrl = url;
-            return this;
-        }
 
         public Builder cluster(ICluster cluster) {
             this.cluster = cluster;
@@ -163,6 +215,11 @@ public final class FargatePrometheusProps {
 
         public Builder size(FargateSize size) {
             this.size = size;
+            return this;
+        }
+
+        public Builder expectedActiveSeries(long series) {
+            this.expectedActiveSeries = series;
             return this;
         }
 
@@ -186,8 +243,28 @@ public final class FargatePrometheusProps {
             return this;
         }
 
-        public Builder targets(List<ScrapeTarget> targets) {
-            this.targets = targets;
+        public Builder services(List<ScrapeTarget> services) {
+            this.services = services;
+            return this;
+        }
+
+        public Builder environment(String environment) {
+            this.environment = environment;
+            return this;
+        }
+
+        public Builder discoveryClusters(List<String> clusterNames) {
+            this.discoveryClusters = clusterNames;
+            return this;
+        }
+
+        public Builder discoveryInterval(String interval) {
+            this.discoveryInterval = interval;
+            return this;
+        }
+
+        public Builder discoveryImage(String image) {
+            this.discoveryImage = image;
             return this;
         }
 
@@ -209,6 +286,11 @@ public final class FargatePrometheusProps {
 
         public Builder desiredCount(int desiredCount) {
             this.desiredCount = desiredCount;
+            return this;
+        }
+
+        public Builder runbookBaseUrl(String url) {
+            this.runbookBaseUrl = url;
             return this;
         }
 

@@ -50,27 +50,40 @@ public record FargateSize(int cpu, int memoryMiB) {
         }
     }
 
+    /** Active series a service brings, the seed's estimate (~100 per service). */
+    public static final int SERIES_PER_SERVICE = 100;
+    /** Memory budget per active series: ~4 KiB in the head block with Go's GC headroom, x4 for queries and compaction. */
+    public static final int KIB_PER_SERIES = 16;
+    /** Memory of an empty Prometheus: runtime, WAL replay buffers, rule evaluation. */
+    public static final int BASE_MIB = 1024;
+    /** Active series one vCPU ingests with room for rules and queries (17k samples/s at 15 s). */
+    public static final int SERIES_PER_VCPU = 250_000;
+    /** The seed's Prometheus task (5 services): the floor. */
+    public static final FargateSize SEED_FLOOR = new FargateSize(1024, 2048);
+
     /**
-     * Prometheus sizing from the number of scrape targets, after the seed's table (5 → 1 vCPU / 2 GB,
-     * 10 → 1.5 vCPU / 3 GB, 20 → 2 vCPU / 4 GB; past 20, +0.5 vCPU / +1 GB per 10 targets), rounded
-     * up to the nearest valid Fargate size (1.5 vCPU is not one: 10 targets get 2 vCPU / 4 GB).
-     * Explicit sizing is the answer to seed 004's OOM-killed Prometheus.
+     * The Prometheus task for an expected number of active series: memory
+     * {@code BASE_MIB + series x KIB_PER_SERIES / 1024 + sidecarMiB}, CPU one vCPU per
+     * {@code SERIES_PER_VCPU} series, rounded up to a valid Fargate size and never below the seed's
+     * 1 vCPU / 2 GB. 1,000 services (100k series) get 1 vCPU / 3 GB. Explicit sizing is the answer
+     * to seed 004's OOM-killed Prometheus.
+     *
+     * @param setting    the setting the series count comes from, named when it cannot fit any task
+     * @param sidecarMiB memory the task's sidecars reserve next to Prometheus
      */
-    public static FargateSize forPrometheusTargets(int targets) {
-        Check.range("scrape target count", targets, 0, 10_000);
-        double vcpu;
-        double gb;
-        if (targets <= 5) {
-            vcpu = 1;
-            gb = 2;
-        } else if (targets <= 10) {
-            vcpu = 1 + 0.5 * (targets - 5) / 5.0;
-            gb = 2 + (targets - 5) / 5.0;
-        } else {
-            vcpu = 1.5 + 0.5 * (targets - 10) / 10.0;
-            gb = 3 + (targets - 10) / 10.0;
+    public static FargateSize forPrometheus(String setting, long activeSeries, int sidecarMiB) {
+        if (activeSeries < 1) {
+            throw Check.bad(setting, activeSeries, "must be at least 1");
         }
-        return roundUp((int) Math.ceil(vcpu * 1024), (int) Math.ceil(gb * 1024));
+        long memory = BASE_MIB + (activeSeries * KIB_PER_SERIES + 1023) / 1024 + sidecarMiB;
+        long cpu = 1024L * Math.max(1, (activeSeries + SERIES_PER_VCPU - 1) / SERIES_PER_VCPU);
+        if (memory > 122_880 || cpu > 16_384) {
+            throw Check.bad(setting, activeSeries, "needs " + cpu + " CPU units / " + memory + " MiB, more than the largest "
+                    + "Fargate task (16 vCPU / 120 GB); shard Prometheus or send to Amazon Managed Service for Prometheus");
+        }
+        FargateSize s = roundUp((int) cpu, (int) memory);
+        return s.memoryMiB() < SEED_FLOOR.memoryMiB() || s.cpu() < SEED_FLOOR.cpu() ? roundUp(Math.max(s.cpu(), SEED_FLOOR.cpu()),
+                Math.max(s.memoryMiB(), SEED_FLOOR.memoryMiB())) : s;
     }
 
     /** The smallest valid Fargate size with at least this CPU and memory. */

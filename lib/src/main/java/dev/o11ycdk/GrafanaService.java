@@ -6,8 +6,6 @@ import dev.o11ycdk.grafana.Dashboards;
 import dev.o11ycdk.grafana.Datasource;
 import dev.o11ycdk.grafana.FargatePricing;
 import dev.o11ycdk.grafana.GrafanaProvisioning;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
@@ -35,12 +33,10 @@ public class GrafanaService extends FargatePlatformService {
     public static final List<String> CLOUDWATCH_READ = List.of("cloudwatch:DescribeAlarmsForMetric",
             "cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics",
             "cloudwatch:GetMetricData", "cloudwatch:GetInsightRuleReport");
-    static final String SERVICE_TEMPLATE = "/tmp/o11y/templates/service-dashboard.json";
 
     private final ISecret adminSecret;
     private final HostRoute route;
     private final List<Dashboard> dashboards;
-    private final List<String> serviceDashboards;
     private final String datasourcesYaml;
 
     public GrafanaService(Construct scope, String id, GrafanaServiceProps props) {
@@ -49,14 +45,11 @@ public class GrafanaService extends FargatePlatformService {
             throw Check.bad(id + ".cluster/storage/alb", null, "GrafanaService needs a cluster, an EfsStorage and a MonitoringAlb");
         }
         Check.notBlank("grafana prometheusUrl", props.getPrometheusUrl());
-        String region = Stack.of(this).getRegion();
+        String region = Regions.require(this, "GrafanaService");
         String rootUrl = "https://" + props.getSubdomain() + "." + props.getAlb().getDomainName() + "/";
         this.dashboards = props.getDashboards() != null ? props.getDashboards()
                 : Dashboards.fargateDefaults(FargatePricing.AP_NORTHEAST_2);
-        this.serviceDashboards = props.getServiceDashboards();
-        serviceDashboards.forEach(Dashboards::service); // checks each name makes a valid dashboard uid
-        int bytes = dashboards.stream().mapToInt(d -> d.toJson().length()).sum()
-                + Dashboards.service(Dashboards.SERVICE_PLACEHOLDER).toJson().length();
+        int bytes = dashboards.stream().mapToInt(d -> d.toJson().length()).sum();
         if (bytes > MAX_DASHBOARD_BYTES) {
             // Dashboards travel in the task definition, which ECS caps at 64 KiB in all.
             throw Check.bad("grafana dashboards", dashboards.size() + " dashboards, " + bytes + " bytes",
@@ -70,10 +63,8 @@ public class GrafanaService extends FargatePlatformService {
                     .description("Grafana admin password")
                     .generateSecretString(SecretStringGenerator.builder().excludePunctuation(true).passwordLength(32).build())
                     .build();
-            NagSuppressions.addResourceSuppressions(s, List.of(NagPackSuppression.builder().id("AwsSolutions-SMG4")
-                    .reason("Grafana copies the admin password into its database on first start; rotating the secret would "
-                            + "not change the login. Rotate in Grafana, then update the secret.")
-                    .build()));
+            Nag.suppress(s, false, Nag.Rule.of("AwsSolutions-SMG4", "Grafana copies the admin password into its database on first start; rotating the secret would "
+                            + "not change the login. Rotate in Grafana, then update the secret."));
             this.adminSecret = s;
         }
 
@@ -131,12 +122,7 @@ public class GrafanaService extends FargatePlatformService {
         for (Dashboard d : dashboards) {
             spec.files().file(DASHBOARDS + "/" + d.getUid() + ".json", d.toJson());
         }
-        if (!props.getServiceDashboards().isEmpty()) {
-            // One template in the task definition, expanded per service at start: the size stays flat as services grow.
-            spec.files().file(SERVICE_TEMPLATE, Dashboards.service(Dashboards.SERVICE_PLACEHOLDER).toJson())
-                    .expand(SERVICE_TEMPLATE, Dashboards.SERVICE_PLACEHOLDER, props.getServiceDashboards(), DASHBOARDS, "o11y-svc-");
-        }
-        init(spec.build(), props.getCluster().getDefaultCloudMapNamespace(), "grafana");
+        init(spec.build(), props.getCluster().getDefaultCloudMapNamespace(), "grafana", DEFAULT_PORT, "dashboards");
         tenant.grantReadWrite(component().taskDefinition.getTaskRole());
         tenant.allowMountFrom(component().service);
 
@@ -144,11 +130,7 @@ public class GrafanaService extends FargatePlatformService {
                 .actions(CLOUDWATCH_READ)
                 .resources(List.of("*"))
                 .build());
-        NagSuppressions.addResourceSuppressions(component().taskDefinition.getTaskRole(), List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-IAM5")
-                .reason("CloudWatch read actions used by Grafana's CloudWatch datasource do not support resource-level permissions.")
-                .appliesTo(List.of("Resource::*"))
-                .build()), true);
+        Nag.suppress(component().taskDefinition.getTaskRole(), true, Nag.Rule.of("AwsSolutions-IAM5", "CloudWatch read actions used by Grafana's CloudWatch datasource do not support resource-level permissions.", "Resource::*"));
 
         component().service.getConnections().allowFrom(props.getAlb(), Port.tcp(DEFAULT_PORT), "ALB to Grafana");
         this.route = props.getAlb().addHostRoute("Grafana", HostRouteOptions.builder()
@@ -171,24 +153,12 @@ public class GrafanaService extends FargatePlatformService {
         return adminSecret;
     }
 
-    /** Adds the per-service dashboards as Grafana will see them once the entrypoint has expanded the template. */
-    @Override
-    public java.util.Map<String, String> getRenderedFiles() {
-        java.util.Map<String, String> out = super.getRenderedFiles();
-        serviceDashboards.forEach(s -> out.put("grafana/dashboards/o11y-svc-" + s + ".json", Dashboards.service(s).toJson()));
-        return out;
-    }
-
-    /** Every dashboard Grafana shows, the per-service ones expanded. */
+    /** Every dashboard Grafana shows. */
     public List<Dashboard> getDashboards() {
-        List<Dashboard> all = new java.util.ArrayList<>(dashboards);
-        serviceDashboards.forEach(s -> all.add(Dashboards.service(s)));
-        return all;
+        return dashboards;
     }
 
     public String getDatasourcesYaml() {
         return datasourcesYaml;
     }
-
-
 }

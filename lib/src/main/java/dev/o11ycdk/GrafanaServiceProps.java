@@ -18,7 +18,6 @@ public final class GrafanaServiceProps {
     private final GrafanaOAuth oauth;
     private final List<Dashboard> dashboards;
     private final String image;
-    private final List<String> serviceDashboards;
 
     private GrafanaServiceProps(Builder b) {
         this.cluster = b.cluster;
@@ -32,12 +31,6 @@ public final class GrafanaServiceProps {
         this.oauth = b.oauth;
         this.dashboards = b.dashboards != null ? List.copyOf(b.dashboards) : null;
         this.image = b.image != null ? b.image : "grafana/grafana:10.4.2";
-        this.serviceDashboards = b.serviceDashboards != null ? List.copyOf(b.serviceDashboards) : List.of();
-    }
-
-    /** Services that get their own dashboard from the per-service template. @default - none */
-    public List<String> getServiceDashboards() {
-        return serviceDashboards;
     }
 
     public static Builder builder() {
@@ -111,12 +104,6 @@ public final class GrafanaServiceProps {
         private GrafanaOAuth oauth;
         private List<Dashboard> dashboards;
         private String image;
-        private List<String> serviceDashboards;
-
-        public Builder serviceDashboards(List<String> services) {
-            this.serviceDashboards = services;
-            return this;
-        }
 
         public Builder cluster(ICluster cluster) {
             this.cluster = cluster;

@@ -26,7 +26,7 @@ public final class HostRouteOptions {
         this.targets = b.targets == null ? List.of() : List.copyOf(b.targets);
         this.targetType = b.targetType;
         this.sourceCidrs = b.sourceCidrs == null ? List.of() : List.copyOf(b.sourceCidrs);
-        this.authenticated = b.authenticated == null || b.authenticated;
+        this.authenticated = b.authenticated != null ? b.authenticated : !WITHOUT_LOGIN.contains(b.port);
     }
 
     /** Only requests from these CIDRs match the rule (ALB source-ip condition). @default - whoever the listener admits */
@@ -34,9 +34,15 @@ public final class HostRouteOptions {
         return sourceCidrs;
     }
 
+    /** Ports of processes that have no login of their own: Prometheus, Alertmanager, node_exporter, the exporter. */
+    public static final java.util.Set<Integer> WITHOUT_LOGIN = java.util.Set.of(Ports.PROMETHEUS, Ports.ALERTMANAGER,
+            Ports.NODE_EXPORTER, Ports.CLOUDWATCH_EXPORTER);
+
     /**
      * Whether the target authenticates its users (Grafana does, Prometheus does not). An
-     * unauthenticated route reachable from 0.0.0.0/0 gets a synth warning. @default true
+     * unauthenticated route reachable from 0.0.0.0/0 gets a synth warning.
+     *
+     * @default - false for the ports in {@link #WITHOUT_LOGIN} (9090, 9093, 9100, 9106), true otherwise
      */
     public boolean isAuthenticated() {
         return authenticated;

@@ -1,8 +1,6 @@
 package dev.o11ycdk;
 
 import dev.o11ycdk.config.Check;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,9 +98,10 @@ public class MonitoringAlb extends Construct implements IConnectable {
             }
             this.loadBalancer = props.getExistingLoadBalancer();
             this.listener = props.getExistingListener();
-            this.connections = loadBalancer.getConnections();
+            this.connections = httpsConnections(loadBalancer.getConnections());
             this.loadBalancerFullName = fullNameFromArn(loadBalancer.getLoadBalancerArn());
         } else {
+            Regions.require(this, "MonitoringAlb"); // ALB access logs are delivered by the region's ELB account
             ApplicationLoadBalancer alb = ApplicationLoadBalancer.Builder.create(this, "Resource")
                     .vpc(props.getVpc())
                     .internetFacing(true)
@@ -132,17 +131,59 @@ public class MonitoringAlb extends Construct implements IConnectable {
                 alb.getConnections().allowFrom(Peer.ipv4(cidr), Port.tcp(80), "HTTP redirect from " + cidr);
             }
             if (props.getAllowedCidrs().contains("0.0.0.0/0")) {
-                NagSuppressions.addResourceSuppressions(alb, List.of(NagPackSuppression.builder().id("AwsSolutions-EC23")
-                        .reason("The monitoring endpoints are public on purpose (allowedCidrs = 0.0.0.0/0): TLS on 443, "
+                Nag.suppress(alb, true, Nag.Rule.of("AwsSolutions-EC23", "The monitoring endpoints are public on purpose (allowedCidrs = 0.0.0.0/0): TLS on 443, "
                                 + "80 only redirects; Grafana enforces login; unauthenticated routes (Prometheus) get their own "
-                                + "source-ip limit or a synth warning. Narrow allowedCidrs to office/VPN ranges to close it.")
-                        .build()), true);
+                                + "source-ip limit or a synth warning. Narrow allowedCidrs to office/VPN ranges to close it."));
             }
             this.loadBalancer = alb;
             this.listener = https;
-            this.connections = alb.getConnections();
+            this.connections = httpsConnections(alb.getConnections());
             this.loadBalancerFullName = alb.getLoadBalancerFullName();
         }
+        getNode().addValidation(new software.constructs.IValidation() {
+            @Override
+            public List<String> validate() {
+                return checkOtherRulesOnTheListener();
+            }
+        });
+    }
+
+    /**
+     * The listener's other rules anywhere in this app (another stack's /api/* at 10, say), found at
+     * synth: a collision, or a rule of ours placed after one of them, fails synth even when the user
+     * did not list them in existingRulePriorities.
+     */
+    private List<String> checkOtherRulesOnTheListener() {
+        String arn = listener.getListenerArn();
+        List<HostRoute> ours = routes;
+        List<String> errors = new ArrayList<>();
+        Map<Integer, String> others = new TreeMap<>();
+        for (software.constructs.IConstruct c : getNode().getRoot().getNode().findAll()) {
+            if (c instanceof software.amazon.awscdk.services.elasticloadbalancingv2.CfnListenerRule r
+                    && arn.equals(r.getListenerArn())
+                    && ours.stream().noneMatch(o -> r.getNode().getPath().startsWith(o.getRule().getNode().getPath() + "/"))
+                    && r.getPriority() != null) {
+                others.put(r.getPriority().intValue(), r.getNode().getPath());
+            }
+        }
+        for (HostRoute route : ours) {
+            String setting = route.getId() + ".priority";
+            if (others.containsKey(route.getPriority())) {
+                errors.add(Check.bad(setting, route.getPriority(), "collides with the rule " + others.get(route.getPriority())
+                        + " on the same listener; pick a priority below " + others.keySet().iterator().next()).getMessage());
+            } else if (!others.isEmpty() && route.getPriority() > others.keySet().iterator().next()) {
+                int first = others.keySet().iterator().next();
+                errors.add(Check.bad(setting, route.getPriority(), "comes after the rule " + others.get(first) + " at " + first
+                        + " on the same listener, which would capture this host's requests; pick 1-" + (first - 1)).getMessage());
+            }
+        }
+        return errors;
+    }
+
+    /** The load balancer's security groups with HTTPS as the default port ({@code allowDefaultPortFrom}). */
+    private static Connections httpsConnections(Connections lb) {
+        return new Connections(software.amazon.awscdk.services.ec2.ConnectionsProps.builder()
+                .securityGroups(lb.getSecurityGroups()).defaultPort(Port.tcp(HTTPS_PORT)).build());
     }
 
     private ICertificate certificate() {
@@ -170,9 +211,7 @@ public class MonitoringAlb extends Construct implements IConnectable {
                 .lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(365))
                         .noncurrentVersionExpiration(Duration.days(30)).build()))
                 .build();
-        NagSuppressions.addResourceSuppressions(bucket, List.of(NagPackSuppression.builder().id("AwsSolutions-S1")
-                .reason("This bucket is itself the ALB access-log sink; logging it to another bucket would recurse.")
-                .build()));
+        Nag.suppress(bucket, false, Nag.Rule.of("AwsSolutions-S1", "This bucket is itself the ALB access-log sink; logging it to another bucket would recurse."));
         return bucket;
     }
 
@@ -252,7 +291,7 @@ public class MonitoringAlb extends Construct implements IConnectable {
                     .target(RecordTarget.fromAlias(new LoadBalancerTarget(loadBalancer)))
                     .build();
         }
-        HostRoute route = new HostRoute(hostName, priority, targetGroup, rule, alarms(id, targetGroup));
+        HostRoute route = new HostRoute(id, hostName, priority, targetGroup, rule, alarms(id, targetGroup));
         routes.add(route);
         verificationWidgets(id, targetGroup);
         return route;

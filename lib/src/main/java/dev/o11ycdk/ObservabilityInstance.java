@@ -13,8 +13,6 @@ import dev.o11ycdk.grafana.GrafanaProvisioning;
 import dev.o11ycdk.host.HostBootstrapScript;
 import dev.o11ycdk.host.Release;
 import dev.o11ycdk.host.SystemdUnit;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +22,7 @@ import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
 import software.amazon.awscdk.services.ec2.Connections;
+import software.amazon.awscdk.services.ec2.ConnectionsProps;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
 import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
 import software.amazon.awscdk.services.ec2.IConnectable;
@@ -53,6 +52,7 @@ import software.constructs.Construct;
  * security group, {@code alb.getConnections().allowTo(host, Port.tcp(Ports.GRAFANA))} style.
  */
 public class ObservabilityInstance extends Construct implements IConnectable {
+    private Connections connections;
     /** Bytes per sample on disk after compression (Prometheus storage docs: 1-2). */
     static final double BYTES_PER_SAMPLE = 2.0;
     /** Room for WAL, compaction and head block above the retained blocks. */
@@ -125,21 +125,20 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                     .generateSecretString(SecretStringGenerator.builder()
                             .excludePunctuation(true).passwordLength(32).build())
                     .build();
-            NagSuppressions.addResourceSuppressions(secret, List.of(NagPackSuppression.builder().id("AwsSolutions-SMG4")
-                    .reason("Grafana copies the admin password into its database on first start; rotating the secret "
-                            + "would not change the login. Rotate in Grafana, then update the secret.")
-                    .build()));
+            Nag.suppress(secret, false, Nag.Rule.of("AwsSolutions-SMG4", "Grafana copies the admin password into its database on first start; rotating the secret "
+                            + "would not change the login. Rotate in Grafana, then update the secret."));
             this.adminSecret = secret;
         }
         adminSecret.grantRead(role);
 
-        String region = Stack.of(this).getRegion();
+        String region = Regions.require(this, "ObservabilityInstance");
         this.rules = props.getRules() != null ? props.getRules() : AlertRules.defaults(props.getRunbookBaseUrl())
                 // The host has no Alertmanager (SPEC layout 1): its alerts show in Prometheus' UI only, so the
-                // heartbeat and the Cloud Map and Alertmanager rules are left out.
+                // heartbeat, the Alertmanager rules and those on ECS metrics (no CloudWatch exporter) are left out.
                 .disableGroup("ecs").disableGroup("alertmanager").disableGroup("meta")
                 .disableRule("PrometheusNotConnectedToAlertmanagers")
-                .disableRule("ServiceTargetsGone")
+                .disableRule("ServiceTasksGone")
+                .disableRule(AlertRules.TASKS_GONE)
                 .toRuleGroups();
         this.prometheusConfig = PrometheusConfig.builder()
                 .scrapeInterval(props.getScrapeInterval())
@@ -196,17 +195,15 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .build();
         Tags.of(instance).add("Name", Stack.of(this).getStackName() + "-o11y");
 
-        NagSuppressions.addResourceSuppressions(role, List.of(
-                NagPackSuppression.builder().id("AwsSolutions-IAM4")
-                        .reason("AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager, "
-                                + "which replaces SSH keys on this host.")
-                        .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"))
-                        .build(),
-                NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                        .reason("ec2:DescribeInstances and ec2:DescribeAvailabilityZones (Prometheus ec2_sd) and the "
-                                + "CloudWatch reads of Grafana's datasource do not support resource-level permissions.")
-                        .appliesTo(List.of("Resource::*"))
-                        .build()), true);
+        Nag.suppress(role, true,
+                Nag.Rule.of("AwsSolutions-IAM4", "AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session "
+                        + "Manager, which replaces SSH keys on this host.",
+                        "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+                Nag.Rule.of("AwsSolutions-IAM5", "ec2:DescribeInstances and ec2:DescribeAvailabilityZones (Prometheus ec2_sd) "
+                        + "and the CloudWatch reads of Grafana's datasource do not support resource-level permissions.", "Resource::*"));
+        this.connections = new Connections(ConnectionsProps.builder()
+                .securityGroups(List.of(securityGroup)).defaultPort(Port.tcp(Ports.GRAFANA)).build());
+        ReviewFiles.register(this, this::getReviewFiles);
     }
 
     private HostBootstrapScript bootstrap(ObservabilityInstanceProps props, Release.Arch arch, String region, String rootUrl) {
@@ -302,9 +299,10 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         return s;
     }
 
+    /** The host's security group; its default port is Grafana's (3000), the one the ALB reaches first. */
     @Override
     public Connections getConnections() {
-        return securityGroup.getConnections();
+        return connections;
     }
 
     public Instance getInstance() {

@@ -3,8 +3,9 @@ package dev.o11ycdk;
 import dev.o11ycdk.config.Check;
 
 /**
- * An application service Prometheus scrapes: every task behind the Cloud Map name
- * {@code <name>.<namespace>} on {@code port}, at {@code metricsPath}, labelled service and env.
+ * A service the platform names in its own settings: every task of the ECS service {@code name} in
+ * the discovered clusters, scraped on container port {@code port} at {@code metricsPath}, labelled
+ * service and env. Services that join from their own apps use {@link IFargatePrometheus#scrape}.
  *
  * @param metricsPath where the service answers in Prometheus text format (seed 004: a JSON health
  *                    endpoint left the target DOWN), e.g. /actuator/prometheus
@@ -12,8 +13,8 @@ import dev.o11ycdk.config.Check;
 public record ScrapeTarget(String name, int port, String metricsPath, String env) {
     public ScrapeTarget {
         Check.notBlank("service name", name);
-        if (!name.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
-            throw Check.bad("service name", name, "must be a DNS label (lowercase letters, digits, '-') so Cloud Map can register it");
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,254}")) {
+            throw Check.bad("service name", name, "must be an ECS service name (letters, digits, '-' and '_')");
         }
         Check.port("service '" + name + "' port", port);
         Check.urlPath("service '" + name + "' metricsPath", metricsPath == null ? "/metrics" : metricsPath);

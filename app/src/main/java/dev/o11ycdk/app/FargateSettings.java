@@ -1,5 +1,6 @@
 package dev.o11ycdk.app;
 
+import dev.o11ycdk.FargateSize;
 import dev.o11ycdk.ScrapeTarget;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,13 @@ public record FargateSettings(
         String remoteWrite,
         String alertmanagerVersion,
         String cloudwatchExporterVersion,
-        Map<String, Object> grafanaOAuth) {
+        Map<String, Object> grafanaOAuth,
+        String clusterName,
+        long expectedActiveSeries,
+        List<String> discoveryClusters,
+        String discoveryInterval,
+        String adotCollectorVersion,
+        String ssmParameterPrefix) {
 
     static FargateSettings from(Context c) {
         String env = c.string("environment");
@@ -37,17 +44,48 @@ public record FargateSettings(
             throw new IllegalArgumentException("setting 'slackWebhookSecretName' is empty: name the Secrets Manager secret that "
                     + "holds the Slack webhook URL (it is never put in the template)");
         }
-        for (String k : List.of("alertmanagerVersion", "cloudwatchExporterVersion")) {
+        for (String k : List.of("alertmanagerVersion", "cloudwatchExporterVersion", "adotCollectorVersion")) {
             if (!c.string(k).matches("\\d+\\.\\d+\\.\\d+")) {
                 throw new IllegalArgumentException("setting '" + k + "' = '" + c.string(k) + "': must be an exact version like 0.27.0");
             }
         }
-        return new FargateSettings(env, services(c, env), ns,
+        List<ScrapeTarget> services = services(c, env);
+        String clusterName = c.string("clusterName");
+        if (!clusterName.matches("[A-Za-z0-9_-]{1,255}")) {
+            throw new IllegalArgumentException("setting 'clusterName' = '" + clusterName + "': an ECS cluster name has letters, "
+                    + "digits, '-' and '_'");
+        }
+        String prefix = c.string("ssmParameterPrefix");
+        if (!prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
+            throw new IllegalArgumentException("setting 'ssmParameterPrefix' = '" + prefix + "': must be an SSM path such as "
+                    + "/o11y-cdk/platform");
+        }
+        return new FargateSettings(env, services, ns,
                 auto(c, "prometheusCpu"), auto(c, "prometheusMemoryMiB"), c.integer("prometheusDesiredCount"),
                 slack, c.optional("grafanaAdminSecretName"),
                 c.string("slackCriticalChannel"), c.string("slackWarningChannel"), c.list("mutedEnvironments"),
                 c.optional("remoteWrite"), c.string("alertmanagerVersion"), c.string("cloudwatchExporterVersion"),
-                c.object("grafanaOAuth"));
+                c.object("grafanaOAuth"), clusterName, expectedSeries(c, services.size()), c.list("discoveryClusters"),
+                c.string("discoveryInterval"), c.string("adotCollectorVersion"), prefix);
+    }
+
+    /**
+     * "auto": the seed's ~100 series per service x the expected services ("auto": the named services,
+     * at least the seed's 5), or a number.
+     */
+    private static long expectedSeries(Context c, int namedServices) {
+        int services = c.string("expectedServices").equalsIgnoreCase("auto") ? Math.max(5, namedServices)
+                : positive(c, "expectedServices");
+        return c.string("expectedActiveSeries").equalsIgnoreCase("auto") ? (long) services * FargateSize.SERIES_PER_SERVICE
+                : positive(c, "expectedActiveSeries");
+    }
+
+    private static int positive(Context c, String key) {
+        int v = c.integer(key);
+        if (v < 1) {
+            throw new IllegalArgumentException("setting '" + key + "' = '" + v + "': must be 'auto' or a number of at least 1");
+        }
+        return v;
     }
 
     /** "auto" (sized from the number of services) or a number. */

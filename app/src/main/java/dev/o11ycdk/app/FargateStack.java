@@ -3,6 +3,7 @@ package dev.o11ycdk.app;
 import dev.o11ycdk.AlertmanagerService;
 import dev.o11ycdk.AlertmanagerServiceProps;
 import dev.o11ycdk.CloudWatchExporter;
+import dev.o11ycdk.CloudWatchExporterProps;
 import dev.o11ycdk.EfsStorage;
 import dev.o11ycdk.EfsStorageProps;
 import dev.o11ycdk.FargatePrometheus;
@@ -13,7 +14,7 @@ import dev.o11ycdk.GrafanaService;
 import dev.o11ycdk.GrafanaServiceProps;
 import dev.o11ycdk.MonitoringAlb;
 import dev.o11ycdk.RemoteWrite;
-import dev.o11ycdk.ScrapeTarget;
+import dev.o11ycdk.cost.Prices;
 import dev.o11ycdk.grafana.Dashboards;
 import dev.o11ycdk.grafana.FargatePricing;
 import java.util.List;
@@ -52,6 +53,7 @@ public class FargateStack extends Stack {
         IHostedZone zone = Network.zone(this, s);
 
         Cluster cluster = Cluster.Builder.create(this, "Cluster")
+                .clusterName(f.clusterName())
                 .vpc(vpc)
                 .containerInsightsV2(ContainerInsights.ENABLED)
                 .defaultCloudMapNamespace(CloudMapNamespaceOptions.builder()
@@ -68,8 +70,10 @@ public class FargateStack extends Stack {
                 .mutedEnvironments(f.mutedEnvironments())
                 .image("prom/alertmanager:v" + f.alertmanagerVersion())
                 .build());
-        this.exporter = new CloudWatchExporter(this, "CloudWatchExporter", cluster, null,
-                "prom/cloudwatch-exporter:v" + f.cloudwatchExporterVersion());
+        this.exporter = new CloudWatchExporter(this, "CloudWatchExporter", CloudWatchExporterProps.builder()
+                .cluster(cluster)
+                .image("prom/cloudwatch-exporter:v" + f.cloudwatchExporterVersion())
+                .build());
 
         FargatePrometheusProps.Builder pb = FargatePrometheusProps.builder()
                 .cluster(cluster)
@@ -78,7 +82,12 @@ public class FargateStack extends Stack {
                 .scrapeInterval(s.scrapeInterval())
                 .evaluationInterval(s.scrapeInterval())
                 .retention(Duration.days(s.retentionDays()))
-                .targets(f.services())
+                .services(f.services())
+                .environment(f.environment())
+                .expectedActiveSeries(f.expectedActiveSeries())
+                .discoveryClusters(f.discoveryClusters())
+                .discoveryInterval(f.discoveryInterval())
+                .discoveryImage("public.ecr.aws/aws-observability/aws-otel-collector:v" + f.adotCollectorVersion())
                 .desiredCount(f.prometheusDesiredCount());
         if (f.prometheusCpu() != null || f.prometheusMemoryMiB() != null) {
             if (f.prometheusCpu() == null || f.prometheusMemoryMiB() == null) {
@@ -95,6 +104,8 @@ public class FargateStack extends Stack {
         this.prometheus = new FargatePrometheus(this, "Prometheus", pb.build());
         prometheus.useAlertmanager(alertmanager);
         prometheus.scrapeCloudWatchExporter(exporter);
+        // Service teams import these from their own apps (FargatePrometheus.fromSsm), resolved at deploy time.
+        prometheus.publishToSsm(f.ssmParameterPrefix());
 
         MonitoringAlb alb = new MonitoringAlb(this, "Alb", Ec2HostStack.albProps(this, s, vpc, zone));
         GrafanaServiceProps.Builder gb = GrafanaServiceProps.builder()
@@ -105,8 +116,8 @@ public class FargateStack extends Stack {
                 .prometheusUrl(prometheus.getInternalUrl())
                 .scrapeInterval(s.scrapeInterval())
                 .image("grafana/grafana:" + s.grafanaRelease().version())
-                .dashboards(Dashboards.fargateDefaults(FargatePricing.AP_NORTHEAST_2))
-                .serviceDashboards(f.services().stream().map(ScrapeTarget::name).toList());
+                .dashboards(Dashboards.fargateDefaults(Prices.forRegion(s.region()).map(Prices::fargate)
+                        .orElse(FargatePricing.AP_NORTHEAST_2)));
         if (f.grafanaAdminSecretName() != null) {
             gb.adminSecret(Secret.fromSecretNameV2(this, "GrafanaAdmin", f.grafanaAdminSecretName()));
         }
@@ -121,6 +132,8 @@ public class FargateStack extends Stack {
                 .description("Reachable from Grafana and the VPC's registered services only").build();
         CfnOutput.Builder.create(this, "AlertmanagerInternalUrl").value("http://" + alertmanager.getDnsName() + ":9093").build();
         CfnOutput.Builder.create(this, "GrafanaAdminSecretArn").value(grafana.getAdminSecret().getSecretArn()).build();
+        CfnOutput.Builder.create(this, "ServiceTeamsImport").value("FargatePrometheus.fromSsm(this, \"Prometheus\", \""
+                + f.ssmParameterPrefix() + "\")").description("How a service team's app finds this Prometheus").build();
     }
 
     private GrafanaOAuth oauth(Map<String, Object> o) {

@@ -1,28 +1,82 @@
 package dev.o11ycdk.app;
 
+import dev.o11ycdk.StackLimits;
+import dev.o11ycdk.config.AlertDelay;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
-import java.util.List;
 import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
 
-/** Entry point: reads the settings once, builds the stacks, applies cdk-nag, synthesizes. */
+/** Entry point: reads the settings once, builds the stacks, applies cdk-nag, synthesizes, checks the limits. */
 public final class O11yApp {
     private O11yApp() {
     }
 
     public static void main(String[] args) {
         App app = new App();
-        Stacks stacks = build(app, Settings.from(app));
-        app.synth();
-        RenderedFiles.write(java.nio.file.Path.of(app.getOutdir()), stacks);
-        // Seed success criterion: alerts within 2 minutes. Shown on every synth, warned where a goal is missed.
-        System.err.println("o11y-cdk worst-case alert delay (scrape + evaluation + for + group_wait), O11yFargate:");
-        System.err.print(dev.o11ycdk.config.AlertDelay.table(stacks.fargate().getPrometheus().getAlertDelays()));
+        Settings settings;
+        Stacks stacks;
+        CloudAssembly assembly;
+        try {
+            settings = Settings.from(app);
+            stacks = build(app, settings);
+            assembly = app.synth();
+            List<String> broken = checkLimits(assembly);
+            if (!broken.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", broken));
+            }
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // A construct's validation (e.g. ECS's 64 KiB task-definition limit) surfaces as CDK's report.
+            List<String> lines = e.getMessage() == null ? List.of() : e.getMessage().lines()
+                    .filter(l -> l.contains("o11y-cdk:") || l.contains(" = "))
+                    .map(l -> l.strip().replaceFirst("^\\[[^\\]]+\\]\\s*", "")).distinct().toList();
+            if (lines.isEmpty()) {
+                throw e;
+            }
+            fail(String.join("\n", lines));
+            return;
+        }
+        if (stacks.fargate() != null) {
+            // Seed success criterion: alerts within 2 minutes. Shown on every synth, warned where a goal is missed.
+            System.err.println("o11y-cdk worst-case alert delay (scrape + evaluation + for + group_wait), O11yFargate:");
+            System.err.print(AlertDelay.table(stacks.fargate().getPrometheus().getAlertDelays()));
+        }
+        CostReport.print(assembly, settings, stacks);
+    }
+
+    /** One line per problem, no stack trace, exit code 1: nothing was deployed. */
+    private static void fail(String message) {
+        message.lines().forEach(l -> System.err.println(l.startsWith("o11y-cdk: ") ? l : "o11y-cdk: " + l));
+        System.exit(1);
+    }
+
+    /** Every stack's template against CloudFormation's limits (500 resources, 1 MB, 200 outputs). */
+    @SuppressWarnings("unchecked")
+    public static List<String> checkLimits(CloudAssembly assembly) {
+        List<String> errors = new ArrayList<>();
+        for (CloudFormationStackArtifact stack : assembly.getStacks()) {
+            try {
+                long bytes = Files.size(Path.of(stack.getTemplateFullPath()));
+                errors.addAll(StackLimits.check(stack.getStackName(), (Map<String, Object>) stack.getTemplate(), bytes));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return errors;
     }
 
     /** Builds every stack of the app; shared by main and the tests. */
@@ -31,10 +85,10 @@ public final class O11yApp {
         if (s.account() != null) {
             env.account(s.account());
         }
-        Ec2HostStack ec2 = new Ec2HostStack(app, "O11yEc2Host", StackProps.builder().env(env.build())
-                .description("o11y-cdk: Prometheus + Grafana on one EC2 host behind an HTTPS ALB").build(), s);
-        FargateStack fargate = new FargateStack(app, "O11yFargate", StackProps.builder().env(env.build())
-                .description("o11y-cdk: Prometheus, Grafana, CloudWatch exporter, Alertmanager on ECS Fargate").build(), s);
+        Ec2HostStack ec2 = !s.layouts().contains("ec2") ? null : new Ec2HostStack(app, "O11yEc2Host", StackProps.builder()
+                .env(env.build()).description("o11y-cdk: Prometheus + Grafana on one EC2 host behind an HTTPS ALB").build(), s);
+        FargateStack fargate = !s.layouts().contains("fargate") ? null : new FargateStack(app, "O11yFargate", StackProps.builder()
+                .env(env.build()).description("o11y-cdk: Prometheus, Grafana, CloudWatch exporter, Alertmanager on ECS Fargate").build(), s);
         // Listener rules and dashboards are left untagged: they carry no cost, and cfn-lint 1.51's schema
         // predates their Tags.
         Tags.of(app).add("project", "o11y-cdk", TagProps.builder()
@@ -43,7 +97,7 @@ public final class O11yApp {
         return new Stacks(ec2, fargate);
     }
 
-    /** The stacks the app builds. */
+    /** The stacks the app builds; a layout left out of the 'layouts' setting is null. */
     public record Stacks(Ec2HostStack ec2Host, FargateStack fargate) {
     }
 }

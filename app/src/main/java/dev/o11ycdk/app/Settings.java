@@ -9,6 +9,7 @@ import software.amazon.awscdk.App;
  * message names exactly what to change on the command line.
  */
 public record Settings(
+        List<String> layouts,
         String region,
         String account,
         List<String> availabilityZones,
@@ -34,6 +35,9 @@ public record Settings(
         Release grafanaRelease,
         FargateSettings fargate) {
 
+    /** The layouts the app can build, each one stack: the EC2 host, ECS Fargate. */
+    public static final List<String> LAYOUTS = List.of("ec2", "fargate");
+
     /** Another stack's ALB to add our rules to; null when the app creates its own. */
     public record ExistingAlb(String loadBalancerArn, String listenerArn, String securityGroupId, String dnsName,
                               String canonicalHostedZoneId) {
@@ -41,6 +45,15 @@ public record Settings(
 
     public static Settings from(App app) {
         Context c = new Context(app.getNode());
+        List<String> layouts = c.list("layouts");
+        for (String l : layouts) {
+            if (!LAYOUTS.contains(l)) {
+                throw new IllegalArgumentException("setting 'layouts' has '" + l + "': layouts are " + LAYOUTS);
+            }
+        }
+        if (layouts.isEmpty()) {
+            throw new IllegalArgumentException("setting 'layouts' is empty: name at least one of " + LAYOUTS);
+        }
         String region = c.string("region");
         if (!region.matches("[a-z]{2}(-gov)?-[a-z]+-\\d")) {
             throw new IllegalArgumentException("setting 'region' = '" + region + "': not an AWS region such as ap-northeast-2");
@@ -111,7 +124,7 @@ public record Settings(
                 throw new IllegalArgumentException("setting 'albSecurityGroupId' = '" + alb.securityGroupId() + "': not a security group id");
             }
         }
-        return new Settings(region, account, azs, domain, zoneId, zoneName, certArn, c.list("allowedCidrs"),
+        return new Settings(layouts, region, account, azs, domain, zoneId, zoneName, certArn, c.list("allowedCidrs"),
                 c.list("prometheusAllowedCidrs"), alarmTopic(c.optional("alarmTopicArn"), region),
                 vpcId, pub, priv,
                 c.integer("grafanaPriority"), c.integer("prometheusPriority"), c.integers("existingRulePriorities"),

@@ -19,6 +19,9 @@ public final class AlertRules {
     public static final String COMMUNITY_RUNBOOKS = "https://runbooks.prometheus-operator.dev/runbooks/";
     private static final String FS = "fstype!~\"tmpfs|overlay|squashfs\",mountpoint!~\"/run.*\"";
 
+    /** Recorded: ECS services whose desired task count is above zero while none runs. */
+    public static final String TASKS_GONE = "o11y_ecs_service_tasks_gone";
+
     private final Map<String, List<Rule>> groups = new LinkedHashMap<>();
     private final Set<String> disabled = new LinkedHashSet<>();
 
@@ -31,12 +34,21 @@ public final class AlertRules {
                         "Prometheus could not scrape {{ $labels.instance }} (job {{ $labels.job }}) for 2 minutes.",
                         runbookBase + "#servicedown")
                         .withDelayGoal("2m"), // seed success criterion: alert delay under 2 minutes
-                // With Cloud Map discovery a service whose tasks all stopped has no target, so no up == 0.
-                // o11y_expected_service (one series per registered service) keeps it visible until it is back.
-                Rule.alert("ServiceTargetsGone", "o11y_expected_service unless on (job) up", "2m", "critical",
+                // A service whose tasks all stopped has no target, so no up == 0 fires for it: ECS's own
+                // desired vs running counts (Container Insights, through the CloudWatch exporter) show it.
+                // env and the service label come from its targets of the last hour, by ECS service name.
+                Rule.record(TASKS_GONE, "label_replace((max by (cluster_name, service_name) ("
+                        + "aws_ecs_containerinsights_desired_task_count_average) > 0) unless on (cluster_name, service_name) "
+                        + "(max by (cluster_name, service_name) (aws_ecs_containerinsights_running_task_count_average) > 0), "
+                        + "\"ecs_service\", \"$1\", \"service_name\", \"(.+)\")"),
+                Rule.alert("ServiceTasksGone", "(" + TASKS_GONE + " * on (ecs_service) group_left (service, env) "
+                                + "topk by (ecs_service) (1, max by (ecs_service, service, env) (max_over_time(up{ecs_service!=\"\"}[1h]))"
+                                + " * 0 + 1)) or on (ecs_service) label_replace(" + TASKS_GONE + ", \"service\", \"$1\", \"service_name\", \"(.+)\")",
+                        "5m", "critical",
                         "Service {{ $labels.service }} has no running tasks",
-                        "{{ $labels.service }} is registered for scraping but Cloud Map lists no task for it.",
-                        runbookBase + "#servicetargetsgone"))));
+                        "ECS wants tasks of {{ $labels.service_name }} in {{ $labels.cluster_name }} but none is running "
+                                + "(stopped, crash-looping, failing its health check, or out of capacity).",
+                        runbookBase + "#servicetasksgone"))));
         r.groups.put("ecs", new ArrayList<>(List.of(
                 Rule.record("ecs_cpu_utilization",
                         "label_replace(aws_ecs_cpuutilization_average, \"service\", \"$1\", \"service_name\", \"(.+)\")"),
@@ -110,6 +122,55 @@ public final class AlertRules {
                         "{{ $value | humanize }}% CPU busy for 15 minutes.",
                         COMMUNITY_RUNBOOKS + "node/nodecpuhighusage"))));
         return r;
+    }
+
+    /**
+     * Prometheus' own capacity: memory close to the limit of its container (seed 004: it was
+     * OOM-killed) and more active series than it was sized for.
+     *
+     * @param memoryLimitBytes the Prometheus container's hard limit
+     * @param sizedForSeries   the expected active series its task was sized from
+     */
+    public static List<Rule> prometheusCapacity(long memoryLimitBytes, long sizedForSeries, String runbookBase) {
+        if (memoryLimitBytes < 1 || sizedForSeries < 1) {
+            throw Check.bad("prometheus capacity", memoryLimitBytes + "/" + sizedForSeries, "limit and series must be positive");
+        }
+        return List.of(
+                Rule.alert("PrometheusMemoryNearLimit", "max by (instance) (process_resident_memory_bytes{job=\"prometheus\"}) / "
+                                + memoryLimitBytes + " > 0.8", "5m", "warning",
+                        "Prometheus {{ $labels.instance }} uses {{ $value | humanizePercentage }} of its memory limit",
+                        "Above 80% of the container's " + memoryLimitBytes / (1024 * 1024) + " MiB; at 100% it is OOM-killed and "
+                                + "alerting stops (seed 004). Raise expectedActiveSeries (or prometheusMemoryMiB) and deploy.",
+                        runbookBase + "#prometheusmemorynearlimit"),
+                Rule.alert("PrometheusSeriesAboveSizing", "max by (instance) (prometheus_tsdb_head_series{job=\"prometheus\"}) > "
+                                + (sizedForSeries + sizedForSeries / 4), "30m", "warning",
+                        "Prometheus {{ $labels.instance }} holds {{ $value }} active series, more than it was sized for",
+                        "It was sized for " + sizedForSeries + " active series; 25% above that for 30 minutes. Raise "
+                                + "expectedActiveSeries so the next deploy sizes the task for it.",
+                        runbookBase + "#prometheusseriesabovesizing"));
+    }
+
+    /**
+     * The ECS discovery sidecar rewrites each cluster's result file every interval: a file older than
+     * three intervals, or none at all, means new services are not found and gone ones linger.
+     *
+     * @param resultFileRegex the result files' names as Prometheus reports them in {@code filename}
+     */
+    public static List<Rule> ecsDiscovery(PromDuration interval, String resultFileRegex, String runbookBase) {
+        // A PromQL string literal escapes backslashes itself: the regex \. is written \\. there.
+        String mtime = "prometheus_sd_file_mtime_seconds{filename=~\"" + resultFileRegex.replace("\\", "\\\\") + "\"}";
+        long stale = 3 * interval.toSeconds();
+        return List.of(
+                Rule.alert("EcsDiscoveryStale", "time() - max by (filename) (" + mtime + ") > " + stale, "5m", "warning",
+                        "ECS discovery has not refreshed {{ $labels.filename }}",
+                        "The file is older than " + AlertDelay.human(stale) + " (three discovery intervals): new tasks are not "
+                                + "scraped and stopped ones linger. Look at the ecs-discovery container's log.",
+                        runbookBase + "#ecsdiscoverystale"),
+                Rule.alert("EcsDiscoveryAbsent", "absent(" + mtime + ")", "10m", "warning",
+                        "ECS discovery has written no result file",
+                        "Prometheus reads no ECS discovery result at all: services that joined the platform are not scraped. "
+                                + "Look at the ecs-discovery container (stopped? permissions on the ECS API?).",
+                        runbookBase + "#ecsdiscoveryabsent"));
     }
 
     public List<String> groupNames() {

@@ -62,7 +62,7 @@ public final class AlertmanagerConfig {
                 List.of(inhibit(List.of("severity=\"critical\""), List.of("severity=\"warning\""), List.of("alertname", "service")),
                         // Pairs of different alerts about the same thing: page once, not twice.
                         inhibit(List.of("alertname=\"ServiceDown\""), List.of("alertname=\"TargetDown\""), List.of("job")),
-                        inhibit(List.of("alertname=\"ServiceTargetsGone\""), List.of("alertname=\"TargetDown\""), List.of("job")),
+                        inhibit(List.of("alertname=\"ServiceTasksGone\""), List.of("alertname=\"TargetDown\""), List.of("service")),
                         inhibit(List.of("alertname=\"NodeFilesystemAlmostOutOfSpace\""),
                                 List.of("alertname=\"NodeFilesystemSpaceFillingUp\""), List.of("instance", "mountpoint"))));
     }

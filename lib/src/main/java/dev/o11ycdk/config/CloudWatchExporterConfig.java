@@ -44,14 +44,19 @@ public final class CloudWatchExporterConfig {
 
     /**
      * Container Insights per service: reserved and used CPU and memory (the reservation-relative
-     * view and the cost estimate need both), running tasks, network.
+     * view and the cost estimate need both), running and desired tasks (ServiceTasksGone), network.
      */
     public CloudWatchExporterConfig withContainerInsights() {
-        for (String m : List.of("CpuReserved", "CpuUtilized", "MemoryReserved", "MemoryUtilized", "RunningTaskCount",
+        for (String m : List.of("CpuReserved", "CpuUtilized", "MemoryReserved", "MemoryUtilized", "RunningTaskCount", "DesiredTaskCount",
                 "NetworkRxBytes", "NetworkTxBytes")) {
             metric("ECS/ContainerInsights", m, List.of("ClusterName", "ServiceName"), List.of("Average"));
         }
         return this;
+    }
+
+    /** The number of metric rules (each one ListMetrics and one statistics call per dimension set per scrape). */
+    public int metricCount() {
+        return metrics.size();
     }
 
     public String toYaml() {

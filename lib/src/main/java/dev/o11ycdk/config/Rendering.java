@@ -17,6 +17,7 @@ public final class Rendering {
             .disable(YAMLGenerator.Feature.SPLIT_LINES)
             .build());
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper COMPACT = new ObjectMapper();
 
     private Rendering() {
     }
@@ -32,6 +33,15 @@ public final class Rendering {
     public static String json(Object tree) {
         try {
             return JSON.writeValueAsString(tree) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON", e);
+        }
+    }
+
+    /** One-line JSON, e.g. to measure what an API receives. */
+    public static String compactJson(Object tree) {
+        try {
+            return COMPACT.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render JSON", e);
         }

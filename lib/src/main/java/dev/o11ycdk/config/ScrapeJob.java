@@ -141,13 +141,16 @@ public final class ScrapeJob {
         }
 
         /**
-         * Targets read from JSON files that a host writes at boot (e.g. its own private IP); a
-         * relative path is resolved against the directory of prometheus.yml.
+         * Targets read from files another process writes (a host's boot script, the ECS discovery
+         * sidecar); a relative path is resolved against the directory of prometheus.yml.
          */
         public Builder fileSd(List<String> files, String refreshInterval) {
             for (String f : files) {
-                if (f == null || f.isBlank() || f.chars().anyMatch(Character::isWhitespace) || !f.endsWith(".json")) {
-                    throw Check.bad(s("fileSd file"), f, "must be a path to a .json target file without spaces");
+                // Prometheus reads .json, .yml and .yaml; the last path segment may hold one '*'.
+                if (f == null || f.isBlank() || f.chars().anyMatch(Character::isWhitespace) || !f.matches(".*\\.(json|ya?ml)")
+                        || f.substring(0, f.lastIndexOf('/') + 1).contains("*") || f.chars().filter(c -> c == '*').count() > 1) {
+                    throw Check.bad(s("fileSd file"), f, "must be a path to a .json, .yml or .yaml target file without spaces, "
+                            + "with at most one '*' in its last segment");
                 }
             }
             Map<String, Object> sc = new LinkedHashMap<>();
@@ -218,6 +221,25 @@ public final class ScrapeJob {
             r.put("target_label", targetLabel.startsWith("__") ? targetLabel : Check.labelName(s("relabel target"), targetLabel));
             r.put("replacement", replacement);
             r.put("action", "replace");
+            relabelConfigs.add(r);
+            return this;
+        }
+
+        /** A {@code keep} relabel rule: only targets whose joined source labels match {@code regex} stay. */
+        public Builder keep(List<String> sourceLabels, String regex) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("source_labels", List.copyOf(sourceLabels));
+            r.put("regex", Check.notBlank(s("keep regex"), regex));
+            r.put("action", "keep");
+            relabelConfigs.add(r);
+            return this;
+        }
+
+        /** A {@code labeldrop} relabel rule: removes the target labels whose names match {@code regex}. */
+        public Builder labelDrop(String regex) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("regex", Check.notBlank(s("labeldrop regex"), regex));
+            r.put("action", "labeldrop");
             relabelConfigs.add(r);
             return this;
         }

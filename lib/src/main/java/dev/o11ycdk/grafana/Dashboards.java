@@ -44,15 +44,13 @@ public final class Dashboards {
     private static final String CI = "ecs_containerinsights_";
     private static final String HTTP = "http_server_requests_seconds";
 
-    /** Stands for the service name in the per-service template. */
-    public static final String SERVICE_PLACEHOLDER = "O11Y_SERVICE_NAME";
-
     /**
-     * The Fargate layout's fixed dashboards (Infrastructure Overview, ECS Cluster, Application
-     * Performance, Cost Estimation); the per-service ones come from {@link #service(String)}.
+     * The Fargate layout's dashboards: Infrastructure Overview, ECS Cluster, Application
+     * Performance, Cost Estimation, and one Service dashboard whose {@code service} variable lists
+     * every discovered service (no static list: services join without a Grafana change).
      */
     public static java.util.List<Dashboard> fargateDefaults(FargatePricing pricing) {
-        return java.util.List.of(infrastructureOverview(), ecsCluster(), applicationPerformance(), costEstimation(pricing));
+        return java.util.List.of(infrastructureOverview(), ecsCluster(), applicationPerformance(), costEstimation(pricing), service());
     }
 
     /** {@code sum by (service_name) (ecs_containerinsights_<metric>{selector})}. */
@@ -149,12 +147,17 @@ public final class Dashboards {
                 .build();
     }
 
-    /** The per-service template: one dashboard per monitored service. */
-    public static Dashboard service(String name) {
-        String svc = "service=\"" + name + "\"";
-        return Dashboard.builder("o11y-svc-" + name, "Service: " + name)
+    /**
+     * One dashboard for any service: pick it in the {@code service} variable (every service with a
+     * target); its ECS service (for the CloudWatch figures, keyed by ECS name) follows.
+     */
+    public static Dashboard service() {
+        String svc = "service=\"$service\"";
+        return Dashboard.builder("o11y-service", "Service")
                 .tags("o11y-cdk", "service")
-                .panel(Panel.stat("Up", "none", new Target("sum(up{" + svc + "})", "tasks up")))
+                .queryVariable("service", "label_values(up{service!=\"\"}, service)")
+                .queryVariable("ecs_service", "label_values(up{service=\"$service\"}, ecs_service)")
+                .panel(Panel.stat("Tasks up", "none", new Target("sum(up{" + svc + "})", "tasks up")))
                 .panel(Panel.timeseries("Scrape duration", "s", new Target("max(scrape_duration_seconds{" + svc + "})", "max")))
                 .panel(Panel.timeseries("Requests per second", "reqps", new Target("sum(" + rate(HTTP + "_count", svc) + ")", "rps")))
                 .panel(Panel.timeseries("Latency", "s",
@@ -163,8 +166,8 @@ public final class Dashboards {
                         new Target(quantile("0.99", "service", svc), "p99")))
                 .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "5xx")))
                 .panel(Panel.timeseries("CPU and memory of reservation", "percent",
-                        new Target("max(ecs_cpu_utilization{service=~\".*" + name + ".*\"})", "cpu"),
-                        new Target("max(ecs_memory_utilization{service=~\".*" + name + ".*\"})", "memory")))
+                        new Target("max(ecs_cpu_utilization{service=~\"$ecs_service\"})", "cpu"),
+                        new Target("max(ecs_memory_utilization{service=~\"$ecs_service\"})", "memory")))
                 .build();
     }
 }

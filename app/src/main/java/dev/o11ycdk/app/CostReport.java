@@ -1,0 +1,89 @@
+package dev.o11ycdk.app;
+
+import dev.o11ycdk.FargateSize;
+import dev.o11ycdk.config.PromDuration;
+import dev.o11ycdk.cost.CostEstimate;
+import dev.o11ycdk.cost.Prices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
+
+/**
+ * Prints a monthly estimate of each stack on synth and writes it to
+ * {@code cdk.out/<stack>.rendered/cost-estimate.txt}, from the templates and the settings.
+ */
+final class CostReport {
+    /** Assumed monthly NAT traffic per gateway: image pulls, Slack, AWS APIs. */
+    static final double NAT_GB = 5;
+    static final double LOGS_GB_PER_GROUP = 0.5;
+    static final double ALB_LCU = 1;
+    /** Bytes per sample on disk after Prometheus' compression. */
+    static final double BYTES_PER_SAMPLE = 1.5;
+    static final double GRAFANA_GB = 1;
+
+    private CostReport() {
+    }
+
+    /** What each stack is estimated to cost; empty when prices.json has no entry for the region. */
+    @SuppressWarnings("unchecked")
+    static Map<String, CostEstimate> estimate(CloudAssembly assembly, Settings s, O11yApp.Stacks stacks) {
+        Map<String, CostEstimate> out = new LinkedHashMap<>();
+        Optional<Prices> prices = Prices.forRegion(s.region());
+        if (prices.isEmpty()) {
+            return out;
+        }
+        for (CloudFormationStackArtifact a : assembly.getStacks()) {
+            Map<String, Object> template = (Map<String, Object>) a.getTemplate();
+            CostEstimate.Usage usage = stacks.fargate() != null && a.getStackName().equals(stacks.fargate().getStackName())
+                    ? fargateUsage(s, stacks)
+                    : new CostEstimate.Usage(0, NAT_GB, LOGS_GB_PER_GROUP, ALB_LCU, 0, 0);
+            out.put(a.getStackName(), CostEstimate.of(a.getStackName(), template, prices.get(), usage));
+        }
+        return out;
+    }
+
+    private static CostEstimate.Usage fargateUsage(Settings s, O11yApp.Stacks stacks) {
+        long series = stacks.fargate().getPrometheus().getExpectedActiveSeries();
+        long samplesPerDay = 86_400 / Math.max(1, PromDuration.parse("scrapeInterval", s.scrapeInterval()).toSeconds());
+        double tsdbGb = series * samplesPerDay * s.retentionDays() * BYTES_PER_SAMPLE / 1e9;
+        double efsGb = Math.ceil((tsdbGb + GRAFANA_GB) * 10) / 10;
+        int services = (int) Math.max(1, series / FargateSize.SERIES_PER_SERVICE) + 4; // + the platform's own four
+        int metricRules = stacks.fargate().getExporter().getConfig().metricCount();
+        // cloudwatch_exporter: per scrape (60 s), one ListMetrics and one GetMetricStatistics per dimension set, per rule.
+        long requests = (long) metricRules * (services + 1) * CostEstimate.HOURS_PER_MONTH * 60;
+        return new CostEstimate.Usage(efsGb, NAT_GB, LOGS_GB_PER_GROUP, ALB_LCU, services, requests);
+    }
+
+    static void print(CloudAssembly assembly, Settings s, O11yApp.Stacks stacks) {
+        Map<String, CostEstimate> estimates = estimate(assembly, s, stacks);
+        if (estimates.isEmpty()) {
+            System.err.println("o11y-cdk: no price data for region " + s.region() + " in prices.json (regions: "
+                    + Prices.regions() + "); no cost estimate");
+            return;
+        }
+        for (Map.Entry<String, CostEstimate> e : estimates.entrySet()) {
+            String table = e.getValue().table();
+            System.err.print(table);
+            Path file = Path.of(assembly.getDirectory()).resolve(e.getKey() + ".rendered").resolve("cost-estimate.txt");
+            try {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, table + assumptions());
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+    }
+
+    static String assumptions() {
+        return "Assumptions: NAT " + NAT_GB + " GB/month per gateway, " + LOGS_GB_PER_GROUP + " GB logs/month per log group, "
+                + ALB_LCU + " LCU per ALB, TSDB " + BYTES_PER_SAMPLE + " bytes/sample + " + GRAFANA_GB + " GB Grafana on EFS, "
+                + "Container Insights ~11 metrics per ECS service, the CloudWatch exporter's API calls every 60 s; "
+                + "on-demand list prices, no free tier, no inter-AZ transfer.\n";
+    }
+}
