@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.o11ycdk.config.AlertRules;
+import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.Rule;
 import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.test.support.PromtoolRuleTests;
@@ -48,19 +49,23 @@ class AlertRulesTest {
                 Map.of("service", "api-1", "severity", "warning"), "High CPU on api-1");
         t.silent("HighCPUUsage", List.of(series(cpu1, "60x12"), series(cpu2, "20x12")), "10m");
 
-        // All of a service's tasks gone from Cloud Map: its up series stops (here after 5 minutes) while the
-        // expected-service series FargatePrometheus renders for every registered service stays.
-        String gone = "up{env=\"prod\",instance=\"10.0.1.7:9091\",job=\"worker\",service=\"worker\"}";
-        String expected = "o11y_expected_service{env=\"prod\",job=\"worker\",service=\"worker\"}";
-        Map<String, String> worker = Map.of("job", "worker", "service", "worker", "env", "prod", "severity", "critical");
-        t.fires("ServiceTargetsGone", List.of(series(gone, "1x5 _x100"), series(expected, "1x105")), "15m", worker,
-                "Service worker has no running tasks");
-        // Still firing long after the last sample: it never resolves itself while the service is gone.
-        t.fires("ServiceTargetsGone", List.of(series(gone, "1x5 _x100"), series(expected, "1x105")), "95m", worker,
-                "Service worker has no running tasks");
-        t.silent("ServiceTargetsGone", List.of(series(gone, "1x105"), series(expected, "1x105")), "15m");
-        // A service nobody registered (no expected series) is not reported.
-        t.silent("ServiceTargetsGone", List.of(series(gone, "1x5 _x100")), "15m");
+        // ECS wants a task of api-1 but none runs (Container Insights through the CloudWatch exporter). Its env
+        // and service label come from its targets of the last hour, matched on the ECS service name.
+        String desired = "aws_ecs_containerinsights_desired_task_count_average{cluster_name=\"o11y-platform\",job=\"cloudwatch\",service_name=\"Api1Service\"}";
+        String running = "aws_ecs_containerinsights_running_task_count_average{cluster_name=\"o11y-platform\",job=\"cloudwatch\",service_name=\"Api1Service\"}";
+        String seen = "up{ecs_service=\"Api1Service\",env=\"test\",instance=\"10.0.1.5:8080\",job=\"api-1\",service=\"api-1\"}";
+        Map<String, String> gone = Map.of("cluster_name", "o11y-platform", "service_name", "Api1Service", "ecs_service", "Api1Service",
+                "service", "api-1", "env", "test", "severity", "critical");
+        t.fires("ServiceTasksGone", List.of(series(desired, "1x20"), series(running, "1x5 0x15"), series(seen, "1x5 _x15")), "15m", gone,
+                "Service api-1 has no running tasks");
+        // A service never scraped (no targets to take env from) still alerts, named by its ECS service name.
+        Map<String, String> unseen = Map.of("cluster_name", "o11y-platform", "service_name", "Api1Service", "ecs_service", "Api1Service",
+                "service", "Api1Service", "severity", "critical");
+        t.fires("ServiceTasksGone", List.of(series(desired, "1x20"), series(running, "0x20")), "15m", unseen,
+                "Service Api1Service has no running tasks");
+        t.silent("ServiceTasksGone", List.of(series(desired, "1x20"), series(running, "1x20"), series(seen, "1x20")), "15m");
+        // Scaled to zero on purpose: nothing is missing.
+        t.silent("ServiceTasksGone", List.of(series(desired, "0x20"), series(running, "0x20")), "15m");
 
         List<PromtoolRuleTests.Series> halfDown = List.of(series("up{instance=\"a:8080\",job=\"api\"}", "0x20"), series("up{instance=\"b:8080\",job=\"api\"}", "1x20"));
         t.fires("TargetDown", halfDown, "15m", Map.of("job", "api", "severity", "warning"), "api: more than 10% of targets are down");
@@ -126,10 +131,37 @@ class AlertRulesTest {
         t.silent("NodeHighMemoryUsage", List.of(series("node_memory_MemAvailable_bytes{" + NODE + "}", "4000000000x30"),
                 series("node_memory_MemTotal_bytes{" + NODE + "}", "8000000000x30")), "20m");
 
+        // Prometheus sized for 100k series with a 2 GiB container: 80% of the limit for 5 minutes warns before the OOM kill.
+        String rss = "process_resident_memory_bytes{" + PROM + "}";
+        t.fires("PrometheusMemoryNearLimit", List.of(series(rss, "1800000000x10")), "8m",
+                Map.of("instance", "localhost:9090", "severity", "warning"), "Prometheus localhost:9090 uses 83.82% of its memory limit");
+        t.silent("PrometheusMemoryNearLimit", List.of(series(rss, "1000000000x10")), "8m");
+        String head = "prometheus_tsdb_head_series{" + PROM + "}";
+        t.fires("PrometheusSeriesAboveSizing", List.of(series(head, "130000x40")), "35m",
+                Map.of("instance", "localhost:9090", "severity", "warning"), "Prometheus localhost:9090 holds 130000 active series, more than it was sized for");
+        t.silent("PrometheusSeriesAboveSizing", List.of(series(head, "120000x40")), "35m");
+
+        // The discovery sidecar rewrites its file every 30 s; promtool's clock starts at 0, so mtime 0 ages with it.
+        String mtime = "prometheus_sd_file_mtime_seconds{filename=\"/o11y/discovery/ecs-o11y-platform.yaml\"," + PROM + "}";
+        t.fires("EcsDiscoveryStale", List.of(series(mtime, "0x20")), "10m",
+                Map.of("filename", "/o11y/discovery/ecs-o11y-platform.yaml", "severity", "warning"),
+                "ECS discovery has not refreshed /o11y/discovery/ecs-o11y-platform.yaml");
+        t.silent("EcsDiscoveryStale", List.of(series(mtime, "0+60x20")), "10m");
+        t.fires("EcsDiscoveryAbsent", List.of(series("up{" + PROM + "}", "1x20")), "15m", Map.of("severity", "warning"),
+                "ECS discovery has written no result file");
+        t.silent("EcsDiscoveryAbsent", List.of(series(mtime, "0+60x20")), "15m");
+
         t.fires("NodeHighCPUUsage", List.of(series("node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"," + NODE + "}", "0+3x40")),
                 "25m", Map.of("instance", "host:9100", "severity", "warning"), "CPU on host:9100 is above 90%");
         t.silent("NodeHighCPUUsage", List.of(series("node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"," + NODE + "}", "0+54x40")), "25m");
         return t;
+    }
+
+    /** The rules FargatePrometheus renders for 100k expected series in a 2 GiB container, discovering every 30 s. */
+    static RuleGroups rendered() {
+        return AlertRules.defaults(BASE).toRuleGroups()
+                .group("prometheus-capacity", AlertRules.prometheusCapacity(2L * 1024 * 1024 * 1024, 100_000, BASE))
+                .group("ecs-discovery", AlertRules.ecsDiscovery(PromDuration.parse("i", "30s"), ".*/ecs-[^/]+\\.yaml", BASE));
     }
 
     private static Map<String, String> with(Map<String, String> labels, String k, String v) {
@@ -141,7 +173,7 @@ class AlertRulesTest {
     @Test
     void everyDefaultAlertFiresAndStaysSilentInPromtoolUnitTests(@TempDir Path dir) throws IOException {
         String promtool = Tools.require("promtool", "apt-get install prometheus");
-        RuleGroups rules = AlertRules.defaults(BASE).toRuleGroups();
+        RuleGroups rules = rendered();
         Files.writeString(dir.resolve("rules.yml"), rules.map(Rule::withSummaryOnly).toYaml());
         PromtoolRuleTests cases = cases();
         Files.writeString(dir.resolve("tests.yml"), cases.toYaml("rules.yml"));
@@ -152,7 +184,7 @@ class AlertRulesTest {
 
     @Test
     void everyDefaultAlertHasAFiringCaseAndASilentCase() {
-        Set<String> alerts = AlertRules.defaults(BASE).toRuleGroups().alerts().stream().map(Rule::name).collect(Collectors.toSet());
+        Set<String> alerts = rendered().alerts().stream().map(Rule::name).collect(Collectors.toSet());
         PromtoolRuleTests cases = cases();
         assertThat(cases.firingCases()).containsExactlyInAnyOrderElementsOf(alerts);
         // Watchdog fires by design, always.
@@ -172,7 +204,7 @@ class AlertRulesTest {
 
     @Test
     void everyAlertCarriesSeveritySummaryDescriptionAndRunbook() {
-        for (Rule r : AlertRules.defaults(BASE).toRuleGroups().alerts()) {
+        for (Rule r : rendered().alerts()) {
             assertThat(r.labels()).as(r.name()).containsKey("severity");
             assertThat(r.annotations()).as(r.name()).containsKeys("summary", "description", "runbook_url");
             assertThat(r.annotations().get("runbook_url")).as(r.name()).startsWith("https://");

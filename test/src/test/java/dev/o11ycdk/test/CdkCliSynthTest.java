@@ -41,9 +41,17 @@ class CdkCliSynthTest {
         assertThat(out.resolve("O11yEc2Host.template.json")).exists();
         assertThat(out.resolve("O11yFargate.template.json")).exists();
         // The reviewable files sit next to the templates.
-        assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/prometheus.yml"))).contains("job_name: api-1");
+        assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/prometheus.yml"))).contains("job_name: ecs");
+        assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/ecs-discovery/otel-collector.yaml")))
+                .contains("ecs_observer/o11y-platform:", "name_pattern: ^(api-1|api-2)$");
+        assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/alert-delays.txt"))).contains("ServiceDown: ");
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/alertmanager/alertmanager.yml"))).contains("receiver: slack-critical");
-        assertThat(out.resolve("O11yFargate.rendered/grafana/dashboards/o11y-svc-api-1.json")).exists();
+        assertThat(out.resolve("O11yFargate.rendered/grafana/dashboards/o11y-service.json")).exists();
+        // The monthly estimate of each stack, printed and kept next to the template.
+        assertThat(Files.readString(out.resolve("O11yFargate.rendered/cost-estimate.txt"))).contains("O11yFargate monthly estimate",
+                "Fargate", "EFS", "ALB", "NAT", "CloudWatch", "total", "Assumptions:");
+        assertThat(Files.readString(out.resolve("O11yEc2Host.rendered/cost-estimate.txt"))).contains("EC2", "t3.medium", "total");
+        assertThat(output).contains("O11yFargate monthly estimate (ap-northeast-2 list prices, USD):");
         assertThat(Files.readString(out.resolve("O11yEc2Host.rendered/user-data/bootstrap.sh"))).startsWith("#!/bin/bash");
         assertThat(output).contains("worst-case alert delay", "ServiceDown: 15s scrape + 15s evaluation + 2m for + 10s group_wait = 2m40s");
         assertThat(output).doesNotContain("[Error at");

@@ -12,6 +12,7 @@ import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
 import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
+import dev.o11ycdk.test.support.DiscoveryFixture;
 import dev.o11ycdk.test.support.LocalProcess;
 import dev.o11ycdk.test.support.StandIns;
 import dev.o11ycdk.test.support.Synth;
@@ -32,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The rendered configurations on Debian's real prometheus, prometheus-node-exporter and
- * prometheus-alertmanager, all on loopback, all stopped by the test. Cloud discovery (ec2_sd) is
- * left out: it would call AWS, and this machine sends nothing beyond loopback. Scrape/evaluation
+ * prometheus-alertmanager, all on loopback, all stopped by the test. The Fargate profile reads a
+ * result file of the real ECS discovery sidecar (its tasks moved to stand-ins); EC2 discovery is left
+ * out: it would call AWS, and this machine sends nothing beyond loopback. Scrape/evaluation
  * intervals are 1 s and ServiceDown's {@code for} 5 s so an outage reaches the receiver in seconds.
  */
 class EndToEndTest {
@@ -119,24 +121,27 @@ class EndToEndTest {
     @Timeout(value = 170, unit = TimeUnit.SECONDS)
     void fargateProfileRoutesAnOutageToSlackMutesTestAndKeepsDataAcrossRestart(@TempDir Path dir) throws Exception {
         String alertmanagerBin = Tools.require("prometheus-alertmanager", "apt-get install prometheus-alertmanager");
-        Synth synth = Synth.of(Map.of("services", "[{\"name\":\"api-1\",\"port\":8080,\"path\":\"/actuator/prometheus\"},"
-                + "{\"name\":\"canary\",\"port\":8081,\"env\":\"test\"}]"));
-        FargateStack stack = synth.stacks().fargate();
+        FargateStack stack = Synth.defaults().stacks().fargate();
         int promPort = LocalProcess.freePort();
         int amPort = LocalProcess.freePort();
-        int api1Port = LocalProcess.freePort();
+        int paymentsPort = LocalProcess.freePort();
         int canaryPort = LocalProcess.freePort();
+        int api1Port = LocalProcess.freePort();
 
-        HttpServer api1 = StandIns.metricsService(api1Port, "/actuator/prometheus");
-        HttpServer canary = StandIns.metricsService(canaryPort, "/metrics");
+        // What the ECS discovery sidecar wrote for three services (two opted in by docker labels, one by the
+        // services setting), with their tasks moved to stand-ins on loopback.
+        DiscoveryFixture fixture = DiscoveryFixture.load();
+        HttpServer payments = StandIns.metricsService(paymentsPort, DiscoveryFixture.metricsPath(fixture.entry(PAYMENTS)));
+        HttpServer canary = StandIns.metricsService(canaryPort, DiscoveryFixture.metricsPath(fixture.entry("canary")));
+        HttpServer api1 = StandIns.metricsService(api1Port, DiscoveryFixture.metricsPath(fixture.entry("api-1")));
+        Path results = dir.resolve("discovery/ecs-o11y-platform.yaml");
+        DiscoveryFixture.write(results, fixture.at(Map.of(PAYMENTS, "127.0.0.1:" + paymentsPort, "canary", "127.0.0.1:" + canaryPort,
+                "api-1", "127.0.0.1:" + api1Port)));
         try (StandIns.Slack slack = new StandIns.Slack(LocalProcess.freePort())) {
             Files.writeString(dir.resolve("slack_webhook_url"), slack.url());
             Files.writeString(dir.resolve("alertmanager.yml"),
                     stack.getAlertmanager().getConfig().withWebhookUrlFile(dir.resolve("slack_webhook_url").toString()).toYaml());
-            PrometheusConfig local = stack.getPrometheus().getLocalProfile(Map.of(
-                    "api-1.o11y.local", "127.0.0.1:" + api1Port,
-                    "canary.o11y.local", "127.0.0.1:" + canaryPort,
-                    "alertmanager.o11y.local", "127.0.0.1:" + amPort));
+            PrometheusConfig local = stack.getPrometheus().getLocalProfile(dir.resolve("discovery") + "/ecs-*.yaml", "127.0.0.1:" + amPort);
             Files.createDirectories(dir.resolve("rules"));
             Files.writeString(dir.resolve("rules/o11y.yml"), shortened(stack.getPrometheus().getRules()).toYaml());
             Files.writeString(dir.resolve("prometheus.yml"), fast(local, promPort).toYaml());
@@ -149,31 +154,31 @@ class EndToEndTest {
                 LocalProcess prom = prometheus(dir, promPort);
                 try {
                     assertThat(LocalProcess.await(Duration.ofSeconds(30), () ->
-                            query(promPort, "up{job=~\"api-1|canary|alertmanager\"} == 1", null).size() == 3))
+                            query(promPort, "up{job=~\"payments|canary|api-1|alertmanager\"} == 1", null).size() == 4))
                             .as("targets up\n" + prom.log()).isTrue();
-                    JsonNode up = query(promPort, "up{job=\"api-1\"}", null).get(0).path("metric");
-                    assertThat(up.path("service").asText()).isEqualTo("api-1");
+                    JsonNode up = query(promPort, "up{job=\"payments\"}", null).get(0).path("metric");
+                    assertThat(up.path("service").asText()).isEqualTo("payments");
                     assertThat(up.path("env").asText()).isEqualTo("prod");
 
-                    // The outage: both services stop at once.
-                    api1.stop(0);
+                    // The outage: both labelled services stop at once.
+                    payments.stop(0);
                     canary.stop(0);
                     Instant down = Instant.now();
                     assertThat(LocalProcess.await(Duration.ofSeconds(60), () -> slack.messages().stream()
-                            .anyMatch(m -> m.body().contains("ServiceDown (api-1)")))).as("notification\n" + am.log()).isTrue();
-                    StandIns.Message msg = slack.messages().stream().filter(m -> m.body().contains("ServiceDown (api-1)")).findFirst().orElseThrow();
+                            .anyMatch(m -> m.body().contains("ServiceDown (payments)")))).as("notification\n" + am.log()).isTrue();
+                    StandIns.Message msg = slack.messages().stream().filter(m -> m.body().contains("ServiceDown (payments)")).findFirst().orElseThrow();
                     JsonNode payload = JSON.readTree(msg.body());
                     assertThat(payload.path("channel").asText()).isEqualTo("#alerts-critical");
-                    assertThat(payload.toString()).contains("[FIRING] ServiceDown (api-1)", "Service api-1 is down");
+                    assertThat(payload.toString()).contains("[FIRING] ServiceDown (payments)", "Service payments is down");
                     double seconds = Duration.between(down, msg.at()).toMillis() / 1000.0;
                     AlertDelay model = AlertDelay.of(shortened(stack.getPrometheus().getRules()).alerts().stream()
                                     .filter(r -> r.name().equals("ServiceDown")).findFirst().orElseThrow(),
                             PromDuration.parse("s", "1s"), PromDuration.parse("e", "1s"), stack.getAlertmanager().getConfig().route().groupWait());
-                    System.out.printf("E2E fargate: ServiceDown{service=\"api-1\"} reached #alerts-critical %.1f s after the outage "
+                    System.out.printf("E2E fargate: ServiceDown{service=\"payments\"} reached #alerts-critical %.1f s after the outage "
                             + "(model worst case %d s: %s)%n", seconds, model.worstCaseSeconds(), model.describe());
                     assertThat(seconds).isLessThanOrEqualTo(model.worstCaseSeconds() + 5.0);
 
-                    // env=test fired too, but its route ends at the null receiver.
+                    // env=test (the canary's own docker label) fired too, but its route ends at the null receiver.
                     assertThat(LocalProcess.await(Duration.ofSeconds(20), () -> {
                         String alerts = LocalProcess.get("http://127.0.0.1:" + amPort + "/api/v2/alerts?filter=service%3D%22canary%22");
                         return alerts != null && alerts.contains("ServiceDown") && alerts.contains("\"null\"");
@@ -198,8 +203,11 @@ class EndToEndTest {
                 }
             }
         } finally {
-            api1.stop(0);
+            payments.stop(0);
             canary.stop(0);
+            api1.stop(0);
         }
     }
+
+    private static final String PAYMENTS = "PaymentsStack-PaymentsService-1AB2";
 }

@@ -28,8 +28,20 @@ class FargateBadInputTest {
                         "services = 'api-1': service names must be unique"),
                 Arguments.of("service port out of range", Map.of("services", "[{\"name\":\"api-1\",\"port\":70000}]"),
                         "service 'api-1' port = 70000: a TCP port must be in 1..65535"),
-                Arguments.of("service name Cloud Map cannot register", Map.of("services", "[{\"name\":\"Api_1\",\"port\":8080}]"),
-                        "service name = 'Api_1': must be a DNS label"),
+                Arguments.of("service name ECS cannot have", Map.of("services", "[{\"name\":\"api.1\",\"port\":8080}]"),
+                        "service name = 'api.1': must be an ECS service name"),
+                Arguments.of("expected series that are not a number", Map.of("expectedActiveSeries", "lots"),
+                        "setting 'expectedActiveSeries' = 'lots': must be a whole number"),
+                Arguments.of("expected services below one", Map.of("expectedServices", "0"),
+                        "setting 'expectedServices' = '0': must be 'auto' or a number of at least 1"),
+                Arguments.of("more series than the largest Fargate task holds", Map.of("expectedActiveSeries", "9000000"),
+                        "expectedActiveSeries = 9000000: needs 36864 CPU units"),
+                Arguments.of("a cluster name ECS refuses", Map.of("discoveryClusters", "team a"),
+                        "discoveryClusters = 'team a': an ECS cluster name has letters, digits"),
+                Arguments.of("a discovery interval that is not a duration", Map.of("discoveryInterval", "30"),
+                        "discoveryInterval = '30': is not a Prometheus duration"),
+                Arguments.of("an SSM prefix that is not a path", Map.of("ssmParameterPrefix", "o11y"),
+                        "setting 'ssmParameterPrefix' = 'o11y': must be an SSM path"),
                 Arguments.of("metrics path that is not a path", Map.of("services", "[{\"name\":\"api-1\",\"port\":8080,\"path\":\"metrics\"}]"),
                         "service 'api-1' metricsPath = 'metrics': must be an absolute URL path"),
                 Arguments.of("services that are not JSON", Map.of("services", "api-1:8080"),
@@ -61,22 +73,22 @@ class FargateBadInputTest {
     }
 
     @Test
-    void sizingFollowsTheSeedTableRoundedUpToFargateSizes() {
-        assertThat(FargateSize.forPrometheusTargets(5)).isEqualTo(new FargateSize(1024, 2048));
-        // The seed's 1.5 vCPU / 3 GB for 10 services is not a Fargate size: the next one up is 2 vCPU / 4 GB.
-        assertThat(FargateSize.forPrometheusTargets(10)).isEqualTo(new FargateSize(2048, 4096));
-        assertThat(FargateSize.forPrometheusTargets(20)).isEqualTo(new FargateSize(2048, 4096));
-        assertThat(FargateSize.forPrometheusTargets(40)).isEqualTo(new FargateSize(4096, 8192));
-        assertThat(FargateSize.of("x", 256, 512)).isEqualTo(new FargateSize(256, 512));
+    void sizingFollowsTheExpectedActiveSeriesWithTheSeedAsTheFloor() {
+        // The seed's 5 services (~500 series) and anything up to ~45k series: 1 vCPU / 2 GB.
+        assertThat(FargateSize.forPrometheus("s", 500, 256)).isEqualTo(new FargateSize(1024, 2048));
+        assertThat(FargateSize.forPrometheus("s", 45_000, 256)).isEqualTo(new FargateSize(1024, 2048));
+        // 1,000 services x 100 series: 1024 + 100000 x 16 KiB + 256 = 2843 MiB -> 1 vCPU / 3 GB, not 52 vCPU.
+        assertThat(FargateSize.forPrometheus("s", 100_000, 256)).isEqualTo(new FargateSize(1024, 3072));
+        // A million series: 4 vCPU (250k per vCPU) and 17 GB.
+        assertThat(FargateSize.forPrometheus("s", 1_000_000, 256)).isEqualTo(new FargateSize(4096, 17408));
     }
 
     @Test
-    void moreServicesGiveALargerPrometheusTask() {
-        StringBuilder twelve = new StringBuilder("[");
-        for (int i = 0; i < 12; i++) {
-            twelve.append(i == 0 ? "" : ",").append("{\"name\":\"svc-").append(i).append("\",\"port\":8080}");
-        }
-        var stacks = Synth.build(Map.of("services", twelve.append("]").toString()));
-        assertThat(stacks.fargate().getPrometheus().getSize()).isEqualTo(new FargateSize(2048, 4096));
+    void moreSeriesGiveALargerPrometheusTaskAndItsRulesKnowTheLimit() {
+        var prometheus = Synth.build(Map.of("expectedActiveSeries", "300000")).fargate().getPrometheus();
+        assertThat(prometheus.getSize()).isEqualTo(new FargateSize(2048, 6144));
+        assertThat(prometheus.getRules().alerts().stream().map(dev.o11ycdk.config.Rule::expr).toList())
+                .contains("max by (instance) (process_resident_memory_bytes{job=\"prometheus\"}) / " + (6144L - 256) * 1024 * 1024 + " > 0.8",
+                        "max by (instance) (prometheus_tsdb_head_series{job=\"prometheus\"}) > 375000");
     }
 }

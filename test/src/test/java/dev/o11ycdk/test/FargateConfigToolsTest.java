@@ -40,18 +40,22 @@ class FargateConfigToolsTest {
         Map<String, Object> env = Cfn.environment(Cfn.container(synth.templateJson(stack), "PrometheusTaskDefinition"));
         assertThat(env.get("O11Y_FILE_0")).isEqualTo(stack.getPrometheus().getPrometheusConfig().toYaml());
         assertThat(env.get("O11Y_FILE_1")).isEqualTo(stack.getPrometheus().getRules().toYaml());
+        Map<String, Object> sidecar = Cfn.containers(synth.templateJson(stack), "PrometheusTaskDefinition").get(1);
+        assertThat(Cfn.environment(sidecar).get("AOT_CONFIG_CONTENT")).isEqualTo(stack.getPrometheus().getDiscoveryConfig().toYaml());
     }
 
     @Test
-    void everyApplicationServiceIsScrapedThroughCloudMapWithServiceAndEnvLabels() {
+    void applicationServicesAreFoundByEcsDiscoveryNotListedOneJobEach() {
         String yaml = stack.getPrometheus().getPrometheusConfig().toYaml();
-        for (String[] s : new String[][] {{"atlantis", "4141", "/metrics"}, {"api-1", "8080", "/actuator/prometheus"},
-                {"api-2", "8080", "/actuator/prometheus"}, {"worker", "9091", "/metrics"}, {"chat", "5000", "/metrics"}}) {
-            assertThat(yaml).contains("  - job_name: " + s[0] + "\n    metrics_path: " + s[2] + "\n    scheme: http\n"
-                    + "    dns_sd_configs:\n      - names:\n          - " + s[0] + ".o11y.local\n        type: A\n        port: " + s[1]);
-            assertThat(yaml).contains("target_label: service\n        replacement: " + s[0]);
+        // One job reads every cluster's result file; no service name appears in prometheus.yml.
+        assertThat(yaml).contains("  - job_name: ecs\n    metrics_path: /metrics\n    scheme: http\n    file_sd_configs:\n      - files:\n"
+                + "          - /o11y/discovery/ecs-*.yaml\n        refresh_interval: 10s");
+        for (String s : new String[] {"atlantis", "api-1", "api-2", "worker", "chat"}) {
+            assertThat(yaml).doesNotContain(s);
         }
-        assertThat(yaml).contains("target_label: env\n        replacement: prod")
+        assertThat(yaml).contains("- __meta_ecs_container_labels_O11Y_SERVICE\n          - __meta_ecs_service_name\n        regex: \";*([^;]+).*\"\n"
+                        + "        target_label: service")
+                .contains("target_label: env\n        replacement: prod")
                 .contains("- cloudwatch-exporter.o11y.local\n        type: A\n        port: 9106")
                 .contains("ec2_sd_configs:\n      - region: ap-northeast-2\n        port: 9100")
                 .contains("name: tag:monitoring\n            values:\n              - prometheus")

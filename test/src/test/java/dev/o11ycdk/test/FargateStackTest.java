@@ -27,24 +27,25 @@ class FargateStackTest {
     void prometheusIsOneVcpuTwoGbWithTheSpecHealthCheckAndAwslogs() {
         template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
                 "Cpu", "1024", "Memory", "2048", "NetworkMode", "awsvpc", "RequiresCompatibilities", List.of("FARGATE"),
-                "ContainerDefinitions", List.of(Match.objectLike(Map.of(
+                "ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Name", "prometheus",
                         "Image", "prom/prometheus:v2.51.1",
                         "HealthCheck", Map.of("Command", List.of("CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:9090/-/healthy || exit 1"),
                                 "Interval", 30, "Timeout", 5, "Retries", 3, "StartPeriod", 60),
-                        "LogConfiguration", Match.objectLike(Map.of("LogDriver", "awslogs"))))))));
+                        "LogConfiguration", Match.objectLike(Map.of("LogDriver", "awslogs")))))))));
         template.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
     }
 
     @Test
     void prometheusTsdbIsOnItsEfsAccessPointWithTransitEncryptionAndIamAuthorization() {
         template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
-                "Volumes", List.of(Map.of("Name", "tsdb", "EFSVolumeConfiguration", Map.of(
+                "Volumes", Match.arrayWith(List.of(Map.of("Name", "tsdb", "EFSVolumeConfiguration", Map.of(
                         "FilesystemId", Map.of("Ref", Match.stringLikeRegexp("Storage.*")),
                         "TransitEncryption", "ENABLED",
-                        "AuthorizationConfig", Map.of("AccessPointId", Map.of("Ref", Match.stringLikeRegexp("StoragePrometheus.*")), "IAM", "ENABLED")))),
-                "ContainerDefinitions", List.of(Match.objectLike(Map.of("Name", "prometheus",
-                        "MountPoints", List.of(Map.of("ContainerPath", "/prometheus", "SourceVolume", "tsdb", "ReadOnly", false))))))));
+                        "AuthorizationConfig", Map.of("AccessPointId", Map.of("Ref", Match.stringLikeRegexp("StoragePrometheus.*")), "IAM", "ENABLED"))))),
+                "ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of("Name", "prometheus",
+                        "MountPoints", List.of(Map.of("ContainerPath", "/prometheus", "SourceVolume", "tsdb", "ReadOnly", false),
+                                Map.of("ContainerPath", "/o11y/discovery", "SourceVolume", "discovery", "ReadOnly", true)))))))));
         String command = (String) ((List<?>) Cfn.container(json, "PrometheusTaskDefinition").get("Command")).get(0);
         assertThat(command).contains("'--storage.tsdb.path=/prometheus'", "'--storage.tsdb.retention.time=15d'");
     }
@@ -97,7 +98,7 @@ class FargateStackTest {
 
     @Test
     void eachTenantHasItsPosixUserAndNonRootDirectory() {
-        for (Object[] t : new Object[][] {{"/prometheus", "65534"}, {"/grafana", "472"}}) {
+        for (Object[] t : new Object[][] {{"/prometheus", "65534"}, {"/discovery", "65534"}, {"/grafana", "472"}}) {
             template.hasResourceProperties("AWS::EFS::AccessPoint", Match.objectLike(Map.of(
                     "PosixUser", Map.of("Uid", t[1], "Gid", t[1]),
                     "RootDirectory", Map.of("Path", t[0],
@@ -163,6 +164,8 @@ class FargateStackTest {
         for (String td : List.of("PrometheusTaskDefinition", "GrafanaTaskDefinition", "AlertmanagerTaskDefinition", "CloudWatchExporterTaskDefinition")) {
             Map<String, Object> c = Cfn.container(json, td);
             Map<String, Object> env = Cfn.environment(c);
+            Cfn.containers(json, td).forEach(each -> assertThat(String.valueOf(Cfn.environment(each))).as(td)
+                    .doesNotContain("hooks.slack.com", "AWS_SECRET_ACCESS_KEY"));
             // Only references to secret files may stand where a secret goes.
             env.forEach((k, v) -> {
                 if (k.matches(".*(PASSWORD|SECRET|WEBHOOK|TOKEN).*")) {
@@ -252,6 +255,53 @@ class FargateStackTest {
                 assertThat(String.valueOf(((Map<?, ?>) r).get("Properties"))).doesNotContain("${");
             }
         }
+    }
+
+    @Test
+    void ecsDiscoveryRunsBesidePrometheusNonRootRestartedAndWithinItsOwnMemory() {
+        List<Map<String, Object>> containers = Cfn.containers(json, "PrometheusTaskDefinition");
+        assertThat(containers).hasSize(2);
+        Map<String, Object> sidecar = containers.get(1);
+        assertThat(sidecar).containsEntry("Name", "ecs-discovery")
+                .containsEntry("Image", "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0")
+                .containsEntry("Essential", false)
+                .containsEntry("User", "65534:65534")
+                .containsEntry("Memory", 256)
+                .containsEntry("Cpu", 128)
+                .containsEntry("RestartPolicy", Map.of("Enabled", true, "RestartAttemptPeriod", 60))
+                .containsEntry("MountPoints", List.of(Map.of("ContainerPath", "/o11y/discovery", "SourceVolume", "discovery", "ReadOnly", false)));
+        assertThat(sidecar.get("HealthCheck")).isEqualTo(Map.of("Command", List.of("CMD", "/healthcheck"), "Interval", 30, "Timeout", 5,
+                "Retries", 3, "StartPeriod", 30));
+        assertThat(Cfn.environment(sidecar)).containsKeys("AOT_CONFIG_CONTENT").containsEntry("AWS_REGION", "ap-northeast-2");
+        // Prometheus gets what the task has minus the sidecar's hard limit, and its memory alert knows it.
+        assertThat(containers.get(0)).containsEntry("Memory", 2048 - 256);
+        assertThat(Synth.defaults().stacks().fargate().getPrometheus().getRules().alerts().stream().map(dev.o11ycdk.config.Rule::expr))
+                .contains("max by (instance) (process_resident_memory_bytes{job=\"prometheus\"}) / " + 1792L * 1024 * 1024 + " > 0.8");
+    }
+
+    @Test
+    void discoveryMayListAndDescribeTasksOnlyInTheDiscoveredClusters() {
+        Map<String, Map<String, Object>> policies = template.findResources("AWS::IAM::Policy", Map.of("Properties", Match.objectLike(Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("PrometheusTaskDefinitionTaskRole.*")))))));
+        String doc = String.valueOf(policies.values().iterator().next());
+        assertThat(doc).contains("Action=[ecs:DescribeContainerInstances, ecs:DescribeServices, ecs:DescribeTasks, ecs:ListServices, ecs:ListTasks]",
+                "Condition={ArnEquals={ecs:cluster=", ":cluster/o11y-platform", "Action=[ec2:DescribeAvailabilityZones, ec2:DescribeInstances, "
+                        + "ecs:DescribeTaskDefinition]");
+        assertThat(doc).doesNotContain("ecs:RunTask", "ecs:UpdateService", "ecs:*");
+        Synth more = Synth.of(Map.of("discoveryClusters", "team-a,team-b"));
+        assertThat(String.valueOf(more.template(more.stacks().fargate()).findResources("AWS::IAM::Policy")))
+                .contains(":cluster/team-a", ":cluster/team-b");
+    }
+
+    @Test
+    void thePlatformPublishesWhatServiceTeamsImportAsSsmParameters() {
+        for (String name : List.of("security-group-id", "cluster-name", "namespace-name", "namespace-id", "namespace-arn", "environment")) {
+            template.hasResourceProperties("AWS::SSM::Parameter", Match.objectLike(Map.of("Name", "/o11y-cdk/platform/" + name,
+                    "Type", "String")));
+        }
+        template.hasResourceProperties("AWS::SSM::Parameter", Match.objectLike(Map.of("Name", "/o11y-cdk/platform/security-group-id",
+                "Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("PrometheusServiceSecurityGroup.*"), "GroupId")))));
+        template.hasResourceProperties("AWS::ECS::Cluster", Match.objectLike(Map.of("ClusterName", "o11y-platform")));
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.o11ycdk.test;
 
 import au.com.origin.snapshots.Expect;
 import au.com.origin.snapshots.junit5.SnapshotExtension;
-import dev.o11ycdk.app.RenderedFiles;
 import dev.o11ycdk.test.support.Snapshots;
 import dev.o11ycdk.test.support.Synth;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,7 @@ class SnapshotTest {
     /** Every file in cdk.out/<stack>.rendered/, as reviewers see it. */
     @Test
     void renderedFilesOfEveryStack() {
-        RenderedFiles.collect(Synth.defaults().stacks()).forEach((stack, files) -> files.forEach((path, content) ->
+        Synth.defaults().renderedFiles().forEach((stack, files) -> files.forEach((path, content) ->
                 expect.scenario(stack + "/" + path).toMatchSnapshot(content)));
     }
 }

@@ -34,6 +34,12 @@ public final class Cfn {
         return ((List<Map<String, Object>>) td.get("ContainerDefinitions")).get(0);
     }
 
+    /** Every container definition of the task definition whose logical id starts with {@code prefix}. */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> containers(Map<String, Object> template, String prefix) {
+        return (List<Map<String, Object>>) props(template, "AWS::ECS::TaskDefinition", prefix).get("ContainerDefinitions");
+    }
+
     /** Environment of a container as a map (name to value; tokens stay as their JSON). */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> environment(Map<String, Object> container) {

@@ -87,6 +87,25 @@ public final class Synth {
         }
     }
 
+    /** What the constructs wrote to {@code <outdir>/<stack>.rendered/} on synth: relative path to content, per stack. */
+    public Map<String, Map<String, String>> renderedFiles() {
+        Map<String, Map<String, String>> all = new TreeMap<>();
+        try (var dirs = Files.list(outdir)) {
+            for (Path dir : dirs.filter(p -> p.getFileName().toString().endsWith(".rendered")).sorted().toList()) {
+                Map<String, String> files = new TreeMap<>();
+                try (var walk = Files.walk(dir)) {
+                    for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                        files.put(dir.relativize(f).toString(), Files.readString(f));
+                    }
+                }
+                all.put(dir.getFileName().toString().replaceFirst("\\.rendered$", ""), files);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return all;
+    }
+
     public Path outdir() {
         return outdir;
     }

@@ -1,0 +1,60 @@
+package com.example.payments;
+
+import dev.o11ycdk.FargatePrometheus;
+import dev.o11ycdk.IFargatePrometheus;
+import dev.o11ycdk.ScrapeOptions;
+import java.util.List;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ClusterAttributes;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.FargateService;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.ICluster;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.PortMapping;
+
+/** The payments team's own CDK app: one service, onboarded to the platform's Prometheus in one call. */
+public final class PaymentsApp {
+    public static void main(String[] args) {
+        App app = new App();
+        Stack stack = new Stack(app, "Payments", StackProps.builder()
+                .env(Environment.builder().region("ap-northeast-2").build()).build());
+
+        // What the platform published under /o11y-cdk/platform, resolved by CloudFormation at deploy time.
+        IFargatePrometheus prometheus = FargatePrometheus.fromSsm(stack, "Prometheus", "/o11y-cdk/platform");
+
+        // The VPC the platform runs in, and its shared cluster.
+        IVpc vpc = Vpc.fromVpcAttributes(stack, "Vpc", VpcAttributes.builder()
+                .vpcId("vpc-0123456789abcdef0")
+                .availabilityZones(List.of("ap-northeast-2a", "ap-northeast-2c"))
+                .privateSubnetIds(List.of("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"))
+                .build());
+        ICluster cluster = Cluster.fromClusterAttributes(stack, "Cluster", ClusterAttributes.builder()
+                .clusterName(prometheus.getClusterName()).vpc(vpc).build());
+
+        FargateTaskDefinition task = FargateTaskDefinition.Builder.create(stack, "Task")
+                .cpu(256).memoryLimitMiB(512).build();
+        task.addContainer("app", ContainerDefinitionOptions.builder()
+                .image(ContainerImage.fromRegistry("example/payments:1.4.2"))
+                .portMappings(List.of(PortMapping.builder().containerPort(8080).build()))
+                .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().streamPrefix("payments").build()))
+                .build());
+        FargateService service = FargateService.Builder.create(stack, "Service")
+                .cluster(cluster).taskDefinition(task).build();
+
+        // One call: the container gets the discovery labels, its security group admits Prometheus on 8080.
+        prometheus.scrape(service, ScrapeOptions.builder()
+                .name("payments").port(8080).metricsPath("/actuator/prometheus").team("payments").build());
+
+        app.synth();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.o11ycdk.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.o11ycdk.app.O11yApp;
+import dev.o11ycdk.app.Settings;
+import dev.o11ycdk.test.support.CdkJson;
+import dev.o11ycdk.test.support.Synth;
+import dev.o11ycdk.test.support.Tools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+
+/**
+ * The README's "Onboard your service from your own CDK app", for real: a separate Maven project
+ * (test/consumer-app) that declares only o11y-cdk-lib, aws-cdk-lib and constructs is built offline
+ * from the local Maven repository and synthesized in its own JVM. The platform's template is the same,
+ * byte for byte, before and after, and the consumer reaches the platform only through SSM parameters
+ * resolved at deploy time.
+ */
+class ConsumerAppTest {
+    private static final Path CONSUMER = CdkJson.repoRoot().resolve("test/consumer-app");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aSeparateAppOnboardsAServiceWhileThePlatformsTemplateStaysByteIdentical(@TempDir Path dir) throws Exception {
+        String mvn = Tools.require("mvn", "install Maven");
+        requireTheInstalledLibraryIsThisBuild();
+        byte[] before = Files.readAllBytes(Synth.defaults().templateFile(Synth.defaults().stacks().fargate()));
+
+        // The team's build: offline, against the local repository, cdk-nag nowhere on its classpath.
+        Path classpath = dir.resolve("classpath.txt");
+        Tools.Result build = Tools.run(List.of(mvn, "-o", "-q", "-B", "-f", CONSUMER.resolve("pom.xml").toString(), "compile",
+                "dependency:build-classpath", "-Dmdep.outputFile=" + classpath), CONSUMER, 300);
+        assertThat(build.exitCode()).as("offline build of the consumer app:\n" + build.output()).isZero();
+        String cp = Files.readString(classpath);
+        assertThat(cp).contains("o11y-cdk-lib-0.1.0.jar", "aws-cdk-lib-2.263.0.jar").doesNotContain("cdknag");
+
+        // The team's synth, in its own JVM with its own cdk.json.
+        Path out = dir.resolve("consumer.out");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", CONSUMER.resolve("target/classes") + java.io.File.pathSeparator + cp.strip(), "com.example.payments.PaymentsApp")
+                .directory(CONSUMER.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("consumer.log").toFile());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> context = (Map<String, Object>) JSON.readValue(CONSUMER.resolve("cdk.json").toFile(), Map.class).get("context");
+        pb.environment().put("CDK_OUTDIR", out.toString());
+        pb.environment().put("CDK_CONTEXT_JSON", JSON.writeValueAsString(context));
+        Process p = pb.start();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("consumer.log"))).isZero();
+
+        // The platform again, in a fresh app: nothing the team did reaches it.
+        App again = Synth.newApp(Map.of(), dir.resolve("platform.out"));
+        O11yApp.Stacks stacks = O11yApp.build(again, Settings.from(again));
+        again.synth();
+        byte[] after = Files.readAllBytes(dir.resolve("platform.out/" + stacks.fargate().getStackName() + ".template.json"));
+        assertThat(after).as("platform template, byte for byte").isEqualTo(before);
+        assertThat(new String(after, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("payments", "Payments");
+
+        String consumer = Files.readString(out.resolve("Payments.template.json"));
+        // Deploy-time references only: SSM parameter types, no exports, no look-ups in cdk.context.json.
+        assertThat(consumer).contains("\"Type\": \"AWS::SSM::Parameter::Value<String>\"", "\"Default\": \"/o11y-cdk/platform/security-group-id\"",
+                "\"Default\": \"/o11y-cdk/platform/cluster-name\"", "\"Default\": \"/o11y-cdk/platform/environment\"")
+                .doesNotContain("Fn::ImportValue");
+        assertThat(CONSUMER.resolve("cdk.context.json")).doesNotExist();
+        assertThat(consumer).contains("\"O11Y_SCRAPE_PORT\": \"8080\"", "\"O11Y_METRICS_PATH\": \"/actuator/prometheus\"",
+                "\"O11Y_SERVICE\": \"payments\"", "\"O11Y_TEAM\": \"payments\"", "Prometheus scrape of payments");
+
+        String cfnLint = Tools.require("cfn-lint", "pip install cfn-lint");
+        Tools.Result lint = Tools.run(List.of(cfnLint, "--format", "parseable", out.resolve("Payments.template.json").toString()), null, 300);
+        assertThat(lint.exitCode() & 3).as("cfn-lint:\n" + lint.output()).isZero();
+    }
+
+    @Test
+    void theReadmeShowsExactlyTheConsumerAppThisTestBuilds() throws IOException {
+        String readme = Files.readString(CdkJson.repoRoot().resolve("README.md"));
+        String source = Files.readString(CONSUMER.resolve("src/main/java/com/example/payments/PaymentsApp.java"));
+        assertThat(readme).contains("```java\n" + source + "```");
+        List<String> deps = new ArrayList<>();
+        for (String line : Files.readAllLines(CONSUMER.resolve("pom.xml"))) {
+            if (line.strip().startsWith("<artifactId>") && !line.contains("plugin") && !line.contains("payments-cdk")) {
+                deps.add(line.strip());
+            }
+        }
+        assertThat(deps).containsExactly("<artifactId>o11y-cdk-lib</artifactId>", "<artifactId>aws-cdk-lib</artifactId>",
+                "<artifactId>constructs</artifactId>");
+    }
+
+    /** The consumer resolves o11y-cdk-lib from the local repository: it must be this build's jar, not an older install. */
+    private static void requireTheInstalledLibraryIsThisBuild() throws IOException {
+        Path built = CdkJson.repoRoot().resolve("lib/target/o11y-cdk-lib-0.1.0.jar");
+        Path installed = Path.of(System.getProperty("user.home"), ".m2/repository/dev/o11ycdk/o11y-cdk-lib/0.1.0/o11y-cdk-lib-0.1.0.jar");
+        String why = "ConsumerAppTest builds a separate app against the library in the local Maven repository; run the "
+                + "README's test command (mvn -B install) so it is this build's";
+        assertThat(installed).as(why).exists();
+        assertThat(Files.mismatch(built, installed)).as(why).isEqualTo(-1L);
+    }
+}

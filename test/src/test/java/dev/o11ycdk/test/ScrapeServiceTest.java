@@ -1,0 +1,169 @@
+package dev.o11ycdk.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.o11ycdk.FargatePrometheus;
+import dev.o11ycdk.IFargatePrometheus;
+import dev.o11ycdk.ScrapeOptions;
+import dev.o11ycdk.ScrapeRegistration;
+import dev.o11ycdk.app.O11yApp;
+import dev.o11ycdk.app.Settings;
+import dev.o11ycdk.test.support.Cfn;
+import dev.o11ycdk.test.support.Synth;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.Ec2Service;
+import software.amazon.awscdk.services.ecs.Ec2TaskDefinition;
+import software.amazon.awscdk.services.ecs.FargateService;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.ICluster;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.NetworkMode;
+import software.amazon.awscdk.services.ecs.PortMapping;
+
+/**
+ * Another team's stack in the same app opts its service in with one call on the live
+ * {@link FargatePrometheus}: everything lands in the team's stack, the platform's template does not
+ * change at all, and the service carries what ECS discovery reads.
+ */
+class ScrapeServiceTest {
+    private static App app;
+    private static O11yApp.Stacks stacks;
+    private static Stack team;
+    private static Template teamTemplate;
+    private static ScrapeRegistration registration;
+
+    static FargateService paymentsService(Stack stack, ICluster cluster, int port) {
+        FargateTaskDefinition td = FargateTaskDefinition.Builder.create(stack, "Task").cpu(256).memoryLimitMiB(512).build();
+        td.addContainer("app", ContainerDefinitionOptions.builder()
+                .image(ContainerImage.fromRegistry("example/payments:1.0.0"))
+                .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().streamPrefix("payments").build()))
+                .portMappings(List.of(PortMapping.builder().containerPort(port).build())).build());
+        return FargateService.Builder.create(stack, "Payments").cluster(cluster).taskDefinition(td).build();
+    }
+
+    /** The platform's cluster as a team's stack imports it, by name and with its VPC by id (no cross-stack reference). */
+    static ICluster teamCluster(Stack stack) {
+        var vpc = software.amazon.awscdk.services.ec2.Vpc.fromVpcAttributes(stack, "Vpc", software.amazon.awscdk.services.ec2.VpcAttributes.builder()
+                .vpcId("vpc-0123456789abcdef0").availabilityZones(List.of("ap-northeast-2a", "ap-northeast-2c"))
+                .privateSubnetIds(List.of("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb")).build());
+        return software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(stack, "Cluster",
+                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName("o11y-platform").vpc(vpc).build());
+    }
+
+    @BeforeAll
+    static void synth() throws Exception {
+        app = Synth.newApp(Map.of(), Files.createTempDirectory("o11y-scrape"));
+        stacks = O11yApp.build(app, Settings.from(app));
+        team = new Stack(app, "PaymentsTeam", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
+        FargateService service = paymentsService(team, teamCluster(team), 8080);
+
+        registration = stacks.fargate().getPrometheus().scrape(service, ScrapeOptions.builder()
+                .name("payments").port(8080).metricsPath("/actuator/prometheus").team("payments").build());
+
+        app.synth();
+        teamTemplate = Template.fromStack(team);
+    }
+
+    @Test
+    void thePlatformsTemplateIsIdenticalWithAndWithoutTheTeamsService() {
+        Synth alone = Synth.defaults();
+        assertThat(Template.fromStack(stacks.fargate()).toJSON()).isEqualTo(alone.template(alone.stacks().fargate()).toJSON());
+        // The team's stack reads the platform's security group from SSM at deploy time: no export, no import.
+        assertThat(String.valueOf(teamTemplate.toJSON())).contains("AWS::SSM::Parameter::Value<String>", "/o11y-cdk/platform/security-group-id")
+                .doesNotContain("Fn::ImportValue");
+    }
+
+    @Test
+    void theContainerCarriesTheDiscoveryLabels() {
+        // The env default is the platform's, read from SSM at deploy time like the security group.
+        teamTemplate.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of("ContainerDefinitions",
+                List.of(Match.objectLike(Map.of("Name", "app", "DockerLabels", Map.of("O11Y_SCRAPE_PORT", "8080",
+                        "O11Y_METRICS_PATH", "/actuator/prometheus", "O11Y_SERVICE", "payments", "O11Y_TEAM", "payments",
+                        "O11Y_ENV", Map.of("Ref", Match.stringLikeRegexp("SsmParameterValueo11ycdkplatformenvironment.*")))))))));
+        assertThat(registration.getDockerLabels()).containsEntry("O11Y_SERVICE", "payments").containsEntry("O11Y_SCRAPE_PORT", "8080")
+                .containsKeys("O11Y_ENV");
+    }
+
+    @Test
+    void itsSecurityGroupOpensTheMetricsPortToPrometheusOnlyAndTheRuleLivesInTheTeamsStack() {
+        Map<String, Map<String, Object>> ingress = teamTemplate.findResources("AWS::EC2::SecurityGroupIngress",
+                Map.of("Properties", Match.objectLike(Map.of("FromPort", 8080))));
+        assertThat(ingress).hasSize(1);
+        assertThat(String.valueOf(ingress.values().iterator().next()))
+                .contains("Prometheus scrape of payments", "o11ycdkplatformsecuritygroupid").doesNotContain("CidrIp");
+    }
+
+    @Test
+    void itMayQueryPrometheusThroughARuleInItsOwnStack() {
+        Map<String, Map<String, Object>> q = teamTemplate.findResources("AWS::EC2::SecurityGroupIngress",
+                Map.of("Properties", Match.objectLike(Map.of("FromPort", 9090))));
+        assertThat(q).hasSize(1);
+        assertThat(String.valueOf(q.values().iterator().next())).contains("Prometheus queries from payments", "o11ycdkplatformsecuritygroupid");
+    }
+
+    @Test
+    void aPortTheContainerDoesNotMapFailsAtSynthBecauseDiscoveryWouldSkipItSilently() {
+        App a = Synth.newApp(Map.of(), null);
+        O11yApp.Stacks s = O11yApp.build(a, Settings.from(a));
+        Stack other = new Stack(a, "Other", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
+        FargateService service = paymentsService(other, teamCluster(other), 8080);
+        assertThatThrownBy(() -> s.fargate().getPrometheus().scrape(service, ScrapeOptions.builder().name("payments").port(9464).build()))
+                .hasMessageContaining("port = 9464: container 'app' maps no such port; ECS discovery scrapes only mapped ports");
+        assertThatThrownBy(() -> ScrapeOptions.builder().name("prometheus").port(8080).build())
+                .hasMessageContaining("scrape name = 'prometheus': is one of the platform's own jobs");
+        assertThatThrownBy(() -> ScrapeOptions.builder().name("pay ments").port(8080).build())
+                .hasMessageContaining("scrape name = 'pay ments': must be letters, digits");
+    }
+
+    @Test
+    void anEc2ServiceInBridgeModeIsLabelledAndToldToOpenItsInstances() {
+        App a = Synth.newApp(Map.of(), null);
+        O11yApp.Stacks s = O11yApp.build(a, Settings.from(a));
+        Stack other = new Stack(a, "Batch", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
+        Ec2TaskDefinition td = Ec2TaskDefinition.Builder.create(other, "Task").networkMode(NetworkMode.BRIDGE).build();
+        td.addContainer("worker", ContainerDefinitionOptions.builder().image(ContainerImage.fromRegistry("example/worker:2"))
+                .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().streamPrefix("worker").build()))
+                .memoryLimitMiB(256).portMappings(List.of(PortMapping.builder().containerPort(9100).hostPort(0).build())).build());
+        ICluster ec2Cluster = software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(other, "Cluster",
+                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName("batch").hasEc2Capacity(true)
+                        .vpc(software.amazon.awscdk.services.ec2.Vpc.fromVpcAttributes(other, "Vpc", software.amazon.awscdk.services.ec2.VpcAttributes.builder()
+                                .vpcId("vpc-0123456789abcdef0").availabilityZones(List.of("ap-northeast-2a")).build())).build());
+        Ec2Service service = Ec2Service.Builder.create(other, "Worker").cluster(ec2Cluster).taskDefinition(td).build();
+        FargatePrometheus prometheus = s.fargate().getPrometheus();
+        prometheus.scrape(service, ScrapeOptions.builder().name("worker").port(9100).build());
+        Template t = Template.fromStack(other);
+        t.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of("ContainerDefinitions",
+                List.of(Match.objectLike(Map.of("DockerLabels", Match.objectLike(Map.of("O11Y_SERVICE", "worker", "O11Y_SCRAPE_PORT", "9100"))))))));
+        Annotations.fromStack(other).hasWarning("/Batch/Worker", Match.stringLikeRegexp(".*bridge network mode.*scrape\\(instanceSecurityGroup.*"));
+    }
+
+    @Test
+    void aServiceDeployedOutsideThisAppIsOpenedByItsSecurityGroupAndGetsTheLabelsToCarry() {
+        App a = Synth.newApp(Map.of(), null);
+        Stack other = new Stack(a, "Legacy", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
+        IFargatePrometheus prometheus = FargatePrometheus.fromSsm(other, "Prometheus", "/o11y-cdk/platform");
+        ScrapeRegistration r = prometheus.scrape(SecurityGroup.fromSecurityGroupId(other, "Sg", "sg-0123456789abcdef0"),
+                ScrapeOptions.builder().name("legacy").port(9000).env("test").allowQueries(false).build());
+        assertThat(r.getDockerLabels()).containsEntry("O11Y_SERVICE", "legacy").containsEntry("O11Y_ENV", "test")
+                .containsEntry("O11Y_SCRAPE_PORT", "9000");
+        Map<String, Object> json = Cfn.resources(Template.fromStack(other).toJSON());
+        assertThat(json.values().stream().map(String::valueOf).filter(v -> v.contains("AWS::EC2::SecurityGroupIngress")).toList())
+                .singleElement().asString().contains("FromPort=9000", "GroupId=sg-0123456789abcdef0", "SsmParameterValueo11ycdkplatformsecuritygroupid");
+    }
+}
