@@ -1,10 +1,27 @@
 #!/bin/bash
 # The cdk.json app command. A Maven build only when a source changed since the last one, then a
 # plain `java` launch: `mvn exec:java` pays Maven's start-up and resolution on every synth.
+#
+# The JVM is tuned for a short run that mostly waits on jsii's node process: the C1 compiler only,
+# the serial collector, and a class-data-sharing archive of the app's own classes (aws-cdk-lib's
+# Java side is thousands of classes), written by the first synth after a build and reused after.
+# bench/synth.sh measures each of these.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-stamp="${root}/app/target/classpath.txt"
-if [ ! -f "${stamp}" ] || [ -n "$(find "${root}/lib/src" "${root}/app/src" "${root}/pom.xml" "${root}/lib/pom.xml" "${root}/app/pom.xml" -newer "${stamp}" -print -quit)" ]; then
+target="${root}/app/target"
+stamp="${target}/classpath.txt"
+jar="${target}/o11y-cdk-app-0.1.0.jar"
+if [ ! -f "${stamp}" ] || [ ! -f "${jar}" ] || [ -n "$(find "${root}/lib/src" "${root}/app/src" "${root}/pom.xml" "${root}/lib/pom.xml" "${root}/app/pom.xml" -newer "${stamp}" -print -quit)" ]; then
   mvn -q -f "${root}/pom.xml" -pl lib,app -am install -DskipTests >&2
 fi
-exec java -cp "${root}/app/target/classes:$(cat "${stamp}")" dev.o11ycdk.app.O11yApp
+classpath="${jar}:$(cat "${stamp}")"
+archive="${target}/app.jsa"
+jvm=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
+if [ "${O11Y_CDS:-on}" = on ] && [ -f "${archive}" ] && [ "${archive}" -nt "${jar}" ] && [ "${archive}" -nt "${stamp}" ]; then
+  jvm+=("-XX:SharedArchiveFile=${archive}")
+elif [ "${O11Y_CDS:-on}" = on ]; then
+  # Dumped to a private name and moved into place only when complete: a concurrent run never reads half an archive.
+  jvm+=("-XX:ArchiveClassesAtExit=${archive}.$$")
+  trap 'if [ -s "${archive}.$$" ]; then mv -f "${archive}.$$" "${archive}"; else rm -f "${archive}.$$"; fi' EXIT
+fi
+java "${jvm[@]}" -cp "${classpath}" dev.o11ycdk.app.O11yApp
