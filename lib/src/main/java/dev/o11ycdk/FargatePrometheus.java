@@ -296,7 +296,13 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         }
         String id = "O11yPrometheus" + Integer.toHexString(ssmPrefix.hashCode());
         software.constructs.IConstruct existing = there.getNode().tryFindChild(id);
-        return existing instanceof IFargatePrometheus p ? p : fromSsm(there, id, ssmPrefix);
+        if (existing instanceof IFargatePrometheus p) {
+            return p;
+        }
+        // The parameters must exist before that stack resolves them: deploy the platform first. A stack
+        // dependency orders `cdk deploy --all` and lives in the assembly manifest, not in either template.
+        there.addDependency(Stack.of(this), "reads the SSM parameters of the platform's Prometheus");
+        return fromSsm(there, id, ssmPrefix);
     }
 
     /** The platform's Prometheus as another app sees it, from known attributes. */

@@ -87,6 +87,8 @@ class ScrapeServiceTest {
         // The team's stack reads the platform's security group from SSM at deploy time: no export, no import.
         assertThat(String.valueOf(teamTemplate.toJSON())).contains("AWS::SSM::Parameter::Value<String>", "/o11y-cdk/platform/security-group-id")
                 .doesNotContain("Fn::ImportValue");
+        // Deployed after the platform, whose parameters it reads.
+        assertThat(team.getDependencies()).extracting(Stack::getStackName).containsExactly("O11yFargate");
     }
 
     @Test
