@@ -9,6 +9,8 @@ import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
 import software.amazon.awscdk.services.certificatemanager.CertificateValidation;
 import software.amazon.awscdk.services.certificatemanager.ICertificate;
@@ -150,34 +152,74 @@ public class MonitoringAlb extends Construct implements IConnectable {
 
     /**
      * The listener's other rules anywhere in this app (another stack's /api/* at 10, say), found at
-     * synth: a collision, or a rule of ours placed after one of them, fails synth even when the user
-     * did not list them in existingRulePriorities.
+     * synth: one at a route's priority fails synth (a listener holds one rule per priority), and so
+     * does one that comes first and may match the route's host (no host-header condition, or one that
+     * matches it), which would capture its requests, even when the user did not list them in
+     * existingRulePriorities. Rules whose priority is only known at deploy time are not checked.
      */
     private List<String> checkOtherRulesOnTheListener() {
         String arn = listener.getListenerArn();
-        List<HostRoute> ours = routes;
         List<String> errors = new ArrayList<>();
-        Map<Integer, String> others = new TreeMap<>();
+        List<software.amazon.awscdk.services.elasticloadbalancingv2.CfnListenerRule> others = new ArrayList<>();
         for (software.constructs.IConstruct c : getNode().getRoot().getNode().findAll()) {
             if (c instanceof software.amazon.awscdk.services.elasticloadbalancingv2.CfnListenerRule r
                     && arn.equals(r.getListenerArn())
-                    && ours.stream().noneMatch(o -> r.getNode().getPath().startsWith(o.getRule().getNode().getPath() + "/"))
-                    && r.getPriority() != null) {
-                others.put(r.getPriority().intValue(), r.getNode().getPath());
+                    && routes.stream().noneMatch(o -> r.getNode().getPath().startsWith(o.getRule().getNode().getPath() + "/"))
+                    && r.getPriority() != null && !Token.isUnresolved(r.getPriority())) {
+                others.add(r);
             }
         }
-        for (HostRoute route : ours) {
+        others.sort(java.util.Comparator.comparingInt(r -> r.getPriority().intValue()));
+        for (HostRoute route : routes) {
             String setting = route.getId() + ".priority";
-            if (others.containsKey(route.getPriority())) {
-                errors.add(Check.bad(setting, route.getPriority(), "collides with the rule " + others.get(route.getPriority())
-                        + " on the same listener; pick a priority below " + others.keySet().iterator().next()).getMessage());
-            } else if (!others.isEmpty() && route.getPriority() > others.keySet().iterator().next()) {
-                int first = others.keySet().iterator().next();
-                errors.add(Check.bad(setting, route.getPriority(), "comes after the rule " + others.get(first) + " at " + first
-                        + " on the same listener, which would capture this host's requests; pick 1-" + (first - 1)).getMessage());
-            }
+            int priority = route.getPriority();
+            others.stream().filter(r -> r.getPriority().intValue() == priority).findFirst().ifPresentOrElse(
+                    r -> errors.add(Check.bad(setting, priority, "collides with the rule " + r.getNode().getPath()
+                            + " on the same listener; a listener holds one rule per priority").getMessage()),
+                    () -> others.stream().filter(r -> r.getPriority().intValue() < priority && mayMatchHost(r, route.getHostName()))
+                            .findFirst().ifPresent(r -> {
+                                int first = r.getPriority().intValue();
+                                errors.add(Check.bad(setting, priority, "comes after the rule " + r.getNode().getPath() + " at " + first
+                                        + " on the same listener, which may capture " + route.getHostName() + "'s requests; "
+                                        + (first > MIN_PRIORITY ? "pick " + MIN_PRIORITY + "-" + (first - 1) : "move that rule after it"))
+                                        .getMessage());
+                            }));
         }
         return errors;
+    }
+
+    /** Whether a rule's host-header condition (if any) can match {@code host}; unknown conditions may. */
+    private static boolean mayMatchHost(software.amazon.awscdk.services.elasticloadbalancingv2.CfnListenerRule rule, String host) {
+        Object resolved = Stack.of(rule).resolve(rule.getConditions());
+        if (!(resolved instanceof List<?> conditions)) {
+            return true;
+        }
+        for (Object c : conditions) {
+            if (c instanceof Map<?, ?> m && "host-header".equals(property(m, "Field"))) {
+                Object values = property(m, "HostHeaderConfig") instanceof Map<?, ?> cfg ? property(cfg, "Values") : property(m, "Values");
+                if (!(values instanceof List<?> patterns)) {
+                    return true;
+                }
+                // ALB host patterns: case-insensitive, * any run of characters, ? one character.
+                return patterns.stream().anyMatch(v -> !(v instanceof String p) || Token.isUnresolved(p)
+                        || Token.isUnresolved(host) || host.toLowerCase().matches(hostPattern(p.toLowerCase())));
+            }
+        }
+        return true;
+    }
+
+    /** A property of an L1 value as resolved before rendering ({@code hostHeaderConfig}) or after ({@code HostHeaderConfig}). */
+    private static Object property(Map<?, ?> m, String name) {
+        Object v = m.get(name);
+        return v != null ? v : m.get(Character.toLowerCase(name.charAt(0)) + name.substring(1));
+    }
+
+    private static String hostPattern(String albPattern) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : albPattern.toCharArray()) {
+            b.append(ch == '*' ? ".*" : ch == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(ch)));
+        }
+        return b.toString();
     }
 
     /** The load balancer's security groups with HTTPS as the default port ({@code allowDefaultPortFrom}). */

@@ -133,8 +133,8 @@ class LibraryAsDependencyTest {
         assertThat(a.findWarning("/Public/Alb", Match.stringLikeRegexp("Route Grafana.*"))).isEmpty();
     }
 
-    @Test
-    void aRuleAlreadyOnTheListenerElsewhereInTheAppCollidesWithoutBeingDeclared() {
+    /** Another stack's rule on the listener at {@code rulePriority}, and Grafana's route at {@code routePriority}. */
+    private static App listenerWithRule(int rulePriority, ListenerCondition condition, int routePriority) {
         App app = App.Builder.create().context(CdkJson.context()).build();
         Stack chat = stack(app, "Chat", true);
         Vpc vpc = Vpc.Builder.create(chat, "Vpc").maxAzs(2).natGateways(0).build();
@@ -144,14 +144,30 @@ class LibraryAsDependencyTest {
                         "arn:aws:acm:ap-northeast-2:111122223333:certificate/f3e3c113-8989-4f83-98d8-48213617ce72")))
                 .defaultAction(ListenerAction.fixedResponse(404)).build());
         lb.getConnections().allowFrom(Peer.anyIpv4(), software.amazon.awscdk.services.ec2.Port.tcp(443));
-        ApplicationListenerRule.Builder.create(chat, "ApiRule").listener(https).priority(5)
-                .conditions(List.of(ListenerCondition.pathPatterns(List.of("/api/*")))).action(ListenerAction.fixedResponse(200)).build();
+        ApplicationListenerRule.Builder.create(chat, "ApiRule").listener(https).priority(rulePriority)
+                .conditions(List.of(condition)).action(ListenerAction.fixedResponse(200)).build();
         MonitoringAlb alb = new MonitoringAlb(chat, "Monitoring", MonitoringAlbProps.builder().vpc(vpc).domainName("o11y.example.com")
                 .existingLoadBalancer(lb).existingListener(https).build());
         alb.addHostRoute("Grafana", HostRouteOptions.builder().subdomain("grafana").port(3000).healthCheckPath("/api/health")
-                .priority(5).build());
-        assertThatThrownBy(app::synth).hasMessageContaining("[Chat/Monitoring] Grafana.priority = 5: collides with the rule "
-                + "Chat/ApiRule/Resource on the same listener");
+                .priority(routePriority).build());
+        return app;
+    }
+
+    @Test
+    void aRuleAlreadyOnTheListenerElsewhereInTheAppCollidesWithoutBeingDeclared() {
+        // Same priority: a listener holds one rule per priority, whatever the hosts.
+        assertThatThrownBy(listenerWithRule(5, ListenerCondition.hostHeaders(List.of("chat.example.com")), 5)::synth)
+                .hasMessageContaining("[Chat/Monitoring] Grafana.priority = 5: collides with the rule Chat/ApiRule/Resource on the same "
+                        + "listener; a listener holds one rule per priority");
+        // Earlier and host-blind (/api/* on every host): it would take grafana's requests.
+        assertThatThrownBy(listenerWithRule(3, ListenerCondition.pathPatterns(List.of("/api/*")), 5)::synth)
+                .hasMessageContaining("[Chat/Monitoring] Grafana.priority = 5: comes after the rule Chat/ApiRule/Resource at 3 on the "
+                        + "same listener, which may capture grafana.o11y.example.com's requests; pick 1-2");
+        assertThatThrownBy(listenerWithRule(1, ListenerCondition.hostHeaders(List.of("*.O11Y.example.com")), 5)::synth)
+                .hasMessageContaining("comes after the rule Chat/ApiRule/Resource at 1 on the same listener, which may capture "
+                        + "grafana.o11y.example.com's requests; move that rule after it");
+        // Earlier but for other hosts only: no conflict, synth goes through.
+        listenerWithRule(3, ListenerCondition.hostHeaders(List.of("chat.example.com", "api-?.example.com")), 5).synth();
     }
 
     @Test
