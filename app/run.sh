@@ -11,17 +11,22 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${root}/app/target"
 stamp="${target}/classpath.txt"
 jar="${target}/o11y-cdk-app-0.1.0.jar"
-if [ ! -f "${stamp}" ] || [ ! -f "${jar}" ] || [ -n "$(find "${root}/lib/src" "${root}/app/src" "${root}/pom.xml" "${root}/lib/pom.xml" "${root}/app/pom.xml" -newer "${stamp}" -print -quit)" ]; then
+# Rebuilt when a source is newer than the last build, or when a build stopped before the jar
+# (`mvn compile` writes the classpath, not the jar).
+if [ ! -f "${stamp}" ] || [ ! -f "${jar}" ] || [ "${stamp}" -nt "${jar}" ] || [ -n "$(find "${root}/lib/src" "${root}/app/src" "${root}/pom.xml" "${root}/lib/pom.xml" "${root}/app/pom.xml" -newer "${stamp}" -print -quit)" ]; then
   mvn -q -f "${root}/pom.xml" -pl lib,app -am install -DskipTests >&2
 fi
 classpath="${jar}:$(cat "${stamp}")"
 archive="${target}/app.jsa"
 jvm=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
-if [ "${O11Y_CDS:-on}" = on ] && [ -f "${archive}" ] && [ "${archive}" -nt "${jar}" ] && [ "${archive}" -nt "${stamp}" ]; then
-  jvm+=("-XX:SharedArchiveFile=${archive}")
-elif [ "${O11Y_CDS:-on}" = on ]; then
+if [ "${O11Y_CDS:-on}" = on ] && { [ ! -f "${archive}" ] || [ "${jar}" -nt "${archive}" ] || [ "${stamp}" -nt "${archive}" ]; }; then
   # Dumped to a private name and moved into place only when complete: a concurrent run never reads half an archive.
   jvm+=("-XX:ArchiveClassesAtExit=${archive}.$$")
   trap 'if [ -s "${archive}.$$" ]; then mv -f "${archive}.$$" "${archive}"; else rm -f "${archive}.$$"; fi' EXIT
+  java "${jvm[@]}" -cp "${classpath}" dev.o11ycdk.app.O11yApp
+  exit
 fi
-java "${jvm[@]}" -cp "${classpath}" dev.o11ycdk.app.O11yApp
+if [ "${O11Y_CDS:-on}" = on ]; then
+  jvm+=("-XX:SharedArchiveFile=${archive}")
+fi
+exec java "${jvm[@]}" -cp "${classpath}" dev.o11ycdk.app.O11yApp
