@@ -103,7 +103,7 @@ public abstract class FargatePlatformService extends Construct implements IConne
     public Map<String, String> getRenderedFiles() {
         Map<String, String> out = new TreeMap<>();
         component.files.files().forEach((path, content) -> out.put(cloudMapName + "/" + path.replaceFirst("^/tmp/o11y/", ""),
-                String.valueOf(Stack.of(this).resolve(content))));
+                ReviewFiles.text(this, content)));
         out.put(cloudMapName + "/entrypoint.sh", "#!/bin/sh\n" + component.entrypointScript);
         return out;
     }

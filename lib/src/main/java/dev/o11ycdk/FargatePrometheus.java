@@ -63,7 +63,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     public static final String DISCOVERY_DIR = "/o11y/discovery";
     /** What the discovery sidecar may use of the task: a hard memory limit and a CPU share. */
     public static final int DISCOVERY_MEMORY_MIB = 256;
-    static final int DISCOVERY_CPU = 128;
+    public static final int DISCOVERY_CPU = 128;
     static final String CONFIG_PATH = "/tmp/o11y/prometheus.yml";
     /** Relative to the config file, as Prometheus resolves it: the same file runs anywhere. */
     static final String RULES_FILE = "rules/o11y.yml";
@@ -72,7 +72,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     public static final String STORAGE_DOCS = "https://prometheus.io/docs/prometheus/latest/storage/#operational-aspects";
     /** The SSM parameters {@link #publishToSsm} writes and {@link #fromSsm} reads, under a prefix. */
     public static final List<String> SSM_NAMES = List.of("security-group-id", "cluster-name", "namespace-name", "namespace-id",
-            "namespace-arn", "environment");
+            "namespace-arn");
 
     private final FargatePrometheusProps props;
     private final INamespace namespace;
@@ -117,9 +117,9 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                     + DISCOVERY_MEMORY_MIB + " MiB of the discovery sidecar");
         }
         RuleGroups base = props.getRules() != null ? props.getRules() : AlertRules.defaults(props.getRunbookBaseUrl()).toRuleGroups();
-        this.rules = base.map(r -> r)
-                .group("prometheus-capacity", AlertRules.prometheusCapacity((long) prometheusMemoryMiB * 1024 * 1024, expectedSeries,
-                        props.getRunbookBaseUrl()))
+        this.rules = base.copy()
+                .group("prometheus-capacity", AlertRules.prometheusCapacity((long) prometheusMemoryMiB * 1024 * 1024,
+                        FargateSize.seriesCapacity(prometheusMemoryMiB), props.getRunbookBaseUrl()))
                 .group("ecs-discovery", AlertRules.ecsDiscovery(discovery.getRefreshInterval(), ".*/ecs-[^/]+\\.yaml",
                         props.getRunbookBaseUrl()));
 
@@ -252,7 +252,6 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         values.put("namespace-name", namespace.getNamespaceName());
         values.put("namespace-id", namespace.getNamespaceId());
         values.put("namespace-arn", namespace.getNamespaceArn());
-        values.put("environment", getEnvironment());
         values.forEach((name, value) -> StringParameter.Builder.create(this, "Ssm-" + name)
                 .parameterName(prefix + "/" + name)
                 .stringValue(value)
@@ -274,6 +273,14 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
      */
     @Override
     public ScrapeRegistration scrape(software.amazon.awscdk.services.ecs.BaseService service, ScrapeOptions options) {
+        String cluster = service.getCluster().getClusterName();
+        boolean known = discovery.getClusters().values().stream().noneMatch(Token::isUnresolved);
+        if (known && !Token.isUnresolved(cluster) && !discovery.getClusters().containsValue(cluster)) {
+            // Labelled but in a cluster the sidecar never lists: it would silently never be scraped.
+            throw Check.bad("scrape '" + options.getName() + "' of service " + service.getNode().getPath() + " cluster", cluster,
+                    "ECS discovery watches only " + String.join(", ", discovery.getClusters().values())
+                            + "; add it to discoveryClusters");
+        }
         return Scraping.register(seenFrom(service), service, options);
     }
 
@@ -326,7 +333,6 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 .namespaceName(v.get("namespace-name"))
                 .namespaceId(v.get("namespace-id"))
                 .namespaceArn(v.get("namespace-arn"))
-                .environment(v.get("environment"))
                 .build());
     }
 
@@ -371,11 +377,6 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         @Override
         public INamespace getNamespace() {
             return namespace;
-        }
-
-        @Override
-        public String getEnvironment() {
-            return attrs.getEnvironment();
         }
 
         @Override
@@ -436,7 +437,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 .ruleFile(RULES_FILE)
                 .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + DEFAULT_PORT), Map.of()).build())
                 .scrapeJob(EcsDiscoveryConfig.scrapeJob(DISCOVERY_JOB, local ? localFiles : discovery.resultGlob(),
-                        fileRereadInterval(), props.getEnvironment()));
+                        fileRereadInterval(), props.getEnvironment(), RESERVED));
         if (!local) {
             b.scrapeJob(ScrapeJob.builder("ec2")
                     .ec2Sd(Stack.of(this).getRegion(), Ports.NODE_EXPORTER, props.getEc2DiscoveryTagKey(), props.getEc2DiscoveryTagValue())
@@ -515,7 +516,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         return namespace;
     }
 
-    @Override
+    /** The {@code env} label of a discovered service that does not name its own. */
     public String getEnvironment() {
         return props.getEnvironment();
     }
@@ -524,7 +525,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     @Override
     public Map<String, String> getRenderedFiles() {
         Map<String, String> out = super.getRenderedFiles();
-        out.put(CLOUD_MAP_NAME + "/ecs-discovery/otel-collector.yaml", String.valueOf(Stack.of(this).resolve(discovery.toYaml())));
+        out.put(CLOUD_MAP_NAME + "/ecs-discovery/otel-collector.yaml", ReviewFiles.text(this, discovery.toYaml()));
         out.put(CLOUD_MAP_NAME + "/alert-delays.txt", AlertDelay.table(getAlertDelays()));
         return out;
     }

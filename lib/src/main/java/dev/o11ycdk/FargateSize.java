@@ -58,15 +58,19 @@ public record FargateSize(int cpu, int memoryMiB) {
     public static final int BASE_MIB = 1024;
     /** Active series one vCPU ingests with room for rules and queries (17k samples/s at 15 s). */
     public static final int SERIES_PER_VCPU = 250_000;
+    /** Series the platform brings itself (Prometheus, Alertmanager, the exporters), whatever joins. */
+    public static final int PLATFORM_SERIES = 3_000;
+    /** Bytes a sample takes on disk after compression (Prometheus storage docs: 1-2; the upper end, for disk and cost). */
+    public static final double BYTES_PER_SAMPLE = 2.0;
     /** The seed's Prometheus task (5 services): the floor. */
     public static final FargateSize SEED_FLOOR = new FargateSize(1024, 2048);
 
     /**
      * The Prometheus task for an expected number of active series: memory
-     * {@code BASE_MIB + series x KIB_PER_SERIES / 1024 + sidecarMiB}, CPU one vCPU per
-     * {@code SERIES_PER_VCPU} series, rounded up to a valid Fargate size and never below the seed's
-     * 1 vCPU / 2 GB. 1,000 services (100k series) get 1 vCPU / 3 GB. Explicit sizing is the answer
-     * to seed 004's OOM-killed Prometheus.
+     * {@code BASE_MIB + (series + PLATFORM_SERIES) x KIB_PER_SERIES / 1024 + sidecarMiB}, CPU one vCPU
+     * per {@code SERIES_PER_VCPU} series, rounded up to a valid Fargate size and never below the
+     * seed's 1 vCPU / 2 GB. 1,000 services (100k series) get 1 vCPU / 3 GB. Explicit sizing is the
+     * answer to seed 004's OOM-killed Prometheus.
      *
      * @param setting    the setting the series count comes from, named when it cannot fit any task
      * @param sidecarMiB memory the task's sidecars reserve next to Prometheus
@@ -75,7 +79,7 @@ public record FargateSize(int cpu, int memoryMiB) {
         if (activeSeries < 1) {
             throw Check.bad(setting, activeSeries, "must be at least 1");
         }
-        long memory = BASE_MIB + (activeSeries * KIB_PER_SERIES + 1023) / 1024 + sidecarMiB;
+        long memory = BASE_MIB + ((activeSeries + PLATFORM_SERIES) * KIB_PER_SERIES + 1023) / 1024 + sidecarMiB;
         long cpu = 1024L * Math.max(1, (activeSeries + SERIES_PER_VCPU - 1) / SERIES_PER_VCPU);
         if (memory > 122_880 || cpu > 16_384) {
             throw Check.bad(setting, activeSeries, "needs " + cpu + " CPU units / " + memory + " MiB, more than the largest "
@@ -84,6 +88,11 @@ public record FargateSize(int cpu, int memoryMiB) {
         FargateSize s = roundUp((int) cpu, (int) memory);
         return s.memoryMiB() < SEED_FLOOR.memoryMiB() || s.cpu() < SEED_FLOOR.cpu() ? roundUp(Math.max(s.cpu(), SEED_FLOOR.cpu()),
                 Math.max(s.memoryMiB(), SEED_FLOOR.memoryMiB())) : s;
+    }
+
+    /** The active series a Prometheus container of {@code memoryMiB} holds by the same formula. */
+    public static long seriesCapacity(int memoryMiB) {
+        return Math.max(1, (long) (memoryMiB - BASE_MIB) * 1024 / KIB_PER_SERIES);
     }
 
     /** The smallest valid Fargate size with at least this CPU and memory. */

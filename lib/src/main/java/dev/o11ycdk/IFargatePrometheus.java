@@ -21,16 +21,14 @@ public interface IFargatePrometheus extends IConnectable {
     /** The Cloud Map namespace of the platform (e.g. o11y.local). */
     INamespace getNamespace();
 
-    /** The {@code env} label a service gets when it does not name its own. */
-    String getEnvironment();
-
     /** http://prometheus.&lt;namespace&gt;:9090, reachable from the VPC's registered services. */
     String getInternalUrl();
 
     /**
-     * Opts a service built in this app (Fargate, EC2 or External) in, in one call: its container
+     * Opts a service built in this app (Fargate or EC2 launch type) in, in one call: its container
      * gets the discovery labels, and its security group admits Prometheus on the metrics port. The
-     * service is scraped within one discovery interval of its tasks starting.
+     * service is scraped within about a minute of its tasks starting (discovery interval, file
+     * re-read, first scrape).
      */
     default ScrapeRegistration scrape(BaseService service, ScrapeOptions options) {
         return Scraping.register(this, service, options);

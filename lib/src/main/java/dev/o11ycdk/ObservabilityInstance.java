@@ -53,8 +53,6 @@ import software.constructs.Construct;
  */
 public class ObservabilityInstance extends Construct implements IConnectable {
     private Connections connections;
-    /** Bytes per sample on disk after compression (Prometheus storage docs: 1-2). */
-    static final double BYTES_PER_SAMPLE = 2.0;
     /** Room for WAL, compaction and head block above the retained blocks. */
     static final double TSDB_HEADROOM = 1.3;
     static final int OS_AND_GRAFANA_GIB = 10;
@@ -85,7 +83,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         Release.Arch arch = props.getInstanceType().getArchitecture() == InstanceArchitecture.ARM_64
                 ? Release.Arch.ARM64 : Release.Arch.AMD64;
 
-        double tsdbBytes = (double) retentionDays * 86_400 / interval.toSeconds() * props.getExpectedActiveSeries() * BYTES_PER_SAMPLE;
+        double tsdbBytes = (double) retentionDays * 86_400 / interval.toSeconds() * props.getExpectedActiveSeries() * FargateSize.BYTES_PER_SAMPLE;
         double gib = 1024.0 * 1024 * 1024;
         this.retentionSizeGiB = (int) Math.max(1, Math.ceil(tsdbBytes * 1.1 / gib));
         this.volumeSizeGiB = OS_AND_GRAFANA_GIB + (int) Math.ceil(tsdbBytes * TSDB_HEADROOM / gib);
@@ -135,7 +133,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         this.rules = props.getRules() != null ? props.getRules() : AlertRules.defaults(props.getRunbookBaseUrl())
                 // The host has no Alertmanager (SPEC layout 1): its alerts show in Prometheus' UI only, so the
                 // heartbeat, the Alertmanager rules and those on ECS metrics (no CloudWatch exporter) are left out.
-                .disableGroup("ecs").disableGroup("alertmanager").disableGroup("meta")
+                .disableGroup("ecs").disableGroup("alertmanager").disableGroup("meta").disableGroup("service-info")
                 .disableRule("PrometheusNotConnectedToAlertmanagers")
                 .disableRule("ServiceTasksGone")
                 .disableRule(AlertRules.TASKS_GONE)

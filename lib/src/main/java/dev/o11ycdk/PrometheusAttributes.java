@@ -11,7 +11,6 @@ public final class PrometheusAttributes {
     private final String namespaceName;
     private final String namespaceId;
     private final String namespaceArn;
-    private final String environment;
 
     private PrometheusAttributes(Builder b) {
         this.securityGroupId = b.securityGroupId;
@@ -19,7 +18,6 @@ public final class PrometheusAttributes {
         this.namespaceName = b.namespaceName;
         this.namespaceId = b.namespaceId;
         this.namespaceArn = b.namespaceArn;
-        this.environment = b.environment;
     }
 
     public static Builder builder() {
@@ -51,10 +49,6 @@ public final class PrometheusAttributes {
         return namespaceArn;
     }
 
-    /** The default env label of discovered services. @default prod */
-    public String getEnvironment() {
-        return environment != null ? environment : "prod";
-    }
 
     public static final class Builder {
         private String securityGroupId;
@@ -62,7 +56,6 @@ public final class PrometheusAttributes {
         private String namespaceName;
         private String namespaceId;
         private String namespaceArn;
-        private String environment;
 
         public Builder securityGroupId(String securityGroupId) {
             this.securityGroupId = securityGroupId;
@@ -89,10 +82,6 @@ public final class PrometheusAttributes {
             return this;
         }
 
-        public Builder environment(String environment) {
-            this.environment = environment;
-            return this;
-        }
 
         public PrometheusAttributes build() {
             return new PrometheusAttributes(this);

@@ -32,6 +32,33 @@ final class ReviewFiles {
         });
     }
 
+    /** What a reviewer sees for a value CloudFormation fills in at deploy time. */
+    static final String DEPLOY_TIME = "<deploy-time value>";
+
+    /**
+     * {@code content} as a file for review: literal text as it is, each deploy-time value (a
+     * reference CloudFormation resolves) shown as {@value #DEPLOY_TIME} in its place.
+     */
+    static String text(Construct scope, String content) {
+        return text(Stack.of(scope).resolve(content));
+    }
+
+    private static String text(Object resolved) {
+        if (resolved instanceof String s) {
+            return s;
+        }
+        if (resolved instanceof Map<?, ?> m && m.size() == 1 && m.get("Fn::Join") instanceof List<?> join && join.size() == 2
+                && join.get(1) instanceof List<?> parts) {
+            StringBuilder b = new StringBuilder();
+            String delimiter = String.valueOf(join.get(0));
+            for (int i = 0; i < parts.size(); i++) {
+                b.append(i == 0 ? "" : delimiter).append(text(parts.get(i)));
+            }
+            return b.toString();
+        }
+        return DEPLOY_TIME;
+    }
+
     static Path directory(Construct construct) {
         String outdir = Stage.of(construct) != null ? Stage.of(construct).getOutdir() : null;
         return outdir == null ? null : Path.of(outdir).resolve(Stack.of(construct).getArtifactId() + ".rendered");

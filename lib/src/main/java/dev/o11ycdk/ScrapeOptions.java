@@ -31,7 +31,7 @@ public final class ScrapeOptions {
         this.env = b.env;
         this.team = b.team;
         this.containerName = b.containerName;
-        this.allowQueries = b.allowQueries == null || b.allowQueries;
+        this.allowQueries = b.allowQueries != null && b.allowQueries;
     }
 
     public static Builder builder() {
@@ -56,12 +56,16 @@ public final class ScrapeOptions {
         return metricsPath;
     }
 
-    /** The {@code env} label ({@code test} is muted in Alertmanager). @default - the platform's environment */
+    /**
+     * The {@code env} label ({@code test} is muted in Alertmanager).
+     *
+     * @default - none on the container; Prometheus gives the platform's environment
+     */
     public String getEnv() {
         return env;
     }
 
-    /** The {@code team} label, for routing alerts per team. @default - none */
+    /** The {@code team} label on every series and on ServiceTasksGone, for Alertmanager routes per team. @default - none */
     public String getTeam() {
         return team;
     }
@@ -71,7 +75,10 @@ public final class ScrapeOptions {
         return containerName;
     }
 
-    /** Whether the service may query Prometheus on 9090 (SPEC: monitored services may). @default true */
+    /**
+     * Whether the service may also query Prometheus on 9090: a rule on Prometheus' security group per
+     * service, which counts against its quota (60 inbound rules by default). @default false
+     */
     public boolean isAllowQueries() {
         return allowQueries;
     }

@@ -9,6 +9,7 @@ import software.amazon.awscdk.services.ec2.IConnectable;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ecs.BaseService;
 import software.amazon.awscdk.services.ecs.ContainerDefinition;
+import software.amazon.awscdk.services.ecs.ExternalService;
 import software.amazon.awscdk.services.ecs.NetworkMode;
 import software.amazon.awscdk.services.ecs.PortMapping;
 import software.amazon.awscdk.services.ecs.TaskDefinition;
@@ -23,6 +24,10 @@ final class Scraping {
     }
 
     static ScrapeRegistration register(IFargatePrometheus prometheus, BaseService service, ScrapeOptions options) {
+        if (service instanceof ExternalService) {
+            throw Check.bad("scrape '" + options.getName() + "' service", service.getNode().getPath(), "an ECS Anywhere "
+                    + "(external) service: ECS discovery finds Fargate and EC2 tasks only; scrape its hosts another way");
+        }
         TaskDefinition td = service.getTaskDefinition();
         ContainerDefinition container = options.getContainerName() != null
                 ? td.findContainer(options.getContainerName()) : td.getDefaultContainer();
@@ -63,7 +68,9 @@ final class Scraping {
         labels.put(EcsDiscoveryConfig.PORT_LABEL, String.valueOf(options.getPort()));
         labels.put(EcsDiscoveryConfig.PATH_LABEL, options.getMetricsPath());
         labels.put(EcsDiscoveryConfig.SERVICE_LABEL, options.getName());
-        labels.put(EcsDiscoveryConfig.ENV_LABEL, options.getEnv() != null ? options.getEnv() : prometheus.getEnvironment());
+        if (options.getEnv() != null) {
+            labels.put(EcsDiscoveryConfig.ENV_LABEL, options.getEnv());
+        }
         if (options.getTeam() != null) {
             labels.put(EcsDiscoveryConfig.TEAM_LABEL, options.getTeam());
         }

@@ -50,8 +50,8 @@ public record FargateSettings(
             }
         }
         List<ScrapeTarget> services = services(c, env);
-        String clusterName = c.string("clusterName");
-        if (!clusterName.matches("[A-Za-z0-9_-]{1,255}")) {
+        String clusterName = c.optional("clusterName");
+        if (clusterName != null && !clusterName.matches("[A-Za-z0-9_-]{1,255}")) {
             throw new IllegalArgumentException("setting 'clusterName' = '" + clusterName + "': an ECS cluster name has letters, "
                     + "digits, '-' and '_'");
         }

@@ -21,9 +21,12 @@ public final class AlertRules {
 
     /** Recorded: ECS services whose desired task count is above zero while none runs. */
     public static final String TASKS_GONE = "o11y_ecs_service_tasks_gone";
+    /** Recorded: the service, env and team labels of each discovered ECS service, by cluster and ECS name. */
+    public static final String SERVICE_INFO = "o11y_service_info";
 
     private final Map<String, List<Rule>> groups = new LinkedHashMap<>();
     private final Set<String> disabled = new LinkedHashSet<>();
+    private final Map<String, String> intervals = new LinkedHashMap<>();
 
     /** @param runbookBase base URL of this platform's own runbooks (ServiceDown, HighCPUUsage) */
     public static AlertRules defaults(String runbookBase) {
@@ -36,19 +39,25 @@ public final class AlertRules {
                         .withDelayGoal("2m"), // seed success criterion: alert delay under 2 minutes
                 // A service whose tasks all stopped has no target, so no up == 0 fires for it: ECS's own
                 // desired vs running counts (Container Insights, through the CloudWatch exporter) show it.
-                // env and the service label come from its targets of the last hour, by ECS service name.
-                Rule.record(TASKS_GONE, "label_replace((max by (cluster_name, service_name) ("
+                // Its service, env and team labels come from what its targets carried (SERVICE_INFO), matched
+                // on cluster and ECS service name, so a test service of the same name elsewhere cannot lend them.
+                Rule.record(TASKS_GONE, "label_replace(label_replace((max by (cluster_name, service_name) ("
                         + "aws_ecs_containerinsights_desired_task_count_average) > 0) unless on (cluster_name, service_name) "
                         + "(max by (cluster_name, service_name) (aws_ecs_containerinsights_running_task_count_average) > 0), "
-                        + "\"ecs_service\", \"$1\", \"service_name\", \"(.+)\")"),
-                Rule.alert("ServiceTasksGone", "(" + TASKS_GONE + " * on (ecs_service) group_left (service, env) "
-                                + "topk by (ecs_service) (1, max by (ecs_service, service, env) (max_over_time(up{ecs_service!=\"\"}[1h]))"
-                                + " * 0 + 1)) or on (ecs_service) label_replace(" + TASKS_GONE + ", \"service\", \"$1\", \"service_name\", \"(.+)\")",
+                        + "\"ecs_service\", \"$1\", \"service_name\", \"(.+)\"), \"ecs_cluster\", \"$1\", \"cluster_name\", \"(.+)\")"),
+                Rule.alert("ServiceTasksGone", "(" + TASKS_GONE + " * on (ecs_cluster, ecs_service) group_left (service, env, team) "
+                                + "topk by (ecs_cluster, ecs_service) (1, last_over_time(" + SERVICE_INFO + "[1d]))) "
+                                + "or on (ecs_cluster, ecs_service) label_replace(" + TASKS_GONE + ", \"service\", \"$1\", \"ecs_service\", \"(.+)\")",
                         "5m", "critical",
                         "Service {{ $labels.service }} has no running tasks",
-                        "ECS wants tasks of {{ $labels.service_name }} in {{ $labels.cluster_name }} but none is running "
+                        "ECS wants tasks of {{ $labels.ecs_service }} in {{ $labels.ecs_cluster }} but none is running "
                                 + "(stopped, crash-looping, failing its health check, or out of capacity).",
                         runbookBase + "#servicetasksgone"))));
+        // One series per discovered service with the labels its targets carry, kept a day after the last
+        // target (ServiceTasksGone reads it); every 5 minutes is enough and keeps the look-back cheap.
+        r.groups.put("service-info", new ArrayList<>(List.of(
+                Rule.record(SERVICE_INFO, "max by (ecs_cluster, ecs_service, service, env, team) (up{ecs_service!=\"\"}) * 0 + 1"))));
+        r.intervals.put("service-info", "5m");
         r.groups.put("ecs", new ArrayList<>(List.of(
                 Rule.record("ecs_cpu_utilization",
                         "label_replace(aws_ecs_cpuutilization_average, \"service\", \"$1\", \"service_name\", \"(.+)\")"),
@@ -126,14 +135,14 @@ public final class AlertRules {
 
     /**
      * Prometheus' own capacity: memory close to the limit of its container (seed 004: it was
-     * OOM-killed) and more active series than it was sized for.
+     * OOM-killed) and more active series than that memory is sized for.
      *
      * @param memoryLimitBytes the Prometheus container's hard limit
-     * @param sizedForSeries   the expected active series its task was sized from
+     * @param capacitySeries   the active series that limit holds by the sizing formula
      */
-    public static List<Rule> prometheusCapacity(long memoryLimitBytes, long sizedForSeries, String runbookBase) {
-        if (memoryLimitBytes < 1 || sizedForSeries < 1) {
-            throw Check.bad("prometheus capacity", memoryLimitBytes + "/" + sizedForSeries, "limit and series must be positive");
+    public static List<Rule> prometheusCapacity(long memoryLimitBytes, long capacitySeries, String runbookBase) {
+        if (memoryLimitBytes < 1 || capacitySeries < 1) {
+            throw Check.bad("prometheus capacity", memoryLimitBytes + "/" + capacitySeries, "limit and series must be positive");
         }
         return List.of(
                 Rule.alert("PrometheusMemoryNearLimit", "max by (instance) (process_resident_memory_bytes{job=\"prometheus\"}) / "
@@ -143,10 +152,10 @@ public final class AlertRules {
                                 + "alerting stops (seed 004). Raise expectedActiveSeries (or prometheusMemoryMiB) and deploy.",
                         runbookBase + "#prometheusmemorynearlimit"),
                 Rule.alert("PrometheusSeriesAboveSizing", "max by (instance) (prometheus_tsdb_head_series{job=\"prometheus\"}) > "
-                                + (sizedForSeries + sizedForSeries / 4), "30m", "warning",
+                                + capacitySeries, "30m", "warning",
                         "Prometheus {{ $labels.instance }} holds {{ $value }} active series, more than it was sized for",
-                        "It was sized for " + sizedForSeries + " active series; 25% above that for 30 minutes. Raise "
-                                + "expectedActiveSeries so the next deploy sizes the task for it.",
+                        "Its memory holds about " + capacitySeries + " active series by the sizing formula; more for 30 minutes. "
+                                + "Raise expectedActiveSeries so the next deploy sizes the task for them, or cut cardinality.",
                         runbookBase + "#prometheusseriesabovesizing"));
     }
 
@@ -222,6 +231,9 @@ public final class AlertRules {
         groups.forEach((name, rules) -> {
             if (!disabled.contains(name)) {
                 g.group(name, rules);
+                if (intervals.containsKey(name)) {
+                    g.interval(name, intervals.get(name));
+                }
             }
         });
         return g;

@@ -31,7 +31,7 @@ public final class EcsDiscoveryConfig {
     public static final String SERVICE_LABEL = "O11Y_SERVICE";
     /** Docker label with the {@code env} label's value ({@code test} is muted in Alertmanager). */
     public static final String ENV_LABEL = "O11Y_ENV";
-    /** Docker label with the owning team, the {@code team} label (for routing alerts per team). */
+    /** Docker label with the owning team, the {@code team} label (for Alertmanager routes per team). */
     public static final String TEAM_LABEL = "O11Y_TEAM";
     /** Where the extension puts a filter's job_name: it renames {@code job} for the collector's own receiver. */
     public static final String JOB_LABEL = "prometheus_job";
@@ -64,7 +64,7 @@ public final class EcsDiscoveryConfig {
 
     /** Cluster names by the id that names their observer and result file. */
     public Map<String, String> getClusters() {
-        return Map.copyOf(clusters);
+        return java.util.Collections.unmodifiableMap(clusters);
     }
 
     public PromDuration getRefreshInterval() {
@@ -104,20 +104,26 @@ public final class EcsDiscoveryConfig {
 
     /**
      * The Prometheus job that reads every result file and turns the discovery labels into the
-     * platform's: {@code service} (the {@value #SERVICE_LABEL} label, else the ECS service name),
-     * {@code job} = service, {@code env} (the {@value #ENV_LABEL} label, else the named service's env,
-     * else {@code defaultEnv}), {@code team}, {@code ecs_cluster}, {@code ecs_service} (the ECS service
-     * name, which CloudWatch's figures carry). A target without a service name is
-     * dropped; the metrics path comes with each target.
+     * platform's: {@code service} (the {@value #SERVICE_LABEL} label, else the ECS service name,
+     * from the filter or the task's group, so tasks of an older deployment keep it), {@code job} =
+     * service, {@code env} (the {@value #ENV_LABEL} label, else the named service's env, else
+     * {@code defaultEnv}), {@code team}, {@code ecs_cluster}, {@code ecs_service} (the ECS service
+     * name, which CloudWatch's figures carry). A target without a service name (a task started
+     * outside a service, unlabelled) is dropped, and so is one that names a platform job: it would
+     * pass for Prometheus' own series. The metrics path comes with each target.
      *
-     * @param files the result files as Prometheus sees them (production: {@link #resultGlob()})
+     * @param files    the result files as Prometheus sees them (production: {@link #resultGlob()})
+     * @param reserved job names a service may not take
      */
-    public static ScrapeJob scrapeJob(String jobName, String files, String refreshInterval, String defaultEnv) {
+    public static ScrapeJob scrapeJob(String jobName, String files, String refreshInterval, String defaultEnv, List<String> reserved) {
         String meta = "__meta_ecs_container_labels_";
         return ScrapeJob.builder(jobName)
                 .fileSd(List.of(files), refreshInterval)
-                .relabel(List.of(meta + SERVICE_LABEL, "__meta_ecs_service_name"), "service", ";*([^;]+).*", "$1")
+                .relabel(List.of("__meta_ecs_task_group"), "service", "service:(.+)", "$1")
+                .relabel(List.of("__meta_ecs_service_name"), "service", "(.+)", "$1")
+                .relabel(List.of(meta + SERVICE_LABEL), "service", "(.+)", "$1")
                 .keep(List.of("service"), ".+")
+                .drop(List.of("service"), "(" + String.join("|", reserved) + ")")
                 .relabel(List.of("service"), "job", "(.+)", "$1")
                 .relabel(List.of(JOB_LABEL), "env", ENV_JOB_PREFIX + "(.+)", "$1")
                 .relabel(List.of(meta + ENV_LABEL), "env", "(.+)", "$1")

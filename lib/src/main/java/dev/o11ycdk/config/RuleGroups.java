@@ -26,6 +26,11 @@ public final class RuleGroups {
         return this;
     }
 
+    /** A copy, to add groups to without touching the original. */
+    public RuleGroups copy() {
+        return map(r -> r);
+    }
+
     /** A copy with {@code change} applied to every rule (e.g. {@link Rule#withSummaryOnly()}). */
     public RuleGroups map(java.util.function.UnaryOperator<Rule> change) {
         RuleGroups copy = new RuleGroups();

@@ -235,6 +235,16 @@ public final class ScrapeJob {
             return this;
         }
 
+        /** A {@code drop} relabel rule: targets whose joined source labels match {@code regex} go. */
+        public Builder drop(List<String> sourceLabels, String regex) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("source_labels", List.copyOf(sourceLabels));
+            r.put("regex", Check.notBlank(s("drop regex"), regex));
+            r.put("action", "drop");
+            relabelConfigs.add(r);
+            return this;
+        }
+
         /** A {@code labeldrop} relabel rule: removes the target labels whose names match {@code regex}. */
         public Builder labelDrop(String regex) {
             Map<String, Object> r = new LinkedHashMap<>();

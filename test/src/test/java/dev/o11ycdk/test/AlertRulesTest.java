@@ -49,18 +49,23 @@ class AlertRulesTest {
                 Map.of("service", "api-1", "severity", "warning"), "High CPU on api-1");
         t.silent("HighCPUUsage", List.of(series(cpu1, "60x12"), series(cpu2, "20x12")), "10m");
 
-        // ECS wants a task of api-1 but none runs (Container Insights through the CloudWatch exporter). Its env
-        // and service label come from its targets of the last hour, matched on the ECS service name.
+        // ECS wants a task of api-1 but none runs (Container Insights through the CloudWatch exporter). Its service,
+        // env and team come from what its targets carried, matched on cluster and ECS service name.
         String desired = "aws_ecs_containerinsights_desired_task_count_average{cluster_name=\"o11y-platform\",job=\"cloudwatch\",service_name=\"Api1Service\"}";
         String running = "aws_ecs_containerinsights_running_task_count_average{cluster_name=\"o11y-platform\",job=\"cloudwatch\",service_name=\"Api1Service\"}";
-        String seen = "up{ecs_service=\"Api1Service\",env=\"test\",instance=\"10.0.1.5:8080\",job=\"api-1\",service=\"api-1\"}";
-        Map<String, String> gone = Map.of("cluster_name", "o11y-platform", "service_name", "Api1Service", "ecs_service", "Api1Service",
-                "service", "api-1", "env", "test", "severity", "critical");
-        t.fires("ServiceTasksGone", List.of(series(desired, "1x20"), series(running, "1x5 0x15"), series(seen, "1x5 _x15")), "15m", gone,
-                "Service api-1 has no running tasks");
-        // A service never scraped (no targets to take env from) still alerts, named by its ECS service name.
-        Map<String, String> unseen = Map.of("cluster_name", "o11y-platform", "service_name", "Api1Service", "ecs_service", "Api1Service",
-                "service", "Api1Service", "severity", "critical");
+        String seen = "up{ecs_cluster=\"o11y-platform\",ecs_service=\"Api1Service\",env=\"prod\",instance=\"10.0.1.5:8080\",job=\"api-1\",service=\"api-1\",team=\"payments\"}";
+        // The same ECS service name in a staging cluster, muted as env=test, still running there.
+        String staging = "up{ecs_cluster=\"staging\",ecs_service=\"Api1Service\",env=\"test\",instance=\"10.1.1.5:8080\",job=\"api-1\",service=\"api-1\"}";
+        Map<String, String> gone = new TreeMap<>(Map.of("cluster_name", "o11y-platform", "service_name", "Api1Service", "ecs_cluster", "o11y-platform",
+                "ecs_service", "Api1Service", "service", "api-1", "env", "prod", "team", "payments", "severity", "critical"));
+        t.fires("ServiceTasksGone", List.of(series(desired, "1x120"), series(running, "1x5 0x115"), series(seen, "1x5 _x115"),
+                series(staging, "1x120")), "15m", gone, "Service api-1 has no running tasks");
+        // Still labelled (and still muted or paging as before) long after its last target: no flip after an hour.
+        t.fires("ServiceTasksGone", List.of(series(desired, "1x120"), series(running, "1x5 0x115"), series(seen, "1x5 _x115"),
+                series(staging, "1x120")), "110m", gone, "Service api-1 has no running tasks");
+        // A service never scraped (nothing to take its labels from) still alerts, named by its ECS service name.
+        Map<String, String> unseen = Map.of("cluster_name", "o11y-platform", "service_name", "Api1Service", "ecs_cluster", "o11y-platform",
+                "ecs_service", "Api1Service", "service", "Api1Service", "severity", "critical");
         t.fires("ServiceTasksGone", List.of(series(desired, "1x20"), series(running, "0x20")), "15m", unseen,
                 "Service Api1Service has no running tasks");
         t.silent("ServiceTasksGone", List.of(series(desired, "1x20"), series(running, "1x20"), series(seen, "1x20")), "15m");
@@ -137,9 +142,9 @@ class AlertRulesTest {
                 Map.of("instance", "localhost:9090", "severity", "warning"), "Prometheus localhost:9090 uses 83.82% of its memory limit");
         t.silent("PrometheusMemoryNearLimit", List.of(series(rss, "1000000000x10")), "8m");
         String head = "prometheus_tsdb_head_series{" + PROM + "}";
-        t.fires("PrometheusSeriesAboveSizing", List.of(series(head, "130000x40")), "35m",
-                Map.of("instance", "localhost:9090", "severity", "warning"), "Prometheus localhost:9090 holds 130000 active series, more than it was sized for");
-        t.silent("PrometheusSeriesAboveSizing", List.of(series(head, "120000x40")), "35m");
+        t.fires("PrometheusSeriesAboveSizing", List.of(series(head, "70000x40")), "35m",
+                Map.of("instance", "localhost:9090", "severity", "warning"), "Prometheus localhost:9090 holds 70000 active series, more than it was sized for");
+        t.silent("PrometheusSeriesAboveSizing", List.of(series(head, "60000x40")), "35m");
 
         // The discovery sidecar rewrites its file every 30 s; promtool's clock starts at 0, so mtime 0 ages with it.
         String mtime = "prometheus_sd_file_mtime_seconds{filename=\"/o11y/discovery/ecs-o11y-platform.yaml\"," + PROM + "}";
@@ -157,10 +162,10 @@ class AlertRulesTest {
         return t;
     }
 
-    /** The rules FargatePrometheus renders for 100k expected series in a 2 GiB container, discovering every 30 s. */
+    /** The rules FargatePrometheus renders for a 2 GiB Prometheus container (65,536 series), discovering every 30 s. */
     static RuleGroups rendered() {
         return AlertRules.defaults(BASE).toRuleGroups()
-                .group("prometheus-capacity", AlertRules.prometheusCapacity(2L * 1024 * 1024 * 1024, 100_000, BASE))
+                .group("prometheus-capacity", AlertRules.prometheusCapacity(2L * 1024 * 1024 * 1024, 65_536, BASE))
                 .group("ecs-discovery", AlertRules.ecsDiscovery(PromDuration.parse("i", "30s"), ".*/ecs-[^/]+\\.yaml", BASE));
     }
 
@@ -225,7 +230,7 @@ class AlertRulesTest {
         assertThat(down.forDuration().toSeconds()).isEqualTo(60);
         assertThat(down.labels()).containsEntry("team", "platform").containsEntry("severity", "critical");
         assertThatThrownBy(() -> AlertRules.defaults(BASE).disableGroup("nodes"))
-                .hasMessageContaining("disableGroup = 'nodes': no such rule group; groups are [services, ecs, prometheus, alertmanager, meta, node]");
+                .hasMessageContaining("disableGroup = 'nodes': no such rule group; groups are [services, service-info, ecs, prometheus, alertmanager, meta, node]");
         assertThatThrownBy(() -> AlertRules.defaults(BASE).override("ServiceDwn", r -> r))
                 .hasMessageContaining("override = 'ServiceDwn': no such rule");
     }

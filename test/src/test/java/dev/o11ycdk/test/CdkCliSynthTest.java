@@ -43,7 +43,7 @@ class CdkCliSynthTest {
         // The reviewable files sit next to the templates.
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/prometheus.yml"))).contains("job_name: ecs");
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/ecs-discovery/otel-collector.yaml")))
-                .contains("ecs_observer/o11y-platform:", "name_pattern: ^(api-1|api-2)$");
+                .contains("ecs_observer/platform:\n    cluster_name: \"<deploy-time value>\"\n", "name_pattern: ^(api-1|api-2)$");
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/alert-delays.txt"))).contains("ServiceDown: ");
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/alertmanager/alertmanager.yml"))).contains("receiver: slack-critical");
         assertThat(out.resolve("O11yFargate.rendered/grafana/dashboards/o11y-service.json")).exists();

@@ -68,8 +68,8 @@ class ConsumerAppTest {
         String consumer = Files.readString(out.resolve("Payments.template.json"));
         // Deploy-time references only: SSM parameter types, no exports, no look-ups in cdk.context.json.
         assertThat(consumer).contains("\"Type\": \"AWS::SSM::Parameter::Value<String>\"", "\"Default\": \"/o11y-cdk/platform/security-group-id\"",
-                "\"Default\": \"/o11y-cdk/platform/cluster-name\"", "\"Default\": \"/o11y-cdk/platform/environment\"")
-                .doesNotContain("Fn::ImportValue");
+                "\"Default\": \"/o11y-cdk/platform/cluster-name\"")
+                .doesNotContain("Fn::ImportValue", "O11Y_ENV");
         assertThat(CONSUMER.resolve("cdk.context.json")).doesNotExist();
         assertThat(consumer).contains("\"O11Y_SCRAPE_PORT\": \"8080\"", "\"O11Y_METRICS_PATH\": \"/actuator/prometheus\"",
                 "\"O11Y_SERVICE\": \"payments\"", "\"O11Y_TEAM\": \"payments\"", "Prometheus scrape of payments");

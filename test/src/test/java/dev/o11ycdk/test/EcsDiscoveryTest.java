@@ -92,11 +92,18 @@ class EcsDiscoveryTest {
         ports.forEach((s, p) -> addresses.put(s, "127.0.0.1:" + p));
         Path results = dir.resolve("discovery/ecs-o11y-platform.yaml");
         List<Map<String, Object>> entries = new ArrayList<>(fixture.at(addresses));
+        // Two that must not be scraped, at addresses that would answer: a one-off task (no ECS
+        // service) with only a port label, and a task whose service label takes a platform job's name.
+        int strayPort = LocalProcess.freePort();
+        servers.add(StandIns.metricsService(strayPort, "/metrics"));
+        String stray = "127.0.0.1:" + strayPort;
+        entries.add(DiscoveryFixture.withLabel(fixture.entry("legacy"), "__meta_ecs_task_group", "family:legacy", stray));
+        entries.add(DiscoveryFixture.renamed(fixture.entry(PAYMENTS), "SpoofService", "prometheus", stray));
         DiscoveryFixture.write(results, entries);
         RuleGroups rules = new RuleGroups();
         try (LocalProcess prom = prometheus(dir, promPort, profile(dir.resolve("discovery") + "/ecs-*.yaml", promPort, rules, dir))) {
-            assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> query(promPort, "up{job!=\"prometheus\"} == 1").size() == 3))
-                    .as("three services up\n" + prom.log()).isTrue();
+            assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> query(promPort, "up{job!=\"prometheus\"} == 1").size() == 4))
+                    .as("four services up\n" + prom.log()).isTrue();
             JsonNode payments = query(promPort, "up{service=\"payments\"}").get(0).path("metric");
             assertThat(payments.path("job").asText()).isEqualTo("payments");
             assertThat(payments.path("env").asText()).isEqualTo("prod");
@@ -110,9 +117,16 @@ class EcsDiscoveryTest {
             JsonNode api1 = query(promPort, "up{service=\"api-1\"}").get(0).path("metric");
             assertThat(api1.path("env").asText()).isEqualTo("prod");
             assertThat(api1.has("prometheus_job")).isFalse();
-            // A port label without a service label is dropped, not scraped as an anonymous target.
-            assertThat(query(promPort, "up{instance=\"" + addresses.get("legacy") + "\"}")).isEmpty();
-            assertThat(query(promPort, "count(up{job!=\"prometheus\"})").get(0).path("value").get(1).asText()).isEqualTo("3");
+            // A port label without a service label: named after its ECS service, env the platform's.
+            JsonNode legacy = query(promPort, "up{instance=\"" + addresses.get("legacy") + "\"}").get(0).path("metric");
+            assertThat(legacy.path("service").asText()).isEqualTo("legacy");
+            assertThat(legacy.path("job").asText()).isEqualTo("legacy");
+            assertThat(legacy.path("env").asText()).isEqualTo("prod");
+            assertThat(legacy.has("team")).isFalse();
+            // Neither the one-off task nor the one posing as job="prometheus" became a target.
+            assertThat(query(promPort, "up{instance=\"" + stray + "\"}")).isEmpty();
+            assertThat(query(promPort, "count(up{job=\"prometheus\"})").get(0).path("value").get(1).asText()).isEqualTo("1");
+            assertThat(query(promPort, "count(up{job!=\"prometheus\"})").get(0).path("value").get(1).asText()).isEqualTo("4");
 
             // A service joins: the sidecar rewrites the file with its task.
             int ordersPort = LocalProcess.freePort();
@@ -163,12 +177,28 @@ class EcsDiscoveryTest {
 
     private static boolean firing(int port, String alert) {
         String body = LocalProcess.get("http://127.0.0.1:" + port + "/api/v1/alerts");
-        return body != null && body.contains("\"alertname\":\"" + alert + "\"") && body.contains("\"state\":\"firing\"");
+        if (body == null) {
+            return false;
+        }
+        try {
+            for (JsonNode a : JSON.readTree(body).path("data").path("alerts")) {
+                if (alert.equals(a.path("labels").path("alertname").asText()) && "firing".equals(a.path("state").asText())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
     void theSidecarConfigurationOptsInByDockerLabelsAndNamesTheSettingsServicesByPattern() {
-        EcsDiscoveryConfig d = Synth.defaults().stacks().fargate().getPrometheus().getDiscoveryConfig();
+        // Default: CloudFormation names the platform's cluster; the sidecar gets the name at deploy time.
+        assertThat(Synth.defaults().renderedFiles().get("O11yFargate").get("prometheus/ecs-discovery/otel-collector.yaml"))
+                .contains("ecs_observer/platform:\n    cluster_name: \"<deploy-time value>\"\n    cluster_region: ap-northeast-2\n",
+                        "result_file: /o11y/discovery/ecs-platform.yaml");
+        EcsDiscoveryConfig d = Synth.of(Map.of("clusterName", "o11y-platform")).stacks().fargate().getPrometheus().getDiscoveryConfig();
         String yaml = d.toYaml();
         assertThat(yaml).contains("ecs_observer/o11y-platform:\n    cluster_name: o11y-platform\n    cluster_region: ap-northeast-2\n"
                         + "    refresh_interval: 30s\n    result_file: /o11y/discovery/ecs-o11y-platform.yaml\n    job_label_name: prometheus_job",

@@ -89,6 +89,7 @@ class FargateBadInputTest {
         assertThat(prometheus.getSize()).isEqualTo(new FargateSize(2048, 6144));
         assertThat(prometheus.getRules().alerts().stream().map(dev.o11ycdk.config.Rule::expr).toList())
                 .contains("max by (instance) (process_resident_memory_bytes{job=\"prometheus\"}) / " + (6144L - 256) * 1024 * 1024 + " > 0.8",
-                        "max by (instance) (prometheus_tsdb_head_series{job=\"prometheus\"}) > 375000");
+                        // What 5,888 MiB holds by the sizing formula, not the setting: it also holds for explicit sizes.
+                        "max by (instance) (prometheus_tsdb_head_series{job=\"prometheus\"}) > " + (5888L - 1024) * 64);
     }
 }

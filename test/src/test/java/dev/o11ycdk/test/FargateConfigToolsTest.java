@@ -41,7 +41,8 @@ class FargateConfigToolsTest {
         assertThat(env.get("O11Y_FILE_0")).isEqualTo(stack.getPrometheus().getPrometheusConfig().toYaml());
         assertThat(env.get("O11Y_FILE_1")).isEqualTo(stack.getPrometheus().getRules().toYaml());
         Map<String, Object> sidecar = Cfn.containers(synth.templateJson(stack), "PrometheusTaskDefinition").get(1);
-        assertThat(Cfn.environment(sidecar).get("AOT_CONFIG_CONTENT")).isEqualTo(stack.getPrometheus().getDiscoveryConfig().toYaml());
+        assertThat(Cfn.environment(sidecar).get("AOT_CONFIG_CONTENT"))
+                .isEqualTo(stack.resolve(stack.getPrometheus().getDiscoveryConfig().toYaml()));
     }
 
     @Test
@@ -53,8 +54,11 @@ class FargateConfigToolsTest {
         for (String s : new String[] {"atlantis", "api-1", "api-2", "worker", "chat"}) {
             assertThat(yaml).doesNotContain(s);
         }
-        assertThat(yaml).contains("- __meta_ecs_container_labels_O11Y_SERVICE\n          - __meta_ecs_service_name\n        regex: \";*([^;]+).*\"\n"
-                        + "        target_label: service")
+        // service: the docker label over the ECS service name (filter, else the task's group).
+        assertThat(yaml).containsSubsequence("- __meta_ecs_task_group\n        regex: service:(.+)\n        target_label: service",
+                        "- __meta_ecs_service_name\n        regex: (.+)\n        target_label: service",
+                        "- __meta_ecs_container_labels_O11Y_SERVICE\n        regex: (.+)\n        target_label: service")
+                .contains("regex: (prometheus|grafana|alertmanager|cloudwatch|cloudwatch-exporter|ec2|node|ecs)\n        action: drop")
                 .contains("target_label: env\n        replacement: prod")
                 .contains("- cloudwatch-exporter.o11y.local\n        type: A\n        port: 9106")
                 .contains("ec2_sd_configs:\n      - region: ap-northeast-2\n        port: 9100")

@@ -285,7 +285,7 @@ class FargateStackTest {
                 "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("PrometheusTaskDefinitionTaskRole.*")))))));
         String doc = String.valueOf(policies.values().iterator().next());
         assertThat(doc).contains("Action=[ecs:DescribeContainerInstances, ecs:DescribeServices, ecs:DescribeTasks, ecs:ListServices, ecs:ListTasks]",
-                "Condition={ArnEquals={ecs:cluster=", ":cluster/o11y-platform", "Action=[ec2:DescribeAvailabilityZones, ec2:DescribeInstances, "
+                "Condition={ArnEquals={ecs:cluster=", ":cluster/, {Ref=Cluster", "Action=[ec2:DescribeAvailabilityZones, ec2:DescribeInstances, "
                         + "ecs:DescribeTaskDefinition]");
         assertThat(doc).doesNotContain("ecs:RunTask", "ecs:UpdateService", "ecs:*");
         Synth more = Synth.of(Map.of("discoveryClusters", "team-a,team-b"));
@@ -295,13 +295,25 @@ class FargateStackTest {
 
     @Test
     void thePlatformPublishesWhatServiceTeamsImportAsSsmParameters() {
-        for (String name : List.of("security-group-id", "cluster-name", "namespace-name", "namespace-id", "namespace-arn", "environment")) {
+        List<String> names = List.of("security-group-id", "cluster-name", "namespace-name", "namespace-id", "namespace-arn");
+        for (String name : names) {
             template.hasResourceProperties("AWS::SSM::Parameter", Match.objectLike(Map.of("Name", "/o11y-cdk/platform/" + name,
                     "Type", "String")));
         }
+        // Nothing else: a consumer's scrape() must not depend on a value the platform may rename.
+        template.resourceCountIs("AWS::SSM::Parameter", names.size());
         template.hasResourceProperties("AWS::SSM::Parameter", Match.objectLike(Map.of("Name", "/o11y-cdk/platform/security-group-id",
                 "Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("PrometheusServiceSecurityGroup.*"), "GroupId")))));
-        template.hasResourceProperties("AWS::ECS::Cluster", Match.objectLike(Map.of("ClusterName", "o11y-platform")));
+    }
+
+    @Test
+    void theClusterIsNamedOnlyWhenTheSettingSaysSoBecauseRenamingReplacesIt() {
+        // Unnamed by default: an existing platform's cluster (and every service in it) is not replaced on upgrade.
+        template.hasResourceProperties("AWS::ECS::Cluster", Match.objectLike(Map.of("ClusterName", Match.absent())));
+        Synth named = Synth.of(Map.of("clusterName", "o11y-platform"));
+        Template t = named.template(named.stacks().fargate());
+        t.hasResourceProperties("AWS::ECS::Cluster", Match.objectLike(Map.of("ClusterName", "o11y-platform")));
+        assertThat(String.valueOf(t.findResources("AWS::IAM::Policy"))).contains(":cluster/o11y-platform");
     }
 
     @Test

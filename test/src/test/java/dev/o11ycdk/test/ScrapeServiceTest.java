@@ -29,6 +29,8 @@ import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.Ec2Service;
 import software.amazon.awscdk.services.ecs.Ec2TaskDefinition;
+import software.amazon.awscdk.services.ecs.ExternalService;
+import software.amazon.awscdk.services.ecs.ExternalTaskDefinition;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.ICluster;
@@ -93,13 +95,12 @@ class ScrapeServiceTest {
 
     @Test
     void theContainerCarriesTheDiscoveryLabels() {
-        // The env default is the platform's, read from SSM at deploy time like the security group.
+        // No env label: Prometheus gives the platform's environment, so the team's stack holds nothing that follows it.
         teamTemplate.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of("ContainerDefinitions",
-                List.of(Match.objectLike(Map.of("Name", "app", "DockerLabels", Map.of("O11Y_SCRAPE_PORT", "8080",
-                        "O11Y_METRICS_PATH", "/actuator/prometheus", "O11Y_SERVICE", "payments", "O11Y_TEAM", "payments",
-                        "O11Y_ENV", Map.of("Ref", Match.stringLikeRegexp("SsmParameterValueo11ycdkplatformenvironment.*")))))))));
-        assertThat(registration.getDockerLabels()).containsEntry("O11Y_SERVICE", "payments").containsEntry("O11Y_SCRAPE_PORT", "8080")
-                .containsKeys("O11Y_ENV");
+                List.of(Match.objectLike(Map.of("Name", "app", "DockerLabels", Match.exact(Map.of("O11Y_SCRAPE_PORT", "8080",
+                        "O11Y_METRICS_PATH", "/actuator/prometheus", "O11Y_SERVICE", "payments", "O11Y_TEAM", "payments"))))))));
+        assertThat(registration.getDockerLabels()).containsOnlyKeys("O11Y_SCRAPE_PORT", "O11Y_METRICS_PATH", "O11Y_SERVICE", "O11Y_TEAM")
+                .containsEntry("O11Y_SERVICE", "payments").containsEntry("O11Y_SCRAPE_PORT", "8080");
     }
 
     @Test
@@ -112,11 +113,54 @@ class ScrapeServiceTest {
     }
 
     @Test
-    void itMayQueryPrometheusThroughARuleInItsOwnStack() {
-        Map<String, Map<String, Object>> q = teamTemplate.findResources("AWS::EC2::SecurityGroupIngress",
+    void queryingPrometheusIsOptInThroughARuleInItsOwnStack() {
+        // Off by default: each one is a rule against Prometheus' security-group quota.
+        assertThat(teamTemplate.findResources("AWS::EC2::SecurityGroupIngress", Map.of("Properties", Match.objectLike(Map.of("FromPort", 9090)))))
+                .isEmpty();
+        App a = Synth.newApp(Map.of(), null);
+        O11yApp.Stacks s = O11yApp.build(a, Settings.from(a));
+        Stack other = new Stack(a, "Reports", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
+        s.fargate().getPrometheus().scrape(paymentsService(other, teamCluster(other), 8080),
+                ScrapeOptions.builder().name("reports").port(8080).allowQueries(true).build());
+        Map<String, Map<String, Object>> q = Template.fromStack(other).findResources("AWS::EC2::SecurityGroupIngress",
                 Map.of("Properties", Match.objectLike(Map.of("FromPort", 9090))));
         assertThat(q).hasSize(1);
-        assertThat(String.valueOf(q.values().iterator().next())).contains("Prometheus queries from payments", "o11ycdkplatformsecuritygroupid");
+        assertThat(String.valueOf(q.values().iterator().next())).contains("Prometheus queries from reports", "o11ycdkplatformsecuritygroupid");
+    }
+
+    @Test
+    void aServiceInAClusterDiscoveryDoesNotWatchOrOnEcsAnywhereFailsAtSynth() {
+        App a = Synth.newApp(Map.of("clusterName", "o11y-platform", "discoveryClusters", "team-a"), null);
+        O11yApp.Stacks s = O11yApp.build(a, Settings.from(a));
+        Stack other = new Stack(a, "Other", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
+        var vpc = software.amazon.awscdk.services.ec2.Vpc.fromVpcAttributes(other, "Vpc", software.amazon.awscdk.services.ec2.VpcAttributes.builder()
+                .vpcId("vpc-0123456789abcdef0").availabilityZones(List.of("ap-northeast-2a")).privateSubnetIds(List.of("subnet-0aaaaaaaaaaaaaaaa")).build());
+        ICluster batch = software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(other, "Batch",
+                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName("batch").vpc(vpc).build());
+        FargatePrometheus prometheus = s.fargate().getPrometheus();
+        FargateService inBatch = paymentsService(other, batch, 8080);
+        assertThatThrownBy(() -> prometheus.scrape(inBatch, ScrapeOptions.builder().name("payments").port(8080).build()))
+                .hasMessage("scrape 'payments' of service Other/Payments cluster = 'batch': ECS discovery watches only o11y-platform, "
+                        + "team-a; add it to discoveryClusters");
+        // The clusters it watches are fine.
+        Stack teamA = new Stack(a, "TeamA", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
+        ICluster a1 = software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(teamA, "Cluster",
+                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName("team-a").vpc(
+                        software.amazon.awscdk.services.ec2.Vpc.fromVpcAttributes(teamA, "Vpc", software.amazon.awscdk.services.ec2.VpcAttributes.builder()
+                                .vpcId("vpc-0123456789abcdef0").availabilityZones(List.of("ap-northeast-2a"))
+                                .privateSubnetIds(List.of("subnet-0aaaaaaaaaaaaaaaa")).build())).build());
+        assertThat(prometheus.scrape(paymentsService(teamA, a1, 8080), ScrapeOptions.builder().name("payments").port(8080).build())
+                .getDockerLabels()).containsEntry("O11Y_SERVICE", "payments");
+
+        ExternalTaskDefinition etd = ExternalTaskDefinition.Builder.create(other, "EdgeTask").build();
+        etd.addContainer("edge", ContainerDefinitionOptions.builder().image(ContainerImage.fromRegistry("example/edge:1"))
+                .memoryLimitMiB(128).portMappings(List.of(PortMapping.builder().containerPort(9100).build())).build());
+        ICluster platform = software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(other, "Platform",
+                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName("o11y-platform").vpc(vpc).build());
+        ExternalService edge = ExternalService.Builder.create(other, "Edge").cluster(platform).taskDefinition(etd).build();
+        assertThatThrownBy(() -> prometheus.scrape(edge, ScrapeOptions.builder().name("edge").port(9100).build()))
+                .hasMessage("scrape 'edge' service = 'Other/Edge': an ECS Anywhere (external) service: ECS discovery finds Fargate "
+                        + "and EC2 tasks only; scrape its hosts another way");
     }
 
     @Test
@@ -127,6 +171,15 @@ class ScrapeServiceTest {
         FargateService service = paymentsService(other, teamCluster(other), 8080);
         assertThatThrownBy(() -> s.fargate().getPrometheus().scrape(service, ScrapeOptions.builder().name("payments").port(9464).build()))
                 .hasMessageContaining("port = 9464: container 'app' maps no such port; ECS discovery scrapes only mapped ports");
+        assertThatThrownBy(() -> s.fargate().getPrometheus().scrape(service, ScrapeOptions.builder().name("payments").port(8080)
+                .containerName("sidecar").build()))
+                .hasMessage("scrape 'payments' of service Other/Payments containerName = 'sidecar': the task definition has no "
+                        + "container of that name");
+        // Published once, by the app; a second prefix would leave teams reading two sets.
+        assertThatThrownBy(() -> s.fargate().getPrometheus().publishToSsm("/o11y-cdk/other"))
+                .hasMessage("ssmParameterPrefix = '/o11y-cdk/other': attributes are already published under /o11y-cdk/platform");
+        assertThatThrownBy(() -> FargatePrometheus.fromSsm(other, "P", "o11y-cdk/platform"))
+                .hasMessage("ssmParameterPrefix = 'o11y-cdk/platform': must be an SSM path such as /o11y-cdk/platform");
         assertThatThrownBy(() -> ScrapeOptions.builder().name("prometheus").port(8080).build())
                 .hasMessageContaining("scrape name = 'prometheus': is one of the platform's own jobs");
         assertThatThrownBy(() -> ScrapeOptions.builder().name("pay ments").port(8080).build())

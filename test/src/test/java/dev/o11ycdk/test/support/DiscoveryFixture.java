@@ -74,6 +74,17 @@ public final class DiscoveryFixture {
         return copy;
     }
 
+    /** A copy of {@code entry} at {@code address} with one label set to {@code value}. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> withLabel(Map<String, Object> entry, String label, String value, String address) {
+        Map<String, Object> labels = new LinkedHashMap<>((Map<String, Object>) entry.get("labels"));
+        labels.put(label, value);
+        Map<String, Object> copy = new LinkedHashMap<>();
+        copy.put("targets", List.of(address));
+        copy.put("labels", labels);
+        return copy;
+    }
+
     /** Writes entries as the sidecar does: the whole file, in place. */
     public static void write(Path file, List<Map<String, Object>> entries) {
         try {
