@@ -1,10 +1,10 @@
 package dev.o11ycdk;
 
 import dev.o11ycdk.config.Check;
+import dev.o11ycdk.cost.Prices;
 import dev.o11ycdk.grafana.Dashboard;
 import dev.o11ycdk.grafana.Dashboards;
 import dev.o11ycdk.grafana.Datasource;
-import dev.o11ycdk.grafana.FargatePricing;
 import dev.o11ycdk.grafana.GrafanaProvisioning;
 import java.util.List;
 import software.amazon.awscdk.Annotations;
@@ -48,7 +48,11 @@ public class GrafanaService extends FargatePlatformService {
         String region = Regions.require(this, "GrafanaService");
         String rootUrl = "https://" + props.getSubdomain() + "." + props.getAlb().getDomainName() + "/";
         this.dashboards = props.getDashboards() != null ? props.getDashboards()
-                : Dashboards.fargateDefaults(FargatePricing.AP_NORTHEAST_2);
+                : Dashboards.fargateDefaults(Prices.forRegionOrSeed(region).fargate());
+        if (props.getDashboards() == null && Prices.forRegion(region).isEmpty()) {
+            Annotations.of(this).addWarningV2("@o11y-cdk/grafana:seedPrices", "No list prices for " + region + " in prices.json: "
+                    + "the Cost Estimation dashboard uses " + Prices.SEED_REGION + "'s; pass dashboards built with your region's FargatePricing.");
+        }
         int bytes = dashboards.stream().mapToInt(d -> d.toJson().length()).sum();
         if (bytes > MAX_DASHBOARD_BYTES) {
             // Dashboards travel in the task definition, which ECS caps at 64 KiB in all.

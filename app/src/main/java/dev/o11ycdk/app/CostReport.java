@@ -23,8 +23,6 @@ final class CostReport {
     static final double NAT_GB = 5;
     static final double LOGS_GB_PER_GROUP = 0.5;
     static final double ALB_LCU = 1;
-    /** Bytes per sample on disk after Prometheus' compression. */
-    static final double BYTES_PER_SAMPLE = 1.5;
     static final double GRAFANA_GB = 1;
 
     private CostReport() {
@@ -51,7 +49,7 @@ final class CostReport {
     private static CostEstimate.Usage fargateUsage(Settings s, O11yApp.Stacks stacks) {
         long series = stacks.fargate().getPrometheus().getExpectedActiveSeries();
         long samplesPerDay = 86_400 / Math.max(1, PromDuration.parse("scrapeInterval", s.scrapeInterval()).toSeconds());
-        double tsdbGb = series * samplesPerDay * s.retentionDays() * BYTES_PER_SAMPLE / 1e9;
+        double tsdbGb = series * samplesPerDay * s.retentionDays() * FargateSize.BYTES_PER_SAMPLE / 1e9;
         double efsGb = Math.ceil((tsdbGb + GRAFANA_GB) * 10) / 10;
         int services = (int) Math.max(1, series / FargateSize.SERIES_PER_SERVICE) + 4; // + the platform's own four
         int metricRules = stacks.fargate().getExporter().getConfig().metricCount();
@@ -82,7 +80,7 @@ final class CostReport {
 
     static String assumptions() {
         return "Assumptions: NAT " + NAT_GB + " GB/month per gateway, " + LOGS_GB_PER_GROUP + " GB logs/month per log group, "
-                + ALB_LCU + " LCU per ALB, TSDB " + BYTES_PER_SAMPLE + " bytes/sample + " + GRAFANA_GB + " GB Grafana on EFS, "
+                + ALB_LCU + " LCU per ALB, TSDB " + FargateSize.BYTES_PER_SAMPLE + " bytes/sample + " + GRAFANA_GB + " GB Grafana on EFS, "
                 + "Container Insights ~11 metrics per ECS service, the CloudWatch exporter's API calls every 60 s; "
                 + "on-demand list prices, no free tier, no inter-AZ transfer.\n";
     }

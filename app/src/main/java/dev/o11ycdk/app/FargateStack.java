@@ -14,9 +14,6 @@ import dev.o11ycdk.GrafanaService;
 import dev.o11ycdk.GrafanaServiceProps;
 import dev.o11ycdk.MonitoringAlb;
 import dev.o11ycdk.RemoteWrite;
-import dev.o11ycdk.cost.Prices;
-import dev.o11ycdk.grafana.Dashboards;
-import dev.o11ycdk.grafana.FargatePricing;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
@@ -115,9 +112,7 @@ public class FargateStack extends Stack {
                 .priority(s.grafanaPriority())
                 .prometheusUrl(prometheus.getInternalUrl())
                 .scrapeInterval(s.scrapeInterval())
-                .image("grafana/grafana:" + s.grafanaRelease().version())
-                .dashboards(Dashboards.fargateDefaults(Prices.forRegion(s.region()).map(Prices::fargate)
-                        .orElse(FargatePricing.AP_NORTHEAST_2)));
+                .image("grafana/grafana:" + s.grafanaRelease().version());
         if (f.grafanaAdminSecretName() != null) {
             gb.adminSecret(Secret.fromSecretNameV2(this, "GrafanaAdmin", f.grafanaAdminSecretName()));
         }

@@ -31,6 +31,17 @@ public final class Prices {
         return p == null || !p.isObject() ? Optional.empty() : Optional.of(new Prices(region, p));
     }
 
+    /**
+     * The region's prices, else the seed's region's (Seoul, ap-northeast-2), for figures that need
+     * some price (the Cost Estimation dashboard); {@link #forRegion} says whether the region has its own.
+     */
+    public static Prices forRegionOrSeed(String region) {
+        return forRegion(region).orElseGet(() -> forRegion(SEED_REGION).orElseThrow());
+    }
+
+    /** The seed's region, whose prices stand in for a region prices.json does not cover. */
+    public static final String SEED_REGION = "ap-northeast-2";
+
     /** The regions prices.json covers. */
     public static List<String> regions() {
         List<String> out = new ArrayList<>();

@@ -9,8 +9,7 @@ import dev.o11ycdk.config.Check;
  * @param gbHour   USD per GB-hour of memory
  */
 public record FargatePricing(double vcpuHour, double gbHour) {
-    /** Seoul (ap-northeast-2), the seed's region; check the Fargate pricing page before relying on it. */
-    public static final FargatePricing AP_NORTHEAST_2 = new FargatePricing(0.04656, 0.00511);
+    /** Hours in the month the dashboard's monthly figures assume (AWS pricing pages use 730). */
     public static final int HOURS_PER_MONTH = 730;
 
     public FargatePricing {

@@ -114,7 +114,7 @@ class DashboardsTest {
 
     @Test
     void costEstimationPricesReservedAndUsedVcpuAndMemory() {
-        String all = String.join("\n", Dashboards.costEstimation(dev.o11ycdk.grafana.FargatePricing.AP_NORTHEAST_2).expressions());
+        String all = String.join("\n", Dashboards.costEstimation(dev.o11ycdk.cost.Prices.forRegion("ap-northeast-2").orElseThrow().fargate()).expressions());
         assertThat(all).contains("cpu_reserved_average) / 1024 * 0.04656", "memory_reserved_average) / 1024 * 0.00511",
                 "cpu_utilized_average", "memory_utilized_average", "* 730");
     }
