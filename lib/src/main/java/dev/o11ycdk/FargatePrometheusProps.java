@@ -76,7 +76,7 @@ public final class FargatePrometheusProps {
         return storage;
     }
 
-    /** @default - FargateSize.forPrometheus(expectedActiveSeries): 1 vCPU / 2 GB up to ~60k series */
+    /** @default - FargateSize.forPrometheus(expectedActiveSeries): 1 vCPU / 2 GB up to ~46k series */
     public FargateSize getSize() {
         return size;
     }
