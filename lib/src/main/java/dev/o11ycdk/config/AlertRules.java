@@ -46,17 +46,18 @@ public final class AlertRules {
                         + "(max by (cluster_name, service_name) (aws_ecs_containerinsights_running_task_count_average) > 0), "
                         + "\"ecs_service\", \"$1\", \"service_name\", \"(.+)\"), \"ecs_cluster\", \"$1\", \"cluster_name\", \"(.+)\")"),
                 Rule.alert("ServiceTasksGone", "(" + TASKS_GONE + " * on (ecs_cluster, ecs_service) group_left (service, env, team) "
-                                + "topk by (ecs_cluster, ecs_service) (1, last_over_time(" + SERVICE_INFO + "[1d]))) "
+                                + "(topk by (ecs_cluster, ecs_service) (1, last_over_time(" + SERVICE_INFO + "[1d])) * 0 + 1)) "
                                 + "or on (ecs_cluster, ecs_service) label_replace(" + TASKS_GONE + ", \"service\", \"$1\", \"ecs_service\", \"(.+)\")",
                         "5m", "critical",
                         "Service {{ $labels.service }} has no running tasks",
                         "ECS wants tasks of {{ $labels.ecs_service }} in {{ $labels.ecs_cluster }} but none is running "
                                 + "(stopped, crash-looping, failing its health check, or out of capacity).",
                         runbookBase + "#servicetasksgone"))));
-        // One series per discovered service with the labels its targets carry, kept a day after the last
-        // target (ServiceTasksGone reads it); every 5 minutes is enough and keeps the look-back cheap.
+        // One series per discovered service and label set, valued with when it was last seen, read a day
+        // after the last target (ServiceTasksGone takes the newest: a service promoted from test to prod,
+        // or handed to another team, alerts as it is now); every 5 minutes keeps the look-back cheap.
         r.groups.put("service-info", new ArrayList<>(List.of(
-                Rule.record(SERVICE_INFO, "max by (ecs_cluster, ecs_service, service, env, team) (up{ecs_service!=\"\"}) * 0 + 1"))));
+                Rule.record(SERVICE_INFO, "max by (ecs_cluster, ecs_service, service, env, team) (up{ecs_service!=\"\"}) * 0 + time()"))));
         r.intervals.put("service-info", "5m");
         r.groups.put("ecs", new ArrayList<>(List.of(
                 Rule.record("ecs_cpu_utilization",

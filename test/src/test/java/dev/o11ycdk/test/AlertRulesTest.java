@@ -63,6 +63,13 @@ class AlertRulesTest {
         // Still labelled (and still muted or paging as before) long after its last target: no flip after an hour.
         t.fires("ServiceTasksGone", List.of(series(desired, "1x120"), series(running, "1x5 0x115"), series(seen, "1x5 _x115"),
                 series(staging, "1x120")), "110m", gone, "Service api-1 has no running tasks");
+        // Its labels changed (promoted from test to prod, handed to another team) before its tasks went: the newest count.
+        String before = "up{ecs_cluster=\"o11y-platform\",ecs_service=\"Api1Service\",env=\"test\",instance=\"10.0.1.5:8080\",job=\"api-1\",service=\"api-1\",team=\"a\"}";
+        String after = "up{ecs_cluster=\"o11y-platform\",ecs_service=\"Api1Service\",env=\"prod\",instance=\"10.0.1.6:8080\",job=\"api-1\",service=\"api-1\",team=\"b\"}";
+        Map<String, String> promoted = new TreeMap<>(gone);
+        promoted.put("team", "b");
+        t.fires("ServiceTasksGone", List.of(series(desired, "1x200"), series(running, "1x130 0x69"), series(before, "1x59"),
+                series(after, "_x60 1x69")), "145m", promoted, "Service api-1 has no running tasks");
         // A service never scraped (nothing to take its labels from) still alerts, named by its ECS service name.
         Map<String, String> unseen = Map.of("cluster_name", "o11y-platform", "service_name", "Api1Service", "ecs_cluster", "o11y-platform",
                 "ecs_service", "Api1Service", "service", "Api1Service", "severity", "critical");
