@@ -112,9 +112,12 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 ? FargateSize.of("prometheus", props.getSize().cpu(), props.getSize().memoryMiB())
                 : FargateSize.forPrometheus("expectedActiveSeries", expectedSeries, DISCOVERY_MEMORY_MIB);
         int prometheusMemoryMiB = size.memoryMiB() - DISCOVERY_MEMORY_MIB;
-        if (prometheusMemoryMiB < 512) {
-            throw Check.bad("prometheusMemoryMiB", size.memoryMiB(), "leaves Prometheus less than 512 MiB next to the "
-                    + DISCOVERY_MEMORY_MIB + " MiB of the discovery sidecar");
+        int floorMiB = FargateSize.prometheusMemoryMiB(0);
+        if (prometheusMemoryMiB < floorMiB) {
+            // Below it the series alert's threshold (what the memory holds) would be zero: firing for ever.
+            throw Check.bad("prometheusMemoryMiB", size.memoryMiB(), "leaves Prometheus " + prometheusMemoryMiB + " MiB next to the "
+                    + DISCOVERY_MEMORY_MIB + " MiB discovery sidecar; the sizing formula needs " + floorMiB + " MiB for Prometheus "
+                    + "itself and the platform's own series");
         }
         RuleGroups base = props.getRules() != null ? props.getRules() : AlertRules.defaults(props.getRunbookBaseUrl()).toRuleGroups();
         this.rules = base.copy()
@@ -273,15 +276,31 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
      */
     @Override
     public ScrapeRegistration scrape(software.amazon.awscdk.services.ecs.BaseService service, ScrapeOptions options) {
-        String cluster = service.getCluster().getClusterName();
-        boolean known = discovery.getClusters().values().stream().noneMatch(Token::isUnresolved);
-        if (known && !Token.isUnresolved(cluster) && !discovery.getClusters().containsValue(cluster)) {
-            // Labelled but in a cluster the sidecar never lists: it would silently never be scraped.
-            throw Check.bad("scrape '" + options.getName() + "' of service " + service.getNode().getPath() + " cluster", cluster,
-                    "ECS discovery watches only " + String.join(", ", discovery.getClusters().values())
-                            + "; add it to discoveryClusters");
-        }
+        checkDiscovered(service, options);
         return Scraping.register(seenFrom(service), service, options);
+    }
+
+    /**
+     * A service labelled in a cluster the sidecar never lists would silently never be scraped: an
+     * error when every name is known at synth, a warning when the platform's own cluster has a name
+     * only CloudFormation knows (the service might name that cluster by it).
+     */
+    private void checkDiscovered(software.amazon.awscdk.services.ecs.BaseService service, ScrapeOptions options) {
+        software.amazon.awscdk.services.ecs.ICluster cluster = service.getCluster();
+        String name = literalClusterName(cluster);
+        if (cluster.getNode().getPath().equals(props.getCluster().getNode().getPath()) || Token.isUnresolved(name)
+                || discovery.getClusters().containsValue(name)) {
+            return;
+        }
+        String what = "scrape '" + options.getName() + "' of service " + service.getNode().getPath() + " cluster";
+        String watched = discovery.getClusters().values().stream().map(v -> Token.isUnresolved(v) ? "the platform's cluster" : v)
+                .collect(java.util.stream.Collectors.joining(", "));
+        if (discovery.getClusters().values().stream().noneMatch(Token::isUnresolved)) {
+            throw Check.bad(what, name, "ECS discovery watches only " + watched + "; add it to discoveryClusters");
+        }
+        Annotations.of(service).addWarningV2("@o11y-cdk/prometheus:undiscoveredCluster", Check.bad(what, name, "ECS discovery "
+                + "watches only " + watched + ": unless that is the platform's cluster, add it to discoveryClusters or its tasks "
+                + "are never scraped").getMessage());
     }
 
     @Override

@@ -84,11 +84,11 @@ public final class FargatePrometheusProps {
     /**
      * Active series Prometheus is sized for, and warns above (PrometheusSeriesAboveSizing).
      *
-     * @default - 100 per service (the seed's estimate) x max(5, number of services)
+     * @default - FargateSize.expectedSeries(max(5, number of services)): 120 a service
      */
     public long getExpectedActiveSeries() {
         return expectedActiveSeries != null ? expectedActiveSeries
-                : (long) FargateSize.SERIES_PER_SERVICE * Math.max(5, services.size());
+                : FargateSize.expectedSeries(Math.max(5, services.size()));
     }
 
     /** @default prom/prometheus:v2.51.1 */

@@ -58,8 +58,14 @@ public record FargateSize(int cpu, int memoryMiB) {
     public static final int BASE_MIB = 1024;
     /** Active series one vCPU ingests with room for rules and queries (17k samples/s at 15 s). */
     public static final int SERIES_PER_VCPU = 250_000;
-    /** Series the platform brings itself (Prometheus, Alertmanager, the exporters), whatever joins. */
+    /** Series the platform brings itself (Prometheus, Alertmanager, the exporters), before any service joins. */
     public static final int PLATFORM_SERIES = 3_000;
+    /**
+     * Series the platform keeps about each service on top of its own: ~10 CloudWatch figures through
+     * the exporter (AWS/ECS and Container Insights, for every ECS service in the region), ~3 recorded
+     * series, 5 scrape metadata series a task ({@code up}, {@code scrape_*}).
+     */
+    public static final int PLATFORM_SERIES_PER_SERVICE = 20;
     /** Bytes a sample takes on disk after compression (Prometheus storage docs: 1-2; the upper end, for disk and cost). */
     public static final double BYTES_PER_SAMPLE = 2.0;
     /** The seed's Prometheus task (5 services): the floor. */
@@ -69,7 +75,7 @@ public record FargateSize(int cpu, int memoryMiB) {
      * The Prometheus task for an expected number of active series: memory
      * {@code BASE_MIB + (series + PLATFORM_SERIES) x KIB_PER_SERIES / 1024 + sidecarMiB}, CPU one vCPU
      * per {@code SERIES_PER_VCPU} series, rounded up to a valid Fargate size and never below the
-     * seed's 1 vCPU / 2 GB. 1,000 services (100k series) get 1 vCPU / 3 GB. Explicit sizing is the
+     * seed's 1 vCPU / 2 GB. 1,000 services (120k series) get 1 vCPU / 4 GB. Explicit sizing is the
      * answer to seed 004's OOM-killed Prometheus.
      *
      * @param setting    the setting the series count comes from, named when it cannot fit any task
@@ -79,7 +85,7 @@ public record FargateSize(int cpu, int memoryMiB) {
         if (activeSeries < 1) {
             throw Check.bad(setting, activeSeries, "must be at least 1");
         }
-        long memory = BASE_MIB + ((activeSeries + PLATFORM_SERIES) * KIB_PER_SERIES + 1023) / 1024 + sidecarMiB;
+        long memory = (long) prometheusMemoryMiB(activeSeries) + sidecarMiB;
         long cpu = 1024L * Math.max(1, (activeSeries + SERIES_PER_VCPU - 1) / SERIES_PER_VCPU);
         if (memory > 122_880 || cpu > 16_384) {
             throw Check.bad(setting, activeSeries, "needs " + cpu + " CPU units / " + memory + " MiB, more than the largest "
@@ -88,6 +94,24 @@ public record FargateSize(int cpu, int memoryMiB) {
         FargateSize s = roundUp((int) cpu, (int) memory);
         return s.memoryMiB() < SEED_FLOOR.memoryMiB() || s.cpu() < SEED_FLOOR.cpu() ? roundUp(Math.max(s.cpu(), SEED_FLOOR.cpu()),
                 Math.max(s.memoryMiB(), SEED_FLOOR.memoryMiB())) : s;
+    }
+
+    /**
+     * The active series expected of {@code services} services: the seed's ~100 each plus what the
+     * platform keeps about each ({@link #PLATFORM_SERIES_PER_SERVICE}).
+     */
+    public static long expectedSeries(int services) {
+        return (long) services * (SERIES_PER_SERVICE + PLATFORM_SERIES_PER_SERVICE);
+    }
+
+    /** The services {@link #expectedSeries} would size for {@code series} (at least one). */
+    public static int servicesFor(long series) {
+        return (int) Math.max(1, series / (SERIES_PER_SERVICE + PLATFORM_SERIES_PER_SERVICE));
+    }
+
+    /** Memory the Prometheus container needs for {@code activeSeries} (and the platform's own) by the formula. */
+    public static int prometheusMemoryMiB(long activeSeries) {
+        return (int) Math.min(Integer.MAX_VALUE, BASE_MIB + ((activeSeries + PLATFORM_SERIES) * KIB_PER_SERIES + 1023) / 1024);
     }
 
     /** The active series a Prometheus container of {@code memoryMiB} holds by the same formula. */

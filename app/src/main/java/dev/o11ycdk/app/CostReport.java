@@ -51,7 +51,7 @@ final class CostReport {
         long samplesPerDay = 86_400 / Math.max(1, PromDuration.parse("scrapeInterval", s.scrapeInterval()).toSeconds());
         double tsdbGb = series * samplesPerDay * s.retentionDays() * FargateSize.BYTES_PER_SAMPLE / 1e9;
         double efsGb = Math.ceil((tsdbGb + GRAFANA_GB) * 10) / 10;
-        int services = (int) Math.max(1, series / FargateSize.SERIES_PER_SERVICE) + 4; // + the platform's own four
+        int services = FargateSize.servicesFor(series) + 4; // + the platform's own four
         int metricRules = stacks.fargate().getExporter().getConfig().metricCount();
         // cloudwatch_exporter: per scrape (60 s), one ListMetrics and one GetMetricStatistics per dimension set, per rule.
         long requests = (long) metricRules * (services + 1) * CostEstimate.HOURS_PER_MONTH * 60;

@@ -70,13 +70,13 @@ public record FargateSettings(
     }
 
     /**
-     * "auto": the seed's ~100 series per service x the expected services ("auto": the named services,
-     * at least the seed's 5), or a number.
+     * "auto": the expected services ("auto": the named services, at least the seed's 5) x 120 (the
+     * seed's ~100 series a service and ~20 the platform keeps about it), or a number.
      */
     private static long expectedSeries(Context c, int namedServices) {
         int services = c.string("expectedServices").equalsIgnoreCase("auto") ? Math.max(5, namedServices)
                 : positive(c, "expectedServices");
-        return c.string("expectedActiveSeries").equalsIgnoreCase("auto") ? (long) services * FargateSize.SERIES_PER_SERVICE
+        return c.string("expectedActiveSeries").equalsIgnoreCase("auto") ? FargateSize.expectedSeries(services)
                 : positive(c, "expectedActiveSeries");
     }
 

@@ -21,6 +21,11 @@ class FargateBadInputTest {
                         "prometheus cpu = 1536: Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384"),
                 Arguments.of("memory outside the CPU's range", Map.of("prometheusCpu", "1024", "prometheusMemoryMiB", "1024"),
                         "prometheus memoryMiB = 1024: is not a Fargate size for cpu 1024; valid: 2048..8192 in steps of 1024"),
+                Arguments.of("a task too small for Prometheus next to its sidecar", Map.of("prometheusCpu", "512", "prometheusMemoryMiB", "1024"),
+                        "prometheusMemoryMiB = 1024: leaves Prometheus 768 MiB next to the 256 MiB discovery sidecar; the sizing "
+                                + "formula needs 1071 MiB for Prometheus itself and the platform's own series"),
+                Arguments.of("a cluster name ECS refuses for the platform", Map.of("clusterName", "o11y platform"),
+                        "setting 'clusterName' = 'o11y platform': an ECS cluster name has letters, digits, '-' and '_'"),
                 Arguments.of("only one of cpu and memory", Map.of("prometheusCpu", "2048"),
                         "settings 'prometheusCpu' and 'prometheusMemoryMiB': give both numbers"),
                 Arguments.of("two services with one name", Map.of("services",
@@ -74,11 +79,14 @@ class FargateBadInputTest {
 
     @Test
     void sizingFollowsTheExpectedActiveSeriesWithTheSeedAsTheFloor() {
-        // The seed's 5 services (~500 series) and anything up to ~45k series: 1 vCPU / 2 GB.
-        assertThat(FargateSize.forPrometheus("s", 500, 256)).isEqualTo(new FargateSize(1024, 2048));
-        assertThat(FargateSize.forPrometheus("s", 45_000, 256)).isEqualTo(new FargateSize(1024, 2048));
-        // 1,000 services x 100 series: 1024 + 100000 x 16 KiB + 256 = 2843 MiB -> 1 vCPU / 3 GB, not 52 vCPU.
+        // The seed's 5 services (600 series) and anything up to 46,152 series (+ 3,000 of the platform's): 1 vCPU / 2 GB.
+        assertThat(FargateSize.forPrometheus("s", FargateSize.expectedSeries(5), 256)).isEqualTo(new FargateSize(1024, 2048));
+        assertThat(FargateSize.forPrometheus("s", 46_152, 256)).isEqualTo(new FargateSize(1024, 2048));
+        assertThat(FargateSize.forPrometheus("s", 46_153, 256)).isEqualTo(new FargateSize(1024, 3072));
+        // 100,000 series: 1024 + 103,000 x 16 KiB + 256 = 2890 MiB -> 1 vCPU / 3 GB.
         assertThat(FargateSize.forPrometheus("s", 100_000, 256)).isEqualTo(new FargateSize(1024, 3072));
+        // 1,000 services at 120 series each: 1 vCPU / 4 GB, not the seed's table extrapolated to 51 vCPU / 102 GB.
+        assertThat(FargateSize.forPrometheus("s", FargateSize.expectedSeries(1000), 256)).isEqualTo(new FargateSize(1024, 4096));
         // A million series: 4 vCPU (250k per vCPU) and 17 GB.
         assertThat(FargateSize.forPrometheus("s", 1_000_000, 256)).isEqualTo(new FargateSize(4096, 17408));
     }

@@ -41,9 +41,10 @@ class ScaleAndLimitsTest {
         Synth big = Synth.of(Map.of("services", services(1000)));
         Synth five = Synth.defaults();
         FargatePrometheus prometheus = big.stacks().fargate().getPrometheus();
-        // Sized by series (1,000 x 100), not by extrapolating the seed's per-service table to 52 vCPU.
-        assertThat(prometheus.getExpectedActiveSeries()).isEqualTo(100_000);
-        assertThat(prometheus.getSize()).isEqualTo(new FargateSize(1024, 3072));
+        // Sized by series (1,000 x (100 + 20 the platform keeps about each)), not by extrapolating the
+        // seed's per-service table to 51 vCPU.
+        assertThat(prometheus.getExpectedActiveSeries()).isEqualTo(120_000);
+        assertThat(prometheus.getSize()).isEqualTo(new FargateSize(1024, 4096));
         // prometheus.yml does not grow with services at all; only the sidecar's name patterns do.
         assertThat(prometheus.getPrometheusConfig().toYaml())
                 .isEqualTo(five.stacks().fargate().getPrometheus().getPrometheusConfig().toYaml());

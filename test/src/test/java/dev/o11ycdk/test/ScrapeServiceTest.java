@@ -113,6 +113,24 @@ class ScrapeServiceTest {
     }
 
     @Test
+    void withThePlatformsClusterNamedByCloudFormationAnUnwatchedClusterIsAWarning() {
+        App a = Synth.newApp(Map.of(), null);
+        O11yApp.Stacks s = O11yApp.build(a, Settings.from(a));
+        Stack other = new Stack(a, "Batch", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
+        var vpc = software.amazon.awscdk.services.ec2.Vpc.fromVpcAttributes(other, "Vpc", software.amazon.awscdk.services.ec2.VpcAttributes.builder()
+                .vpcId("vpc-0123456789abcdef0").availabilityZones(List.of("ap-northeast-2a")).privateSubnetIds(List.of("subnet-0aaaaaaaaaaaaaaaa")).build());
+        ICluster batch = software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(other, "Cluster",
+                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName("batch").vpc(vpc).build());
+        s.fargate().getPrometheus().scrape(paymentsService(other, batch, 8080), ScrapeOptions.builder().name("batch").port(8080).build());
+        Annotations.fromStack(other).hasWarning("/Batch/Payments", Match.stringLikeRegexp(
+                "scrape 'batch' of service Batch/Payments cluster = 'batch': ECS discovery watches only the platform's cluster: unless.*"));
+        // The platform's own cluster construct, whatever CloudFormation names it, is always watched.
+        ICluster platform = s.fargate().getPrometheus().getService().getCluster();
+        s.fargate().getPrometheus().scrape(paymentsService(s.fargate(), platform, 8080), ScrapeOptions.builder().name("inside").port(8080).build());
+        Annotations.fromStack(s.fargate()).hasNoWarning("*", Match.stringLikeRegexp(".*ECS discovery watches only.*"));
+    }
+
+    @Test
     void queryingPrometheusIsOptInThroughARuleInItsOwnStack() {
         // Off by default: each one is a rule against Prometheus' security-group quota.
         assertThat(teamTemplate.findResources("AWS::EC2::SecurityGroupIngress", Map.of("Properties", Match.objectLike(Map.of("FromPort", 9090)))))
@@ -142,6 +160,14 @@ class ScrapeServiceTest {
         assertThatThrownBy(() -> prometheus.scrape(inBatch, ScrapeOptions.builder().name("payments").port(8080).build()))
                 .hasMessage("scrape 'payments' of service Other/Payments cluster = 'batch': ECS discovery watches only o11y-platform, "
                         + "team-a; add it to discoveryClusters");
+        // A cluster the app creates with a name counts as known too.
+        Stack reportsStack = new Stack(a, "Reports", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
+        software.amazon.awscdk.services.ecs.Cluster reports = software.amazon.awscdk.services.ecs.Cluster.Builder.create(reportsStack, "Reports")
+                .clusterName("reports").vpc(software.amazon.awscdk.services.ec2.Vpc.Builder.create(reportsStack, "Vpc").maxAzs(1).natGateways(0).build())
+                .build();
+        FargateService inReports = paymentsService(reportsStack, reports, 8080);
+        assertThatThrownBy(() -> prometheus.scrape(inReports, ScrapeOptions.builder().name("reports").port(8080).build()))
+                .hasMessageContaining("cluster = 'reports': ECS discovery watches only o11y-platform, team-a;");
         // The clusters it watches are fine.
         Stack teamA = new Stack(a, "TeamA", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
         ICluster a1 = software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(teamA, "Cluster",
