@@ -23,7 +23,10 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
@@ -61,11 +64,16 @@ class ScrapeServiceTest {
 
     /** The platform's cluster as a team's stack imports it, by name and with its VPC by id (no cross-stack reference). */
     static ICluster teamCluster(Stack stack) {
-        var vpc = software.amazon.awscdk.services.ec2.Vpc.fromVpcAttributes(stack, "Vpc", software.amazon.awscdk.services.ec2.VpcAttributes.builder()
+        return importedCluster(stack, "o11y-platform");
+    }
+
+    /** A cluster imported by name into {@code stack}, in the platform's VPC (imported once per stack). */
+    static ICluster importedCluster(Stack stack, String name) {
+        IVpc vpc = stack.getNode().tryFindChild("Vpc") instanceof IVpc v ? v : Vpc.fromVpcAttributes(stack, "Vpc", VpcAttributes.builder()
                 .vpcId("vpc-0123456789abcdef0").availabilityZones(List.of("ap-northeast-2a", "ap-northeast-2c"))
                 .privateSubnetIds(List.of("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb")).build());
-        return software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(stack, "Cluster",
-                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName("o11y-platform").vpc(vpc).build());
+        return software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(stack, "Cluster-" + name,
+                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName(name).vpc(vpc).build());
     }
 
     @BeforeAll
@@ -117,10 +125,7 @@ class ScrapeServiceTest {
         App a = Synth.newApp(Map.of(), null);
         O11yApp.Stacks s = O11yApp.build(a, Settings.from(a));
         Stack other = new Stack(a, "Batch", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
-        var vpc = software.amazon.awscdk.services.ec2.Vpc.fromVpcAttributes(other, "Vpc", software.amazon.awscdk.services.ec2.VpcAttributes.builder()
-                .vpcId("vpc-0123456789abcdef0").availabilityZones(List.of("ap-northeast-2a")).privateSubnetIds(List.of("subnet-0aaaaaaaaaaaaaaaa")).build());
-        ICluster batch = software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(other, "Cluster",
-                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName("batch").vpc(vpc).build());
+        ICluster batch = importedCluster(other, "batch");
         s.fargate().getPrometheus().scrape(paymentsService(other, batch, 8080), ScrapeOptions.builder().name("batch").port(8080).build());
         Annotations.fromStack(other).hasWarning("/Batch/Payments", Match.stringLikeRegexp(
                 "scrape 'batch' of service Batch/Payments cluster = 'batch': ECS discovery watches only the platform's cluster: unless.*"));
@@ -151,10 +156,7 @@ class ScrapeServiceTest {
         App a = Synth.newApp(Map.of("clusterName", "o11y-platform", "discoveryClusters", "team-a"), null);
         O11yApp.Stacks s = O11yApp.build(a, Settings.from(a));
         Stack other = new Stack(a, "Other", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
-        var vpc = software.amazon.awscdk.services.ec2.Vpc.fromVpcAttributes(other, "Vpc", software.amazon.awscdk.services.ec2.VpcAttributes.builder()
-                .vpcId("vpc-0123456789abcdef0").availabilityZones(List.of("ap-northeast-2a")).privateSubnetIds(List.of("subnet-0aaaaaaaaaaaaaaaa")).build());
-        ICluster batch = software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(other, "Batch",
-                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName("batch").vpc(vpc).build());
+        ICluster batch = importedCluster(other, "batch");
         FargatePrometheus prometheus = s.fargate().getPrometheus();
         FargateService inBatch = paymentsService(other, batch, 8080);
         assertThatThrownBy(() -> prometheus.scrape(inBatch, ScrapeOptions.builder().name("payments").port(8080).build()))
@@ -170,19 +172,14 @@ class ScrapeServiceTest {
                 .hasMessageContaining("cluster = 'reports': ECS discovery watches only o11y-platform, team-a;");
         // The clusters it watches are fine.
         Stack teamA = new Stack(a, "TeamA", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
-        ICluster a1 = software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(teamA, "Cluster",
-                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName("team-a").vpc(
-                        software.amazon.awscdk.services.ec2.Vpc.fromVpcAttributes(teamA, "Vpc", software.amazon.awscdk.services.ec2.VpcAttributes.builder()
-                                .vpcId("vpc-0123456789abcdef0").availabilityZones(List.of("ap-northeast-2a"))
-                                .privateSubnetIds(List.of("subnet-0aaaaaaaaaaaaaaaa")).build())).build());
+        ICluster a1 = importedCluster(teamA, "team-a");
         assertThat(prometheus.scrape(paymentsService(teamA, a1, 8080), ScrapeOptions.builder().name("payments").port(8080).build())
                 .getDockerLabels()).containsEntry("O11Y_SERVICE", "payments");
 
         ExternalTaskDefinition etd = ExternalTaskDefinition.Builder.create(other, "EdgeTask").build();
         etd.addContainer("edge", ContainerDefinitionOptions.builder().image(ContainerImage.fromRegistry("example/edge:1"))
                 .memoryLimitMiB(128).portMappings(List.of(PortMapping.builder().containerPort(9100).build())).build());
-        ICluster platform = software.amazon.awscdk.services.ecs.Cluster.fromClusterAttributes(other, "Platform",
-                software.amazon.awscdk.services.ecs.ClusterAttributes.builder().clusterName("o11y-platform").vpc(vpc).build());
+        ICluster platform = teamCluster(other);
         ExternalService edge = ExternalService.Builder.create(other, "Edge").cluster(platform).taskDefinition(etd).build();
         assertThatThrownBy(() -> prometheus.scrape(edge, ScrapeOptions.builder().name("edge").port(9100).build()))
                 .hasMessage("scrape 'edge' service = 'Other/Edge': an ECS Anywhere (external) service: ECS discovery finds Fargate "
