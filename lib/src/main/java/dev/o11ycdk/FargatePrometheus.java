@@ -535,11 +535,6 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         return namespace;
     }
 
-    /** The {@code env} label of a discovered service that does not name its own. */
-    public String getEnvironment() {
-        return props.getEnvironment();
-    }
-
     /** Adds the discovery sidecar's configuration and the alert-delay table to what reviewers read. */
     @Override
     public Map<String, String> getRenderedFiles() {

@@ -227,20 +227,19 @@ public final class ScrapeJob {
 
         /** A {@code keep} relabel rule: only targets whose joined source labels match {@code regex} stay. */
         public Builder keep(List<String> sourceLabels, String regex) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("source_labels", List.copyOf(sourceLabels));
-            r.put("regex", Check.notBlank(s("keep regex"), regex));
-            r.put("action", "keep");
-            relabelConfigs.add(r);
-            return this;
+            return filter("keep", sourceLabels, regex);
         }
 
         /** A {@code drop} relabel rule: targets whose joined source labels match {@code regex} go. */
         public Builder drop(List<String> sourceLabels, String regex) {
+            return filter("drop", sourceLabels, regex);
+        }
+
+        private Builder filter(String action, List<String> sourceLabels, String regex) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("source_labels", List.copyOf(sourceLabels));
-            r.put("regex", Check.notBlank(s("drop regex"), regex));
-            r.put("action", "drop");
+            r.put("regex", Check.notBlank(s(action + " regex"), regex));
+            r.put("action", action);
             relabelConfigs.add(r);
             return this;
         }
