@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.o11ycdk.app.O11yApp;
 import dev.o11ycdk.app.Settings;
 import dev.o11ycdk.test.support.CdkJson;
+import dev.o11ycdk.test.support.LocalRepository;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import software.amazon.awscdk.App;
 /**
  * The README's "Onboard your service from your own CDK app", for real: a separate Maven project
  * (test/consumer-app) that declares only o11y-cdk-lib, aws-cdk-lib and constructs is built offline
- * from the local Maven repository and synthesized in its own JVM. The platform's template is the same,
+ * against this build's library and synthesized in its own JVM. The platform's template is the same,
  * byte for byte, before and after, and the consumer reaches the platform only through SSM parameters
  * resolved at deploy time.
  */
@@ -33,16 +34,18 @@ class ConsumerAppTest {
     @Test
     void aSeparateAppOnboardsAServiceWhileThePlatformsTemplateStaysByteIdentical(@TempDir Path dir) throws Exception {
         String mvn = Tools.require("mvn", "install Maven");
-        requireTheInstalledLibraryIsThisBuild();
         byte[] before = Files.readAllBytes(Synth.defaults().templateFile(Synth.defaults().stacks().fargate()));
 
-        // The team's build: offline, against the local repository, cdk-nag nowhere on its classpath.
+        // The team's build: offline, against a local repository holding this build's library (as if
+        // installed), cdk-nag nowhere on its classpath.
         Path classpath = dir.resolve("classpath.txt");
-        Tools.Result build = Tools.run(List.of(mvn, "-o", "-q", "-B", "-f", CONSUMER.resolve("pom.xml").toString(), "compile",
-                "dependency:build-classpath", "-Dmdep.outputFile=" + classpath), CONSUMER, 300);
+        Path repository = LocalRepository.withThisBuild(dir);
+        Tools.Result build = Tools.run(List.of(mvn, "-o", "-q", "-B", "-Dmaven.repo.local=" + repository, "-f",
+                CONSUMER.resolve("pom.xml").toString(), "compile", "dependency:build-classpath", "-Dmdep.outputFile=" + classpath), CONSUMER, 300);
         assertThat(build.exitCode()).as("offline build of the consumer app:\n" + build.output()).isZero();
         String cp = Files.readString(classpath);
-        assertThat(cp).contains("o11y-cdk-lib-0.1.0.jar", "aws-cdk-lib-2.263.0.jar").doesNotContain("cdknag");
+        assertThat(cp).contains(repository.resolve("dev/o11ycdk/o11y-cdk-lib/0.1.0/o11y-cdk-lib-0.1.0.jar").toString(),
+                "aws-cdk-lib-2.263.0.jar").doesNotContain("cdknag");
 
         // The team's synth, in its own JVM with its own cdk.json.
         Path out = dir.resolve("consumer.out");
@@ -92,15 +95,5 @@ class ConsumerAppTest {
         }
         assertThat(deps).containsExactly("<artifactId>o11y-cdk-lib</artifactId>", "<artifactId>aws-cdk-lib</artifactId>",
                 "<artifactId>constructs</artifactId>");
-    }
-
-    /** The consumer resolves o11y-cdk-lib from the local repository: it must be this build's jar, not an older install. */
-    private static void requireTheInstalledLibraryIsThisBuild() throws IOException {
-        Path built = CdkJson.repoRoot().resolve("lib/target/o11y-cdk-lib-0.1.0.jar");
-        Path installed = Path.of(System.getProperty("user.home"), ".m2/repository/dev/o11ycdk/o11y-cdk-lib/0.1.0/o11y-cdk-lib-0.1.0.jar");
-        String why = "ConsumerAppTest builds a separate app against the library in the local Maven repository; run the "
-                + "README's test command (mvn -B install) so it is this build's";
-        assertThat(installed).as(why).exists();
-        assertThat(Files.mismatch(built, installed)).as(why).isEqualTo(-1L);
     }
 }
