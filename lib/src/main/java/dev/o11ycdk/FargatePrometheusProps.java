@@ -10,8 +10,11 @@ import software.amazon.awscdk.services.servicediscovery.INamespace;
 public final class FargatePrometheusProps {
     /** The ECS discovery sidecar: AWS Distro for OpenTelemetry collector, with its ecs_observer extension. */
     public static final String DEFAULT_DISCOVERY_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0";
-    /** The runbooks of the platform's own alerts, in this project's repository. */
-    public static final String DEFAULT_RUNBOOKS = "https://github.com/o11y-cdk/o11y-cdk/blob/main/README.md";
+    /**
+     * The runbooks of the platform's alerts: docs/runbooks.md of the o11y-cdk repository, one section per
+     * alert, as a path relative to the repository's root (open it in a checkout or on your Git host).
+     */
+    public static final String DEFAULT_RUNBOOKS = "docs/runbooks.md";
 
     private final ICluster cluster;
     private final INamespace namespace;

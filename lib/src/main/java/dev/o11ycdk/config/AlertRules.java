@@ -15,8 +15,6 @@ import java.util.function.UnaryOperator;
  * {@code AlertRules.defaults(base).disableGroup("node").override("ServiceDown", r -> r.withExpr(null, "1m"))}.
  */
 public final class AlertRules {
-    /** Where the community rules' runbooks live (prometheus-operator/runbooks). */
-    public static final String COMMUNITY_RUNBOOKS = "https://runbooks.prometheus-operator.dev/runbooks/";
     private static final String FS = "fstype!~\"tmpfs|overlay|squashfs\",mountpoint!~\"/run.*\"";
 
     /** Recorded: ECS services whose desired task count is above zero while none runs. */
@@ -28,13 +26,18 @@ public final class AlertRules {
     private final Set<String> disabled = new LinkedHashSet<>();
     private final Map<String, String> intervals = new LinkedHashMap<>();
 
-    /** @param runbookBase base URL of this platform's own runbooks (ServiceDown, HighCPUUsage) */
+    /**
+     * @param runbookBase where the runbooks live: every alert links to {@code <runbookBase>#<alert name in lower case>}
+     *                    (docs/runbooks.md of this repository has a section for each)
+     */
     public static AlertRules defaults(String runbookBase) {
         AlertRules r = new AlertRules();
         r.groups.put("services", new ArrayList<>(List.of(
-                Rule.alert("ServiceDown", "up == 0", "2m", "critical",
+                // The seed wrote for: 2m, which cannot meet its own goal of an alert within 2 minutes
+                // (15 s scrape + 15 s evaluation + 2 m + 10 s group_wait = 2 m 40 s); 1 m gives 1 m 40 s.
+                Rule.alert("ServiceDown", "up == 0", "1m", "critical",
                         "Service {{ $labels.service }} is down",
-                        "Prometheus could not scrape {{ $labels.instance }} (job {{ $labels.job }}) for 2 minutes.",
+                        "Prometheus could not scrape {{ $labels.instance }} (job {{ $labels.job }}) for a minute.",
                         runbookBase + "#servicedown")
                         .withDelayGoal("2m"), // seed success criterion: alert delay under 2 minutes
                 // A service whose tasks all stopped has no target, so no up == 0 fires for it: ECS's own
@@ -73,27 +76,27 @@ public final class AlertRules {
                         "10m", "warning",
                         "{{ $labels.job }}: more than 10% of targets are down",
                         "{{ $value | humanize }}% of the {{ $labels.job }} targets are down.",
-                        COMMUNITY_RUNBOOKS + "general/targetdown"),
+                        runbookBase + "#targetdown"),
                 Rule.alert("PrometheusConfigReloadFailed",
                         "max_over_time(prometheus_config_last_reload_successful{job=\"prometheus\"}[5m]) == 0", "10m", "warning",
                         "Prometheus {{ $labels.instance }} failed to reload its configuration",
                         "The last configuration reload failed; Prometheus keeps running the previous one.",
-                        COMMUNITY_RUNBOOKS + "prometheus/prometheusconfigreloadfailed"),
+                        runbookBase + "#prometheusconfigreloadfailed"),
                 Rule.alert("PrometheusNotIngestingSamples",
                         "rate(prometheus_tsdb_head_samples_appended_total{job=\"prometheus\"}[5m]) <= 0", "10m", "warning",
                         "Prometheus {{ $labels.instance }} is not ingesting samples",
                         "No samples were appended to the head block for 10 minutes.",
-                        COMMUNITY_RUNBOOKS + "prometheus/prometheusnotingestingsamples"),
+                        runbookBase + "#prometheusnotingestingsamples"),
                 Rule.alert("PrometheusRuleFailures",
                         "increase(prometheus_rule_evaluation_failures_total{job=\"prometheus\"}[5m]) > 0", "15m", "critical",
                         "Prometheus {{ $labels.instance }} is failing rule evaluations",
                         "{{ $value | humanize }} rule evaluations failed in the last 5 minutes.",
-                        COMMUNITY_RUNBOOKS + "prometheus/prometheusrulefailures"),
+                        runbookBase + "#prometheusrulefailures"),
                 Rule.alert("PrometheusNotConnectedToAlertmanagers",
                         "max_over_time(prometheus_notifications_alertmanagers_discovered{job=\"prometheus\"}[5m]) < 1", "10m", "warning",
                         "Prometheus {{ $labels.instance }} is not connected to any Alertmanager",
                         "Alerts fire but nobody is notified: no Alertmanager was discovered for 10 minutes.",
-                        COMMUNITY_RUNBOOKS + "prometheus/prometheusnotconnectedtoalertmanagers"))));
+                        runbookBase + "#prometheusnotconnectedtoalertmanagers"))));
         r.groups.put("alertmanager", new ArrayList<>(List.of(
                 Rule.alert("AlertmanagerFailedToSendAlerts",
                         "sum by (instance, integration) (rate(alertmanager_notifications_failed_total{job=\"alertmanager\"}[5m]))"
@@ -101,12 +104,12 @@ public final class AlertRules {
                         "5m", "warning",
                         "Alertmanager {{ $labels.instance }} fails to send to {{ $labels.integration }}",
                         "{{ $value | humanizePercentage }} of notifications to {{ $labels.integration }} failed (no egress? bad webhook?).",
-                        COMMUNITY_RUNBOOKS + "alertmanager/alertmanagerfailedtosendalerts"))));
+                        runbookBase + "#alertmanagerfailedtosendalerts"))));
         r.groups.put("meta", new ArrayList<>(List.of(
                 Rule.alert("Watchdog", "vector(1)", "0", "none",
                         "Alerting pipeline heartbeat",
                         "Always firing. If it stops arriving, the alerting pipeline (Prometheus, Alertmanager, egress) is broken.",
-                        COMMUNITY_RUNBOOKS + "general/watchdog"))));
+                        runbookBase + "#watchdog"))));
         r.groups.put("node", new ArrayList<>(List.of(
                 Rule.alert("NodeFilesystemSpaceFillingUp",
                         "(node_filesystem_avail_bytes{" + FS + "} / node_filesystem_size_bytes{" + FS + "} * 100 < 15"
@@ -114,23 +117,23 @@ public final class AlertRules {
                                 + " and node_filesystem_readonly{" + FS + "} == 0)", "1h", "warning",
                         "Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} fills up within 24 hours",
                         "Less than 15% left and still falling; at this rate it is full within a day.",
-                        COMMUNITY_RUNBOOKS + "node/nodefilesystemspacefillingup"),
+                        runbookBase + "#nodefilesystemspacefillingup"),
                 Rule.alert("NodeFilesystemAlmostOutOfSpace",
                         "(node_filesystem_avail_bytes{" + FS + "} / node_filesystem_size_bytes{" + FS + "} * 100 < 5"
                                 + " and node_filesystem_readonly{" + FS + "} == 0)", "30m", "critical",
                         "Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} is almost full",
                         "Less than 5% space left ({{ $value | humanize }}%).",
-                        COMMUNITY_RUNBOOKS + "node/nodefilesystemalmostoutofspace"),
+                        runbookBase + "#nodefilesystemalmostoutofspace"),
                 Rule.alert("NodeHighMemoryUsage",
                         "100 - (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100) > 90", "15m", "warning",
                         "Memory on {{ $labels.instance }} is above 90%",
                         "{{ $value | humanize }}% of memory in use for 15 minutes; Prometheus may be OOM-killed next (seed 004).",
-                        COMMUNITY_RUNBOOKS + "node/nodememoryhighutilization"),
+                        runbookBase + "#nodehighmemoryusage"),
                 Rule.alert("NodeHighCPUUsage",
                         "100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode=\"idle\"}[5m]))) > 90", "15m", "warning",
                         "CPU on {{ $labels.instance }} is above 90%",
                         "{{ $value | humanize }}% CPU busy for 15 minutes.",
-                        COMMUNITY_RUNBOOKS + "node/nodecpuhighusage"))));
+                        runbookBase + "#nodehighcpuusage"))));
         return r;
     }
 

@@ -39,7 +39,7 @@ class AlertRulesTest {
         Map<String, String> api1 = Map.of("job", "api-1", "instance", "10.0.1.5:8080", "service", "api-1", "env", "prod");
         t.fires("ServiceDown", List.of(series("up{env=\"prod\",instance=\"10.0.1.5:8080\",job=\"api-1\",service=\"api-1\"}", "1 1 0x8")),
                 "6m", with(api1, "severity", "critical"), "Service api-1 is down");
-        t.silent("ServiceDown", List.of(series("up{env=\"prod\",instance=\"10.0.1.5:8080\",job=\"api-1\",service=\"api-1\"}", "1 1 0x8")), "3m");
+        t.silent("ServiceDown", List.of(series("up{env=\"prod\",instance=\"10.0.1.5:8080\",job=\"api-1\",service=\"api-1\"}", "1 1 0x8")), "2m");
 
         // Named as prom/cloudwatch-exporter names them: snake_case dimensions, aws_<namespace>_<metric>_<stat>.
         String cpu1 = "aws_ecs_cpuutilization_average{cluster_name=\"o11y\",job=\"cloudwatch\",service_name=\"api-1\"}";

@@ -71,7 +71,7 @@ class FargateConfigToolsTest {
         String promtool = Tools.require("promtool", "apt-get install prometheus");
         Path rules = dir.resolve("rules.yml");
         String yaml = stack.getPrometheus().getRules().toYaml();
-        assertThat(yaml).contains("alert: ServiceDown\n        expr: up == 0\n        for: 2m", "severity: critical",
+        assertThat(yaml).contains("alert: ServiceDown\n        expr: up == 0\n        for: 1m", "severity: critical",
                 "summary: \"Service {{ $labels.service }} is down\"", "alert: HighCPUUsage", "for: 5m", "severity: warning");
         Files.writeString(rules, yaml);
         Tools.Result r = Tools.run(List.of(promtool, "check", "rules", rules.toString()), dir, 60);
