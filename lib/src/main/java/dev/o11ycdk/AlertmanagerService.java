@@ -39,7 +39,8 @@ public class AlertmanagerService extends FargatePlatformService {
         }
         props.getMutedEnvironments().forEach(e -> Check.notBlank("mutedEnvironments", e));
         this.config = props.getConfig() != null ? props.getConfig() : AlertmanagerConfig.seedDefaults(
-                WEBHOOK_FILE, props.getCriticalChannel(), props.getWarningChannel(), props.getMutedEnvironments());
+                WEBHOOK_FILE, props.getCriticalChannel(), props.getWarningChannel(), props.getMutedEnvironments(),
+                props.getHeartbeatUrl());
         SubnetSelection subnets = props.getVpcSubnets() != null ? props.getVpcSubnets()
                 : SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build();
         warnWithoutEgress(props, subnets);

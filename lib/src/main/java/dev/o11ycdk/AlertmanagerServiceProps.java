@@ -15,6 +15,7 @@ public final class AlertmanagerServiceProps {
     private final String criticalChannel;
     private final String warningChannel;
     private final List<String> mutedEnvironments;
+    private final String heartbeatUrl;
     private final AlertmanagerConfig config;
     private final String image;
     private final SubnetSelection vpcSubnets;
@@ -26,6 +27,7 @@ public final class AlertmanagerServiceProps {
         this.criticalChannel = b.criticalChannel != null ? b.criticalChannel : "#alerts-critical";
         this.warningChannel = b.warningChannel != null ? b.warningChannel : "#alerts-warning";
         this.mutedEnvironments = b.mutedEnvironments != null ? List.copyOf(b.mutedEnvironments) : List.of("test");
+        this.heartbeatUrl = b.heartbeatUrl;
         this.config = b.config;
         this.image = b.image != null ? b.image : "prom/alertmanager:v0.27.0";
         this.vpcSubnets = b.vpcSubnets;
@@ -65,6 +67,16 @@ public final class AlertmanagerServiceProps {
         return mutedEnvironments;
     }
 
+    /**
+     * A dead-man's switch (Healthchecks.io, Cronitor, an Opsgenie heartbeat, any https webhook) that
+     * receives the always-firing Watchdog every minute and pages when it stops.
+     *
+     * @default - none: Watchdog goes to a null receiver and nothing notices when alerting is down
+     */
+    public String getHeartbeatUrl() {
+        return heartbeatUrl;
+    }
+
     /** A whole routing tree instead of the seed's. @default - AlertmanagerConfig.seedDefaults(...) */
     public AlertmanagerConfig getConfig() {
         return config;
@@ -87,6 +99,7 @@ public final class AlertmanagerServiceProps {
         private String criticalChannel;
         private String warningChannel;
         private List<String> mutedEnvironments;
+        private String heartbeatUrl;
         private AlertmanagerConfig config;
         private String image;
         private SubnetSelection vpcSubnets;
@@ -113,6 +126,11 @@ public final class AlertmanagerServiceProps {
 
         public Builder warningChannel(String channel) {
             this.warningChannel = channel;
+            return this;
+        }
+
+        public Builder heartbeatUrl(String url) {
+            this.heartbeatUrl = url;
             return this;
         }
 

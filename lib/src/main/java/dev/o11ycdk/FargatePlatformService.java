@@ -5,7 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.ec2.Connections;
 import software.amazon.awscdk.services.ec2.ConnectionsProps;
 import software.amazon.awscdk.services.ec2.IConnectable;
@@ -106,6 +115,55 @@ public abstract class FargatePlatformService extends Construct implements IConne
                 ReviewFiles.text(this, content)));
         out.put(cloudMapName + "/entrypoint.sh", "#!/bin/sh\n" + component.entrypointScript);
         return out;
+    }
+
+    /**
+     * CloudWatch alarms on the service's own health, each sending {@code action} on ALARM and OK: fewer
+     * tasks running than ECS wants for 5 minutes (Container Insights, on in the platform's cluster; a
+     * single-writer deploy's gap is about a minute), and CPU above 80 % or memory above 90 % of the task's
+     * reservation for 15 minutes. They do not depend on Prometheus, so they fire when it is the one down.
+     */
+    public List<Alarm> addHealthAlarms(IAlarmAction action) {
+        FargateService service = component.service;
+        Map<String, String> dims = Map.of("ClusterName", service.getCluster().getClusterName(),
+                "ServiceName", service.getServiceName());
+        MathExpression missing = MathExpression.Builder.create()
+                .expression("desired - running")
+                .label(cloudMapName + " tasks missing")
+                .usingMetrics(Map.of(
+                        "desired", insights("DesiredTaskCount", dims),
+                        "running", insights("RunningTaskCount", dims)))
+                .period(Duration.minutes(1))
+                .build();
+        List<Alarm> alarms = List.of(
+                alarm("TasksBelowDesired", missing, 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 5,
+                        cloudMapName + ": fewer tasks running than desired for 5 minutes"),
+                alarm("CpuHigh", service.metricCpuUtilization(MetricOptions.builder().period(Duration.minutes(5)).build()), 80,
+                        ComparisonOperator.GREATER_THAN_THRESHOLD, 3, cloudMapName + ": CPU above 80% of the reservation for 15 minutes"),
+                alarm("MemoryHigh", service.metricMemoryUtilization(MetricOptions.builder().period(Duration.minutes(5)).build()), 90,
+                        ComparisonOperator.GREATER_THAN_THRESHOLD, 3, cloudMapName + ": memory above 90% of the reservation for 15 minutes"));
+        alarms.forEach(a -> {
+            a.addAlarmAction(action);
+            a.addOkAction(action);
+        });
+        return alarms;
+    }
+
+    private static Metric insights(String name, Map<String, String> dims) {
+        return Metric.Builder.create().namespace("ECS/ContainerInsights").metricName(name).dimensionsMap(dims)
+                .statistic("Average").period(Duration.minutes(1)).build();
+    }
+
+    private Alarm alarm(String id, IMetric metric, double threshold, ComparisonOperator op, int periods, String description) {
+        return Alarm.Builder.create(this, id)
+                .metric(metric)
+                .threshold(threshold)
+                .comparisonOperator(op)
+                .evaluationPeriods(periods)
+                .datapointsToAlarm(periods)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription(description + " (runbook: docs/runbooks.md#cloudwatch-alarms)")
+                .build();
     }
 
     /** {@code <name>.<namespace>}: every running task answers behind this DNS name. */

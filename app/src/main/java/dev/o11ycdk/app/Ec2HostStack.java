@@ -13,8 +13,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
-import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
-import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.Port;
@@ -38,7 +37,8 @@ public class Ec2HostStack extends Stack {
         this.availabilityZones = s.availabilityZones();
         IVpc vpc = Network.vpc(this, s);
         IHostedZone zone = Network.zone(this, s);
-        this.alb = new MonitoringAlb(this, "Alb", albProps(this, s, vpc, zone));
+        IAlarmAction alarms = Alarms.action(this, s);
+        this.alb = new MonitoringAlb(this, "Alb", albProps(this, s, vpc, zone, alarms));
 
         this.host = new ObservabilityInstance(this, "Host", ObservabilityInstanceProps.builder()
                 .vpc(vpc)
@@ -49,6 +49,7 @@ public class Ec2HostStack extends Stack {
                 .nodeExporterRelease(s.nodeExporterRelease())
                 .grafanaRelease(s.grafanaRelease())
                 .grafanaRootUrl("https://grafana." + s.domainName() + "/")
+                .runbookBaseUrl(s.alerting().runbookBaseUrl())
                 .build());
         // Grafana and Prometheus only from the ALB.
         alb.getConnections().allowTo(host, Port.tcp(Ports.GRAFANA), "ALB to Grafana");
@@ -76,17 +77,15 @@ public class Ec2HostStack extends Stack {
     }
 
     /** ALB props from the settings: a new ALB, or another stack's listener when albListenerArn is set. */
-    static MonitoringAlbProps albProps(Construct scope, Settings s, IVpc vpc, IHostedZone zone) {
+    static MonitoringAlbProps albProps(Construct scope, Settings s, IVpc vpc, IHostedZone zone, IAlarmAction alarms) {
         MonitoringAlbProps.Builder b = MonitoringAlbProps.builder()
                 .vpc(vpc)
+                .alarmAction(alarms)
                 .domainName(s.domainName())
                 .hostedZone(zone)
                 .existingRulePriorities(s.existingRulePriorities());
         if (!s.allowedCidrs().isEmpty()) {
             b.allowedCidrs(s.allowedCidrs());
-        }
-        if (s.alarmTopicArn() != null) {
-            b.alarmAction(new SnsAction(Topic.fromTopicArn(scope, "AlarmTopic", s.alarmTopicArn())));
         }
         if (s.certificateArn() != null) {
             b.certificate(Certificate.fromCertificateArn(scope, "Certificate", s.certificateArn()));

@@ -6,6 +6,7 @@ import dev.o11ycdk.CloudWatchExporter;
 import dev.o11ycdk.CloudWatchExporterProps;
 import dev.o11ycdk.EfsStorage;
 import dev.o11ycdk.EfsStorageProps;
+import dev.o11ycdk.FargatePlatformService;
 import dev.o11ycdk.FargatePrometheus;
 import dev.o11ycdk.FargatePrometheusProps;
 import dev.o11ycdk.FargateSize;
@@ -14,12 +15,14 @@ import dev.o11ycdk.GrafanaService;
 import dev.o11ycdk.GrafanaServiceProps;
 import dev.o11ycdk.MonitoringAlb;
 import dev.o11ycdk.RemoteWrite;
+import dev.o11ycdk.config.AlertRules;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ecs.CloudMapNamespaceOptions;
 import software.amazon.awscdk.services.ecs.Cluster;
@@ -65,6 +68,7 @@ public class FargateStack extends Stack {
                 .criticalChannel(f.slackCriticalChannel())
                 .warningChannel(f.slackWarningChannel())
                 .mutedEnvironments(f.mutedEnvironments())
+                .heartbeatUrl(s.alerting().heartbeatUrl())
                 .image("prom/alertmanager:v" + f.alertmanagerVersion())
                 .build());
         this.exporter = new CloudWatchExporter(this, "CloudWatchExporter", CloudWatchExporterProps.builder()
@@ -79,6 +83,9 @@ public class FargateStack extends Stack {
                 .scrapeInterval(s.scrapeInterval())
                 .evaluationInterval(s.scrapeInterval())
                 .retention(Duration.days(s.retentionDays()))
+                .runbookBaseUrl(s.alerting().runbookBaseUrl())
+                .rules(AlertRules.defaults(s.alerting().runbookBaseUrl())
+                        .override("ServiceDown", r -> r.withExpr(null, s.alerting().serviceDownFor())).toRuleGroups())
                 .services(f.services())
                 .environment(f.environment())
                 .expectedActiveSeries(f.expectedActiveSeries())
@@ -104,7 +111,8 @@ public class FargateStack extends Stack {
         // Service teams import these from their own apps (FargatePrometheus.fromSsm), resolved at deploy time.
         prometheus.publishToSsm(f.ssmParameterPrefix());
 
-        MonitoringAlb alb = new MonitoringAlb(this, "Alb", Ec2HostStack.albProps(this, s, vpc, zone));
+        IAlarmAction alarms = Alarms.action(this, s);
+        MonitoringAlb alb = new MonitoringAlb(this, "Alb", Ec2HostStack.albProps(this, s, vpc, zone, alarms));
         GrafanaServiceProps.Builder gb = GrafanaServiceProps.builder()
                 .cluster(cluster)
                 .storage(storage)
@@ -121,6 +129,9 @@ public class FargateStack extends Stack {
         }
         this.grafana = new GrafanaService(this, "Grafana", gb.build());
         prometheus.allowQueriesFrom(grafana);
+        for (FargatePlatformService service : List.of(prometheus, grafana, alertmanager, exporter)) {
+            service.addHealthAlarms(alarms);
+        }
 
         CfnOutput.Builder.create(this, "GrafanaUrl").value(grafana.getRoute().getUrl()).build();
         CfnOutput.Builder.create(this, "PrometheusInternalUrl").value(prometheus.getInternalUrl())

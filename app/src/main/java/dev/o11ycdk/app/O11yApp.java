@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
@@ -94,6 +96,14 @@ public final class O11yApp {
         Tags.of(app).add("project", "o11y-cdk", TagProps.builder()
                 .excludeResourceTypes(List.of("AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::CloudWatch::Dashboard")).build());
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        if (s.alerting().heartbeatUrl() == null) {
+            // Said once for the app (on its first stack), not once per Alertmanager.
+            Stack first = ec2 != null ? ec2 : fargate;
+            Annotations.of(first).addWarningV2("@o11y-cdk/app:noHeartbeat", "heartbeatUrl is empty: the always-firing Watchdog "
+                    + "alert goes nowhere, so nothing tells you when Prometheus, Alertmanager or their egress stop. Set heartbeatUrl "
+                    + "to a dead-man's switch (Healthchecks.io, Cronitor, an Opsgenie heartbeat) that pages when it stops "
+                    + "arriving; it is sent every minute. Applies to every layout of this app.");
+        }
         return new Stacks(ec2, fargate);
     }
 

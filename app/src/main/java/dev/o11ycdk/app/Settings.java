@@ -33,7 +33,8 @@ public record Settings(
         Release prometheusRelease,
         Release nodeExporterRelease,
         Release grafanaRelease,
-        FargateSettings fargate) {
+        FargateSettings fargate,
+        AlertingSettings alerting) {
 
     /** The layouts the app can build, each one stack: the EC2 host, ECS Fargate. */
     public static final List<String> LAYOUTS = List.of("ec2", "fargate");
@@ -132,7 +133,8 @@ public record Settings(
                 release(c, Release.prometheus(), "prometheus"),
                 release(c, Release.nodeExporter(), "nodeExporter"),
                 release(c, Release.grafana(), "grafana"),
-                FargateSettings.from(c));
+                FargateSettings.from(c),
+                AlertingSettings.from(c));
     }
 
     private static String alarmTopic(String arn, String region) {

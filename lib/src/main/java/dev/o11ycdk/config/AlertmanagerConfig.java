@@ -34,19 +34,30 @@ public final class AlertmanagerConfig {
         return new AlertmanagerConfig(route, receivers, inhibitRules);
     }
 
+    /** {@link #seedDefaults(String, String, String, List, String)} without a heartbeat URL. */
+    public static AlertmanagerConfig seedDefaults(String webhookUrlFile, String criticalChannel, String warningChannel,
+                                                  List<String> mutedEnvironments) {
+        return seedDefaults(webhookUrlFile, criticalChannel, warningChannel, mutedEnvironments, null);
+    }
+
     /**
      * The seed's routing: grouped by alertname and service, 10 s / 10 s / 12 h; critical and warning
      * to their Slack channels; {@code env="test"} (an environment that is not ready, seed 004) to a
-     * null receiver; critical inhibits warning for the same alertname and service.
+     * null receiver; critical inhibits warning for the same alertname and service. The always-firing
+     * Watchdog goes to {@code heartbeat}: with {@code heartbeatUrl} a webhook to a dead-man's switch
+     * (Healthchecks.io, Cronitor, an Opsgenie heartbeat) every minute, which pages when it stops arriving;
+     * without it a null receiver, and nothing notices when alerting itself is down.
+     *
+     * @param heartbeatUrl the dead-man's switch's https URL, or null
      */
     public static AlertmanagerConfig seedDefaults(String webhookUrlFile, String criticalChannel, String warningChannel,
-                                                  List<String> mutedEnvironments) {
+                                                  List<String> mutedEnvironments, String heartbeatUrl) {
         List<Route> children = new ArrayList<>();
-        // The always-firing Watchdog must not post to a human channel every 12 h: give "heartbeat" a
-        // dead-man's-switch webhook (e.g. healthchecks.io) to be told when alerting itself is down.
-        children.add(Route.to("heartbeat").matchers("alertname=\"Watchdog\""));
+        // First, so a Watchdog carrying env="test" or a severity still reaches the switch; 0 s wait and a
+        // 1 m repeat keep its pings well inside any switch's period.
+        children.add(Route.to("heartbeat").matchers("alertname=\"Watchdog\"").timing("0s", "1m", "1m"));
         for (String env : mutedEnvironments) {
-            children.add(Route.to("null").matchers("env=\"" + env + "\""));
+            children.add(Route.to("null").matchers("env=\"" + Check.notBlank("muted environment", env) + "\""));
         }
         children.add(Route.to("slack-critical").matchers("severity=\"critical\""));
         children.add(Route.to("slack-warning").matchers("severity=\"warning\""));
@@ -56,7 +67,7 @@ public final class AlertmanagerConfig {
                 .children(children);
         return of(root, List.of(
                         Receiver.none("null"),
-                        Receiver.none("heartbeat"),
+                        heartbeatUrl == null ? Receiver.none("heartbeat") : Receiver.webhook("heartbeat", heartbeatUrl),
                         Receiver.slack("slack-critical", webhookUrlFile, criticalChannel),
                         Receiver.slack("slack-warning", webhookUrlFile, warningChannel)),
                 List.of(inhibit(List.of("severity=\"critical\""), List.of("severity=\"warning\""), List.of("alertname", "service")),
@@ -65,6 +76,12 @@ public final class AlertmanagerConfig {
                         inhibit(List.of("alertname=\"ServiceTasksGone\""), List.of("alertname=\"TargetDown\""), List.of("service")),
                         inhibit(List.of("alertname=\"NodeFilesystemAlmostOutOfSpace\""),
                                 List.of("alertname=\"NodeFilesystemSpaceFillingUp\""), List.of("instance", "mountpoint"))));
+    }
+
+    /** The heartbeat receiver's URL, or null when Watchdog goes nowhere. */
+    public String heartbeatUrl() {
+        return receivers.stream().filter(r -> r.name().equals("heartbeat")).map(Receiver::webhookUrl)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /** An inhibit rule: alerts matching {@code target} are muted while one matching {@code source} fires. */
@@ -84,6 +101,12 @@ public final class AlertmanagerConfig {
     public AlertmanagerConfig withWebhookUrlFile(String path) {
         return new AlertmanagerConfig(route, receivers.stream()
                 .map(r -> r.webhookUrlFile() == null ? r : Receiver.slack(r.name(), path, r.channel())).toList(), inhibitRules);
+    }
+
+    /** The same routing with the receiver {@code heartbeat} a webhook to {@code url} (e.g. a local test profile). */
+    public AlertmanagerConfig withHeartbeatUrl(String url) {
+        return new AlertmanagerConfig(route, receivers.stream()
+                .map(r -> r.name().equals("heartbeat") ? Receiver.webhook(r.name(), url) : r).toList(), inhibitRules);
     }
 
     public String toYaml() {
@@ -184,14 +207,20 @@ public final class AlertmanagerConfig {
         }
     }
 
-    /** A receiver: Slack through a webhook read from a file, or none (a null receiver that mutes). */
-    public record Receiver(String name, String webhookUrlFile, String channel) {
+    /**
+     * A receiver: Slack through a webhook URL read from a file, a plain webhook (a dead-man's switch), or
+     * none (a null receiver that mutes).
+     */
+    public record Receiver(String name, String webhookUrlFile, String channel, String webhookUrl) {
+        /** https anywhere; plain http only to this machine (a local test profile). */
+        private static final Pattern URL = Pattern.compile("(https://[A-Za-z0-9.-]+|http://(127\\.0\\.0\\.1|localhost))(:\\d+)?(/[^\\s\"'{}]*)?");
+
         public Receiver {
             Check.notBlank("receiver name", name);
         }
 
         public static Receiver none(String name) {
-            return new Receiver(name, null, null);
+            return new Receiver(name, null, null, null);
         }
 
         /** @param webhookUrlFile path of a file holding the webhook URL (Alertmanager's api_url_file) */
@@ -200,7 +229,18 @@ public final class AlertmanagerConfig {
             if (channel == null || !channel.matches("#[a-z0-9][a-z0-9._-]*")) {
                 throw Check.bad("receiver " + name + " channel", channel, "a Slack channel looks like #alerts-critical");
             }
-            return new Receiver(name, webhookUrlFile, channel);
+            return new Receiver(name, webhookUrlFile, channel, null);
+        }
+
+        /**
+         * Alertmanager's generic webhook (a JSON POST of the alert group), resolved notifications off: a
+         * dead-man's switch counts arrivals. {@code url} is written into alertmanager.yml as given.
+         */
+        public static Receiver webhook(String name, String url) {
+            if (url == null || !URL.matcher(url).matches()) {
+                throw Check.bad("receiver " + name + " url", url, "must be an https URL such as https://hc-ping.com/<uuid>");
+            }
+            return new Receiver(name, null, null, url);
         }
 
         Map<String, Object> toMap() {
@@ -212,8 +252,12 @@ public final class AlertmanagerConfig {
                 slack.put("channel", channel);
                 slack.put("send_resolved", true);
                 slack.put("title", "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.service }})");
-                slack.put("text", "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}");
+                slack.put("text", "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n"
+                        + "Runbook: {{ .Annotations.runbook_url }}\n{{ end }}");
                 m.put("slack_configs", List.of(slack));
+            }
+            if (webhookUrl != null) {
+                m.put("webhook_configs", List.of(Rendering.ordered("url", webhookUrl, "send_resolved", false)));
             }
             return m;
         }

@@ -56,7 +56,9 @@ class EndToEndTest {
     private static LocalProcess prometheus(Path dir, int port) throws Exception {
         String bin = Tools.require("prometheus", "apt-get install prometheus");
         LocalProcess p = LocalProcess.start("prometheus", List.of(bin, "--config.file=" + dir.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port), dir, Map.of());
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+                // Alerts that fire before the notifier has its Alertmanager are re-sent after this, not the default 1 m.
+                "--rules.alert.resend-delay=2s"), dir, Map.of());
         assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + port + "/-/ready") != null))
                 .as("prometheus ready\n" + p.log()).isTrue();
         return p;
@@ -140,7 +142,8 @@ class EndToEndTest {
         try (StandIns.Slack slack = new StandIns.Slack(LocalProcess.freePort())) {
             Files.writeString(dir.resolve("slack_webhook_url"), slack.url());
             Files.writeString(dir.resolve("alertmanager.yml"),
-                    stack.getAlertmanager().getConfig().withWebhookUrlFile(dir.resolve("slack_webhook_url").toString()).toYaml());
+                    stack.getAlertmanager().getConfig().withWebhookUrlFile(dir.resolve("slack_webhook_url").toString())
+                            .withHeartbeatUrl(slack.url() + "/heartbeat").toYaml());
             PrometheusConfig local = stack.getPrometheus().getLocalProfile(dir.resolve("discovery") + "/ecs-*.yaml", "127.0.0.1:" + amPort);
             Files.createDirectories(dir.resolve("rules"));
             Files.writeString(dir.resolve("rules/o11y.yml"), shortened(stack.getPrometheus().getRules()).toYaml());
@@ -177,6 +180,12 @@ class EndToEndTest {
                     System.out.printf("E2E fargate: ServiceDown{service=\"payments\"} reached #alerts-critical %.1f s after the outage "
                             + "(model worst case %d s: %s)%n", seconds, model.worstCaseSeconds(), model.describe());
                     assertThat(seconds).isLessThanOrEqualTo(model.worstCaseSeconds() + 5.0);
+
+                    // The always-firing Watchdog reached the dead-man's switch (heartbeatUrl) as a webhook, not Slack.
+                    assertThat(slack.messages().stream().filter(m -> m.body().contains("\"receiver\":\"heartbeat\"")).toList())
+                            .as("Watchdog at the heartbeat URL\n" + am.log() + LocalProcess.get("http://127.0.0.1:" + amPort + "/api/v2/alerts")).isNotEmpty()
+                            .allSatisfy(m -> assertThat(m.body()).contains("\"alertname\":\"Watchdog\"").doesNotContain("\"channel\""));
+                    assertThat(slack.messages()).noneMatch(m -> m.body().contains("\"channel\"") && m.body().contains("Watchdog"));
 
                     // env=test (the canary's own docker label) fired too, but its route ends at the null receiver.
                     assertThat(LocalProcess.await(Duration.ofSeconds(20), () -> {

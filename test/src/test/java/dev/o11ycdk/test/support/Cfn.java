@@ -49,4 +49,13 @@ public final class Cfn {
         }
         return env;
     }
+
+    /** Compact JSON of a template fragment, for contains-checks on nested properties. */
+    public static String json(Object fragment) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(fragment);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -1,0 +1,72 @@
+package dev.o11ycdk;
+
+import dev.o11ycdk.config.Check;
+import java.util.List;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.constructs.Construct;
+
+/**
+ * Where the platform's CloudWatch alarms go: an SNS topic encrypted with a customer-managed KMS key
+ * (CloudWatch cannot publish to a topic under the AWS-managed {@code alias/aws/sns} key, so the key's
+ * policy lets {@code cloudwatch.amazonaws.com} use it), TLS-only, with optional e-mail subscriptions.
+ * These alarms do not pass through Prometheus or Alertmanager, so they still arrive when those are down.
+ */
+public class AlarmTopic extends Construct {
+    private static final String EMAIL = "[^@\\s,]+@[^@\\s,]+\\.[A-Za-z]{2,}";
+
+    private final Topic topic;
+    private final Key key;
+
+    public AlarmTopic(Construct scope, String id, AlarmTopicProps props) {
+        super(scope, id);
+        for (String e : props.getEmails()) {
+            if (e == null || !e.matches(EMAIL)) {
+                throw Check.bad("alarmEmails", e, "not an e-mail address");
+            }
+        }
+        this.key = Key.Builder.create(this, "Key")
+                .description("o11y-cdk: encrypts the CloudWatch alarm topic")
+                .enableKeyRotation(true)
+                .pendingWindow(Duration.days(7))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        // CloudWatch encrypts what it publishes with the topic's key (AWS docs: "Encrypting Amazon SNS topics
+        // used by CloudWatch alarms").
+        key.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("CloudWatchAlarmsPublish")
+                .effect(Effect.ALLOW)
+                .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
+                .resources(List.of("*"))
+                .build());
+        this.topic = Topic.Builder.create(this, "Resource")
+                .displayName("o11y-cdk alarms")
+                .masterKey(key)
+                .enforceSsl(true)
+                .build();
+        props.getEmails().forEach(e -> topic.addSubscription(new EmailSubscription(e)));
+    }
+
+    public ITopic getTopic() {
+        return topic;
+    }
+
+    public Key getKey() {
+        return key;
+    }
+
+    /** The action alarms add for ALARM and OK. */
+    public IAlarmAction getAction() {
+        return new SnsAction(topic);
+    }
+}

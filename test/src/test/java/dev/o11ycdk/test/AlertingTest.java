@@ -1,0 +1,157 @@
+package dev.o11ycdk.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.o11ycdk.config.AlertmanagerConfig;
+import dev.o11ycdk.config.Rule;
+import dev.o11ycdk.test.support.Cfn;
+import dev.o11ycdk.test.support.CdkJson;
+import dev.o11ycdk.test.support.Synth;
+import dev.o11ycdk.test.support.Tools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+
+/**
+ * Alerts reach a person: the dead-man's switch for Watchdog, the alarm topic every CloudWatch alarm
+ * notifies, the Fargate services' own health alarms, and a runbook section for every alert.
+ */
+class AlertingTest {
+    private static final String HEARTBEAT = "https://hc-ping.com/0b1c7a52-3d3f-4d8e-9a55-2f1d7e6b9c10";
+
+    private static List<Stack> stacks(Synth synth) {
+        return Stream.of(synth.stacks().ec2Host(), synth.stacks().fargate()).map(Stack.class::cast).toList();
+    }
+
+    private static long heartbeatWarnings(Synth synth) {
+        return stacks(synth).stream().mapToLong(st -> Annotations.fromStack(st)
+                .findWarning("*", Match.stringLikeRegexp("heartbeatUrl is empty.*")).size()).sum();
+    }
+
+    @Test
+    void withoutHeartbeatUrlSynthSaysSoOnceForTheWholeApp() {
+        Synth synth = Synth.defaults();
+        assertThat(heartbeatWarnings(synth)).isEqualTo(1);
+        String yaml = synth.stacks().fargate().getAlertmanager().getConfig().toYaml();
+        assertThat(yaml).contains("- name: heartbeat\n").doesNotContain("webhook_configs");
+        assertThat(Synth.of(Map.of("heartbeatUrl", HEARTBEAT)).stacks().fargate().getAlertmanager().getConfig().heartbeatUrl())
+                .isEqualTo(HEARTBEAT);
+        assertThat(heartbeatWarnings(Synth.of(Map.of("heartbeatUrl", HEARTBEAT)))).isZero();
+    }
+
+    @Test
+    void heartbeatUrlReceivesWatchdogEveryMinuteAndAmtoolAgrees(@TempDir Path dir) throws IOException {
+        AlertmanagerConfig config = Synth.of(Map.of("heartbeatUrl", HEARTBEAT)).stacks().fargate().getAlertmanager().getConfig();
+        Path file = dir.resolve("alertmanager.yml");
+        Files.writeString(file, config.toYaml());
+        assertThat(config.toYaml()).contains("- receiver: heartbeat\n      matchers:\n        - alertname=\"Watchdog\"\n"
+                        + "      group_wait: 0s\n      group_interval: 1m\n      repeat_interval: 1m",
+                "- name: heartbeat\n    webhook_configs:\n      - url: " + HEARTBEAT + "\n        send_resolved: false");
+        String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");
+        Tools.Result check = Tools.run(List.of(amtool, "check-config", file.toString()), dir, 60);
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        // Watchdog reaches the switch whatever env or severity it carries (a muted env must not silence it).
+        for (String labels : List.of("alertname=Watchdog severity=none", "alertname=Watchdog env=test")) {
+            List<String> cmd = new ArrayList<>(List.of(amtool, "config", "routes", "test", "--config.file=" + file,
+                    "--verify.receivers=heartbeat"));
+            cmd.addAll(List.of(labels.split(" ")));
+            Tools.Result r = Tools.run(cmd, dir, 60);
+            assertThat(r.exitCode()).as(labels + "\n" + r.output()).isZero();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyAlarmOfEveryStackNotifiesTheStacksEncryptedTopic() {
+        Synth synth = Synth.defaults();
+        for (Stack st : stacks(synth)) {
+            Map<String, Object> json = synth.templateJson(st);
+            Map<String, Object> resources = Cfn.resources(json);
+            List<String> topics = resources.entrySet().stream()
+                    .filter(e -> "AWS::SNS::Topic".equals(((Map<String, Object>) e.getValue()).get("Type"))).map(Map.Entry::getKey).toList();
+            assertThat(topics).as(st.getStackName()).hasSize(1);
+            Map<String, Object> topic = Cfn.props(json, "AWS::SNS::Topic", topics.get(0));
+            Object getAtt = ((Map<String, Object>) topic.get("KmsMasterKeyId")).get("Fn::GetAtt");
+            String keyId = getAtt instanceof List<?> l ? (String) l.get(0) : null;
+            assertThat(keyId).as("topic encrypted with the stack's own key").isNotNull().startsWith("Alarms");
+            Map<String, Object> key = Cfn.props(json, "AWS::KMS::Key", keyId);
+            assertThat(key.get("EnableKeyRotation")).isEqualTo(true);
+            String keyPolicy = Cfn.json(key.get("KeyPolicy"));
+            assertThat(keyPolicy).contains("\"Service\":\"cloudwatch.amazonaws.com\"", "kms:GenerateDataKey*", "kms:Decrypt");
+            assertThat(Cfn.json(Cfn.props(json, "AWS::SNS::TopicPolicy", ""))).contains("aws:SecureTransport");
+
+            List<Map<String, Object>> alarms = resources.values().stream().map(r -> (Map<String, Object>) r)
+                    .filter(r -> "AWS::CloudWatch::Alarm".equals(r.get("Type"))).map(r -> (Map<String, Object>) r.get("Properties")).toList();
+            assertThat(alarms).as(st.getStackName()).isNotEmpty().allSatisfy(a -> {
+                assertThat(a.get("AlarmActions")).isEqualTo(List.of(Map.of("Ref", topics.get(0))));
+                assertThat(a.get("OKActions")).isEqualTo(List.of(Map.of("Ref", topics.get(0))));
+            });
+        }
+        assertThat(synth.template(synth.stacks().ec2Host()).findOutputs("AlarmTopicArn")).hasSize(1);
+    }
+
+    @Test
+    void alarmEmailsSubscribeAndAnExistingTopicReplacesOurs() {
+        Synth emails = Synth.of(Map.of("alarmEmails", "oncall@example.com,platform@example.com", "layouts", "ec2"));
+        emails.template(emails.stacks().ec2Host()).resourcePropertiesCountIs("AWS::SNS::Subscription",
+                Map.of("Protocol", "email"), 2);
+        String arn = "arn:aws:sns:ap-northeast-2:123456789012:oncall";
+        Synth existing = Synth.of(Map.of("alarmTopicArn", arn, "layouts", "ec2"));
+        existing.template(existing.stacks().ec2Host()).resourceCountIs("AWS::SNS::Topic", 0);
+        existing.template(existing.stacks().ec2Host()).resourceCountIs("AWS::KMS::Key", 0);
+        existing.template(existing.stacks().ec2Host()).allResourcesProperties("AWS::CloudWatch::Alarm",
+                Map.of("AlarmActions", List.of(arn)));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachFargatePlatformServiceAlarmsOnMissingTasksAndOnItsReservation() {
+        Synth synth = Synth.defaults();
+        Map<String, Object> json = synth.templateJson(synth.stacks().fargate());
+        for (String service : List.of("Prometheus", "Grafana", "Alertmanager", "CloudWatchExporter")) {
+            Map<String, Object> missing = Cfn.props(json, "AWS::CloudWatch::Alarm", service + "TasksBelowDesired");
+            assertThat(missing).containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold").containsEntry("Threshold", 1)
+                    .containsEntry("EvaluationPeriods", 5).containsEntry("DatapointsToAlarm", 5);
+            String metrics = Cfn.json(missing.get("Metrics"));
+            assertThat(metrics).contains("\"Expression\":\"desired - running\"", "\"Namespace\":\"ECS/ContainerInsights\"",
+                    "\"MetricName\":\"DesiredTaskCount\"", "\"MetricName\":\"RunningTaskCount\"", "\"Name\":\"ServiceName\"",
+                    "\"Fn::GetAtt\":[\"" + service + "Service");
+            assertThat(Cfn.props(json, "AWS::CloudWatch::Alarm", service + "CpuHigh"))
+                    .containsEntry("MetricName", "CPUUtilization").containsEntry("Threshold", 80);
+            assertThat(Cfn.props(json, "AWS::CloudWatch::Alarm", service + "MemoryHigh"))
+                    .containsEntry("MetricName", "MemoryUtilization").containsEntry("Threshold", 90);
+        }
+    }
+
+    @Test
+    void everyAlertOfEveryLayoutLinksToItsSectionOfTheRunbooksInThisRepository() throws IOException {
+        Path runbooks = CdkJson.repoRoot().resolve("docs/runbooks.md");
+        List<String> headings = Files.readAllLines(runbooks).stream().filter(l -> l.startsWith("## "))
+                .map(l -> l.substring(3).strip()).toList();
+        Synth synth = Synth.defaults();
+        List<Rule> alerts = new ArrayList<>(synth.stacks().fargate().getPrometheus().getRules().alerts());
+        alerts.addAll(synth.stacks().ec2Host().getHost().getRules().alerts());
+        assertThat(alerts).hasSizeGreaterThan(15).allSatisfy(r -> {
+            assertThat(r.annotations().get("runbook_url")).as(r.name()).isEqualTo("docs/runbooks.md#" + r.name().toLowerCase());
+            assertThat(headings).as("docs/runbooks.md has a section for " + r.name()).contains(r.name());
+        });
+        // Every section is an alert's, or the CloudWatch alarms': no runbook for an alert that no longer exists.
+        assertThat(headings).containsExactlyInAnyOrderElementsOf(Stream.concat(alerts.stream().map(Rule::name), Stream.of("CloudWatch alarms"))
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new)));
+
+        Synth custom = Synth.of(Map.of("runbookBaseUrl", "https://github.com/acme/o11y/blob/main/docs/runbooks.md", "layouts", "fargate"));
+        assertThat(custom.stacks().fargate().getPrometheus().getRules().alerts()).allSatisfy(r -> assertThat(r.annotations().get("runbook_url"))
+                .isEqualTo("https://github.com/acme/o11y/blob/main/docs/runbooks.md#" + r.name().toLowerCase()));
+        assertThat(synth.stacks().fargate().getAlertmanager().getConfig().toYaml()).contains("Runbook: {{ .Annotations.runbook_url }}");
+    }
+}
