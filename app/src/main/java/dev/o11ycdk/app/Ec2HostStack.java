@@ -27,7 +27,7 @@ import software.amazon.awscdk.services.elasticloadbalancingv2.targets.InstanceTa
 import software.amazon.awscdk.services.route53.IHostedZone;
 import software.constructs.Construct;
 
-/** Layout 1: one EC2 host with Prometheus, Grafana and node_exporter behind the HTTPS ALB. */
+/** Layout 1: one EC2 host with Prometheus, Grafana, Alertmanager and node_exporter behind the HTTPS ALB. */
 public class Ec2HostStack extends Stack {
     private final MonitoringAlb alb;
     private final ObservabilityInstance host;
@@ -49,6 +49,12 @@ public class Ec2HostStack extends Stack {
                 .nodeExporterRelease(s.nodeExporterRelease())
                 .grafanaRelease(s.grafanaRelease())
                 .grafanaRootUrl("https://grafana." + s.domainName() + "/")
+                // The same Alertmanager settings as the Fargate layout, the webhook read at boot.
+                .alertmanagerRelease(s.alerting().alertmanagerRelease())
+                .slackWebhookSecret(s.alerting().slackWebhookSecret(this))
+                .criticalChannel(s.alerting().slackCriticalChannel())
+                .warningChannel(s.alerting().slackWarningChannel())
+                .mutedEnvironments(s.alerting().mutedEnvironments())
                 .build());
         // Grafana and Prometheus only from the ALB.
         alb.getConnections().allowTo(host, Port.tcp(Ports.GRAFANA), "ALB to Grafana");

@@ -33,6 +33,7 @@ public record Settings(
         Release prometheusRelease,
         Release nodeExporterRelease,
         Release grafanaRelease,
+        AlertingSettings alerting,
         FargateSettings fargate) {
 
     /** The layouts the app can build, each one stack: the EC2 host, ECS Fargate. */
@@ -132,6 +133,7 @@ public record Settings(
                 release(c, Release.prometheus(), "prometheus"),
                 release(c, Release.nodeExporter(), "nodeExporter"),
                 release(c, Release.grafana(), "grafana"),
+                AlertingSettings.from(c),
                 FargateSettings.from(c));
     }
 
@@ -149,7 +151,7 @@ public record Settings(
         return t;
     }
 
-    private static Release release(Context c, Release pinned, String name) {
+    static Release release(Context c, Release pinned, String name) {
         String version = c.string(name + "Version");
         return pinned.withVersion(version, c.optional(name + "Sha256Amd64"), c.optional(name + "Sha256Arm64"));
     }
