@@ -59,13 +59,13 @@ public class ObservabilityInstance extends Construct implements IConnectable {
     static final int OS_AND_GRAFANA_GIB = 10;
     static final int MAX_SCRIPT_BYTES = 15_000;
     private static final String TARGETS_DIR = "/etc/prometheus/targets";
-    /** The comment that opens the boot step writing the Slack webhook file (tests find the step by it). */
-    public static final String SLACK_STEP = "Slack webhook for Alertmanager from Secrets Manager, readable by alertmanager only";
     /** Relative to prometheus.yml (Prometheus resolves them so): the rendered config runs anywhere. */
     static final String RULES_FILE = "rules/o11y.yml";
     static final String NODE_TARGETS_FILE = "targets/node.json";
     /** Where the boot writes the Slack webhook URL (0600, user alertmanager); the Slack receivers read it. */
     public static final String SLACK_WEBHOOK_FILE = "/etc/alertmanager/slack_webhook_url";
+    /** The comment that opens the boot step writing that file (tests find the step by it). */
+    public static final String SLACK_STEP = "Slack webhook for Alertmanager from Secrets Manager, readable by alertmanager only";
     /** Alertmanager listens here only: Prometheus on the same host is its one client. */
     static final String ALERTMANAGER_ADDRESS = "127.0.0.1:" + Ports.ALERTMANAGER;
 
@@ -144,8 +144,8 @@ public class ObservabilityInstance extends Construct implements IConnectable {
 
         String region = Regions.require(this, "ObservabilityInstance");
         this.rules = props.getRules() != null ? props.getRules() : AlertRules.defaults(props.getRunbookBaseUrl())
-                // Left out: the rules on ECS metrics (no CloudWatch exporter here) and, as before the host had an
-                // Alertmanager, the heartbeat and the Alertmanager-health rules.
+                // Left out: the rules on ECS metrics (no CloudWatch exporter here) and, not yet routed for the host,
+                // the heartbeat and the Alertmanager-health rules.
                 .disableGroup("ecs").disableGroup("alertmanager").disableGroup("meta").disableGroup("service-info")
                 .disableRule("PrometheusNotConnectedToAlertmanagers")
                 .disableRule("ServiceTasksGone")
