@@ -30,17 +30,13 @@ public class AlertmanagerService extends FargatePlatformService {
         if (props.getCluster() == null) {
             throw Check.bad(id + ".cluster", null, "AlertmanagerService needs an ECS cluster");
         }
-        if (props.getSlackWebhookSecret() == null) {
-            throw Check.bad("slackWebhookSecretName", null, "Alertmanager needs the Secrets Manager secret holding the Slack webhook URL");
-        }
+        SlackRouting.requireWebhookSecret(props.getSlackWebhookSecret());
         INamespace namespace = props.getNamespace() != null ? props.getNamespace() : props.getCluster().getDefaultCloudMapNamespace();
         if (namespace == null) {
             throw Check.bad(id + ".namespace", null, "give a Cloud Map namespace or a cluster with a default one");
         }
-        props.getMutedEnvironments().forEach(e -> Check.notBlank("mutedEnvironments", e));
-        this.config = props.getConfig() != null ? props.getConfig() : AlertmanagerConfig.seedDefaults(
-                WEBHOOK_FILE, props.getCriticalChannel(), props.getWarningChannel(), props.getMutedEnvironments(),
-                props.getHeartbeatUrl());
+        this.config = SlackRouting.config(props.getConfig(), WEBHOOK_FILE, props.getCriticalChannel(), props.getWarningChannel(),
+                props.getMutedEnvironments(), props.getHeartbeatUrl());
         SubnetSelection subnets = props.getVpcSubnets() != null ? props.getVpcSubnets()
                 : SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build();
         warnWithoutEgress(props, subnets);

@@ -24,9 +24,9 @@ public final class AlertmanagerServiceProps {
         this.cluster = b.cluster;
         this.namespace = b.namespace;
         this.slackWebhookSecret = b.slackWebhookSecret;
-        this.criticalChannel = b.criticalChannel != null ? b.criticalChannel : "#alerts-critical";
-        this.warningChannel = b.warningChannel != null ? b.warningChannel : "#alerts-warning";
-        this.mutedEnvironments = b.mutedEnvironments != null ? List.copyOf(b.mutedEnvironments) : List.of("test");
+        this.criticalChannel = b.criticalChannel != null ? b.criticalChannel : SlackRouting.DEFAULT_CRITICAL_CHANNEL;
+        this.warningChannel = b.warningChannel != null ? b.warningChannel : SlackRouting.DEFAULT_WARNING_CHANNEL;
+        this.mutedEnvironments = b.mutedEnvironments != null ? List.copyOf(b.mutedEnvironments) : SlackRouting.DEFAULT_MUTED_ENVIRONMENTS;
         this.heartbeatUrl = b.heartbeatUrl;
         this.config = b.config;
         this.image = b.image != null ? b.image : "prom/alertmanager:v0.27.0";

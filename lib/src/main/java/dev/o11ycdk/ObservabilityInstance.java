@@ -1,6 +1,7 @@
 package dev.o11ycdk;
 
 import dev.o11ycdk.config.AlertRules;
+import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
@@ -46,7 +47,7 @@ import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 
 /**
- * One EC2 host running Prometheus, node_exporter and Grafana as systemd services (SPEC layout 1):
+ * One EC2 host running Prometheus, node_exporter, Grafana and Alertmanager as systemd services (SPEC layout 1):
  * private subnet, no public IP, no key pair (Session Manager), IMDSv2, encrypted gp3 sized for the
  * retention. Expose it through {@link MonitoringAlb}; {@link #getConnections()} carries the
  * security group, {@code alb.getConnections().allowTo(host, Port.tcp(Ports.GRAFANA))} style.
@@ -61,10 +62,18 @@ public class ObservabilityInstance extends Construct implements IConnectable {
     /** Relative to prometheus.yml (Prometheus resolves them so): the rendered config runs anywhere. */
     static final String RULES_FILE = "rules/o11y.yml";
     static final String NODE_TARGETS_FILE = "targets/node.json";
+    /** Where the boot writes the Slack webhook URL (0600, user alertmanager); the Slack receivers read it. */
+    public static final String SLACK_WEBHOOK_FILE = "/etc/alertmanager/slack_webhook_url";
+    /** The comment that opens the boot step writing that file (tests find the step by it). */
+    public static final String SLACK_STEP = "Slack webhook for Alertmanager from Secrets Manager, readable by alertmanager only";
+    /** Alertmanager listens here only: Prometheus on the same host is its one client. */
+    static final String ALERTMANAGER_ADDRESS = "127.0.0.1:" + Ports.ALERTMANAGER;
 
     private final Instance instance;
     private final SecurityGroup securityGroup;
     private final ISecret adminSecret;
+    private final ISecret slackWebhookSecret;
+    private final AlertmanagerConfig alertmanagerConfig;
     private final PrometheusConfig prometheusConfig;
     private final RuleGroups rules;
     private final HostBootstrapScript script;
@@ -102,7 +111,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
 
         Role role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
-                .description("o11y host: Session Manager, EC2 discovery, Grafana admin secret")
+                .description("o11y host: Session Manager, EC2 discovery, Grafana admin and Slack webhook secrets")
                 .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore")))
                 .build();
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
@@ -128,16 +137,13 @@ public class ObservabilityInstance extends Construct implements IConnectable {
             this.adminSecret = secret;
         }
         adminSecret.grantRead(role);
+        this.slackWebhookSecret = SlackRouting.requireWebhookSecret(props.getSlackWebhookSecret());
+        slackWebhookSecret.grantRead(role);
+        this.alertmanagerConfig = SlackRouting.config(props.getAlertmanagerConfig(), SLACK_WEBHOOK_FILE,
+                props.getCriticalChannel(), props.getWarningChannel(), props.getMutedEnvironments(), props.getHeartbeatUrl());
 
         String region = Regions.require(this, "ObservabilityInstance");
-        this.rules = props.getRules() != null ? props.getRules() : AlertRules.defaults(props.getRunbookBaseUrl())
-                // The host has no Alertmanager (SPEC layout 1): its alerts show in Prometheus' UI only, so the
-                // heartbeat, the Alertmanager rules and those on ECS metrics (no CloudWatch exporter) are left out.
-                .disableGroup("ecs").disableGroup("alertmanager").disableGroup("meta").disableGroup("service-info")
-                .disableRule("PrometheusNotConnectedToAlertmanagers")
-                .disableRule("ServiceTasksGone")
-                .disableRule(AlertRules.TASKS_GONE)
-                .toRuleGroups();
+        this.rules = props.getRules() != null ? props.getRules() : defaultRules(props.getRunbookBaseUrl()).toRuleGroups();
         this.prometheusConfig = PrometheusConfig.builder()
                 .scrapeInterval(props.getScrapeInterval())
                 .ruleFile(RULES_FILE)
@@ -148,6 +154,8 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .scrapeJob(ScrapeJob.builder("node").fileSd(List.of(NODE_TARGETS_FILE), "1m").build())
                 .scrapeJob(ScrapeJob.builder("ec2")
                         .ec2Sd(region, Ports.NODE_EXPORTER, props.getDiscoveryTagKey(), props.getDiscoveryTagValue()).build())
+                .scrapeJob(ScrapeJob.builder("alertmanager").staticTargets(List.of(ALERTMANAGER_ADDRESS), Map.of()).build())
+                .alertmanagerStatic(List.of(ALERTMANAGER_ADDRESS))
                 .scrapeJobs(props.getAdditionalScrapeJobs())
                 .build();
 
@@ -220,6 +228,14 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .set("Service", "LimitNOFILE", "65536");
         SystemdUnit nodeExporter = SystemdUnit.service("node_exporter", "Prometheus node_exporter", "node_exporter",
                 "/opt/node_exporter/node_exporter --web.listen-address=:" + Ports.NODE_EXPORTER);
+        SystemdUnit alertmanager = SystemdUnit.service("alertmanager", "Prometheus Alertmanager", "alertmanager", String.join(" ", List.of(
+                "/opt/alertmanager/alertmanager",
+                "--config.file=/etc/alertmanager/alertmanager.yml",
+                "--storage.path=/var/lib/alertmanager/",
+                "--web.listen-address=" + ALERTMANAGER_ADDRESS,
+                "--cluster.listen-address="))) // one instance: no gossip mesh, no port 9094
+                .set("Service", "ExecStartPre", "/opt/alertmanager/amtool check-config /etc/alertmanager/alertmanager.yml")
+                .set("Service", "ExecReload", "/bin/kill -HUP $MAINPID");
         SystemdUnit grafana = SystemdUnit.service("grafana", "Grafana", "grafana",
                 "/opt/grafana/bin/grafana server --homepath=/opt/grafana --config=/etc/grafana/grafana.ini")
                 .set("Service", "EnvironmentFile", "/etc/grafana/grafana.env")
@@ -245,12 +261,14 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         HostBootstrapScript s = new HostBootstrapScript()
                 .command("readonly REGION=" + HostBootstrapScript.shellQuote(region))
                 .command("readonly GRAFANA_ADMIN_SECRET=" + HostBootstrapScript.shellQuote(adminSecret.getSecretArn()))
+                .command("readonly SLACK_WEBHOOK_SECRET=" + HostBootstrapScript.shellQuote(secretId(slackWebhookSecret)))
                 .comment("System users without a login shell (seed 002)")
-                .systemUser("prometheus").systemUser("node_exporter").systemUser("grafana")
+                .systemUser("prometheus").systemUser("node_exporter").systemUser("grafana").systemUser("alertmanager")
                 .comment("Pinned releases, verified by SHA-256")
                 .installRelease(props.getPrometheusRelease(), arch, "/opt/prometheus")
                 .installRelease(props.getNodeExporterRelease(), arch, "/opt/node_exporter")
                 .installRelease(props.getGrafanaRelease(), arch, "/opt/grafana")
+                .installRelease(props.getAlertmanagerRelease(), arch, "/opt/alertmanager")
                 .comment("Directories")
                 .directory("/etc/prometheus", "root", "0755")
                 .directory(TARGETS_DIR, "root", "0755")
@@ -262,6 +280,8 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .directory("/etc/grafana/dashboards", "root", "0755")
                 .directory("/var/lib/grafana", "grafana", "0750")
                 .directory("/var/log/grafana", "grafana", "0750")
+                .directory("/etc/alertmanager", "root", "0755")
+                .directory("/var/lib/alertmanager", "alertmanager", "0750")
                 .comment("Configuration rendered by o11y-cdk at synth time")
                 .file("/etc/prometheus/prometheus.yml", prometheusConfig.toYaml(), "root", "0644")
                 .file("/etc/prometheus/" + RULES_FILE, rules.toYaml(), "root", "0644")
@@ -273,27 +293,30 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                         Datasource.prometheus("http://localhost:" + Ports.PROMETHEUS, props.getScrapeInterval(), true),
                         Datasource.cloudWatch(region))), "root", "0644")
                 .file("/etc/grafana/provisioning/dashboards/o11y.yaml",
-                        GrafanaProvisioning.dashboardProviderYaml("o11y", "/etc/grafana/dashboards"), "root", "0644");
+                        GrafanaProvisioning.dashboardProviderYaml("o11y", "/etc/grafana/dashboards"), "root", "0644")
+                // No secret in it: the Slack receivers read SLACK_WEBHOOK_FILE.
+                .file("/etc/alertmanager/alertmanager.yml", alertmanagerConfig.toYaml(), "root", "0644");
         for (Dashboard d : props.getDashboards()) {
             s.file("/etc/grafana/dashboards/" + d.getUid() + ".json", d.toJson(), "root", "0644");
         }
-        s.unit(prometheus).unit(nodeExporter).unit(grafana)
+        s.unit(prometheus).unit(nodeExporter).unit(grafana).unit(alertmanager)
                 .comment("node_exporter on this host's private IP (seed 002: private IPs avoid transfer cost)")
                 .command("imds_token=\"$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')\"")
                 .command("private_ip=\"$(curl -fsS -H \"X-aws-ec2-metadata-token: ${imds_token}\" http://169.254.169.254/latest/meta-data/local-ipv4)\"")
                 .command("printf '[{\"targets\": [\"%s:" + Ports.NODE_EXPORTER + "\"]}]\\n' \"${private_ip}\" > " + TARGETS_DIR + "/node.json")
-                .comment("Grafana admin password from Secrets Manager, readable by grafana only")
-                // Fetched to a temporary file first: a failed call must not leave an empty password behind.
-                .command("secret_tmp=\"$(mktemp)\"")
-                .command("aws secretsmanager get-secret-value --region \"${REGION}\" --secret-id \"${GRAFANA_ADMIN_SECRET}\" "
-                        + "--query SecretString --output text > \"${secret_tmp}\"")
-                .command("install -m 0600 -o grafana -g grafana \"${secret_tmp}\" /etc/grafana/admin_password")
-                .command("rm -f \"${secret_tmp}\"")
+                .comment("Grafana admin password from Secrets Manager, readable by grafana only; without it Grafana cannot start")
+                .secretFile("REGION", "GRAFANA_ADMIN_SECRET", "/etc/grafana/admin_password", "grafana", true, null)
+                .comment(SLACK_STEP)
+                // Not fatal: Alertmanager reads the file at each notification, so without it alerts still reach
+                // Alertmanager (UI, logged failed notifications) and the next boot that reads the secret fixes Slack.
+                .secretFile("REGION", "SLACK_WEBHOOK_SECRET", SLACK_WEBHOOK_FILE, "alertmanager", false,
+                        "cannot read the Slack webhook secret; Alertmanager starts without it (notifications fail until a boot reads it)")
                 .comment("Check before (re)starting, then run everything")
                 .command("/opt/prometheus/promtool check config /etc/prometheus/prometheus.yml")
+                .command("/opt/alertmanager/amtool check-config /etc/alertmanager/alertmanager.yml")
                 .command("systemctl daemon-reload")
-                .command("systemctl enable prometheus node_exporter grafana")
-                .command("systemctl restart prometheus node_exporter grafana");
+                .command("systemctl enable prometheus node_exporter grafana alertmanager")
+                .command("systemctl restart prometheus node_exporter grafana alertmanager");
         return s;
     }
 
@@ -311,8 +334,29 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         return adminSecret;
     }
 
+    /** The routing the host's Alertmanager runs, its Slack receivers reading {@link #SLACK_WEBHOOK_FILE}. */
+    public AlertmanagerConfig getAlertmanagerConfig() {
+        return alertmanagerConfig;
+    }
+
+    /** The full ARN when known; else the partial one of a secret imported by name (Secrets Manager resolves it). */
+    private static String secretId(ISecret secret) {
+        return secret.getSecretFullArn() != null ? secret.getSecretFullArn() : secret.getSecretArn();
+    }
+
     public PrometheusConfig getPrometheusConfig() {
         return prometheusConfig;
+    }
+
+    /**
+     * The host's default rules, to change before passing them as {@code rules}: {@link AlertRules#defaults}
+     * without the rules on ECS metrics (the host has no CloudWatch exporter) and on discovered ECS services.
+     */
+    public static AlertRules defaultRules(String runbookBaseUrl) {
+        return AlertRules.defaults(runbookBaseUrl)
+                .disableGroup("ecs").disableGroup("service-info")
+                .disableRule("ServiceTasksGone")
+                .disableRule(AlertRules.TASKS_GONE);
     }
 
     public RuleGroups getRules() {

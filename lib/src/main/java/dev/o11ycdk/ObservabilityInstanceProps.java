@@ -1,5 +1,6 @@
 package dev.o11ycdk;
 
+import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
 import dev.o11ycdk.grafana.Dashboard;
@@ -23,6 +24,13 @@ public final class ObservabilityInstanceProps {
     private final Release prometheusRelease;
     private final Release nodeExporterRelease;
     private final Release grafanaRelease;
+    private final Release alertmanagerRelease;
+    private final ISecret slackWebhookSecret;
+    private final String criticalChannel;
+    private final String warningChannel;
+    private final List<String> mutedEnvironments;
+    private final String heartbeatUrl;
+    private final AlertmanagerConfig alertmanagerConfig;
     private final Duration retention;
     private final String scrapeInterval;
     private final int expectedActiveSeries;
@@ -44,6 +52,13 @@ public final class ObservabilityInstanceProps {
         this.prometheusRelease = b.prometheusRelease != null ? b.prometheusRelease : Release.prometheus();
         this.nodeExporterRelease = b.nodeExporterRelease != null ? b.nodeExporterRelease : Release.nodeExporter();
         this.grafanaRelease = b.grafanaRelease != null ? b.grafanaRelease : Release.grafana();
+        this.alertmanagerRelease = b.alertmanagerRelease != null ? b.alertmanagerRelease : Release.alertmanager();
+        this.slackWebhookSecret = b.slackWebhookSecret;
+        this.criticalChannel = b.criticalChannel != null ? b.criticalChannel : SlackRouting.DEFAULT_CRITICAL_CHANNEL;
+        this.warningChannel = b.warningChannel != null ? b.warningChannel : SlackRouting.DEFAULT_WARNING_CHANNEL;
+        this.mutedEnvironments = b.mutedEnvironments != null ? List.copyOf(b.mutedEnvironments) : SlackRouting.DEFAULT_MUTED_ENVIRONMENTS;
+        this.heartbeatUrl = b.heartbeatUrl;
+        this.alertmanagerConfig = b.alertmanagerConfig;
         this.retention = b.retention != null ? b.retention : Duration.days(15);
         this.scrapeInterval = b.scrapeInterval != null ? b.scrapeInterval : "15s";
         this.expectedActiveSeries = b.expectedActiveSeries != null ? b.expectedActiveSeries : 100_000;
@@ -58,10 +73,7 @@ public final class ObservabilityInstanceProps {
         this.runbookBaseUrl = b.runbookBaseUrl != null ? b.runbookBaseUrl : FargatePrometheusProps.DEFAULT_RUNBOOKS;
     }
 
-    /**
-     * @default AlertRules.defaults(runbookBaseUrl) without the ecs and alertmanager groups and
-     *     without PrometheusNotConnectedToAlertmanagers (the host has no Alertmanager)
-     */
+    /** @default ObservabilityInstance.defaultRules(runbookBaseUrl): the defaults without the rules on ECS metrics */
     public RuleGroups getRules() {
         return rules;
     }
@@ -85,7 +97,7 @@ public final class ObservabilityInstanceProps {
         return vpcSubnets;
     }
 
-    /** @default t3.medium (2 vCPU, 4 GiB: Prometheus, Grafana and node_exporter side by side) */
+    /** @default t3.medium (2 vCPU, 4 GiB: Prometheus, Grafana, Alertmanager and node_exporter side by side) */
     public InstanceType getInstanceType() {
         return instanceType;
     }
@@ -103,6 +115,52 @@ public final class ObservabilityInstanceProps {
     /** @default Release.grafana() (10.4.2, checksummed) */
     public Release getGrafanaRelease() {
         return grafanaRelease;
+    }
+
+    /** @default Release.alertmanager() (0.27.0, checksummed) */
+    public Release getAlertmanagerRelease() {
+        return alertmanagerRelease;
+    }
+
+    /**
+     * Secret whose string is the Slack incoming-webhook URL. The host reads it at every boot through
+     * its instance role; it is never in the user data or the template. Required.
+     */
+    public ISecret getSlackWebhookSecret() {
+        return slackWebhookSecret;
+    }
+
+    /** @default #alerts-critical */
+    public String getCriticalChannel() {
+        return criticalChannel;
+    }
+
+    /** @default #alerts-warning */
+    public String getWarningChannel() {
+        return warningChannel;
+    }
+
+    /** Environments whose alerts go to the null receiver (seed 004). @default test */
+    public List<String> getMutedEnvironments() {
+        return mutedEnvironments;
+    }
+
+    /**
+     * A dead-man's switch that receives the always-firing Watchdog every minute (as AlertmanagerService's).
+     *
+     * @default - none: Watchdog goes to a null receiver
+     */
+    public String getHeartbeatUrl() {
+        return heartbeatUrl;
+    }
+
+    /**
+     * A whole routing tree instead of the seed's; its Slack receivers must read
+     * {@link ObservabilityInstance#SLACK_WEBHOOK_FILE}.
+     * @default - AlertmanagerConfig.seedDefaults(...), as AlertmanagerService
+     */
+    public AlertmanagerConfig getAlertmanagerConfig() {
+        return alertmanagerConfig;
     }
 
     /** TSDB retention; also sizes the EBS volume. @default 15 days */
@@ -162,6 +220,13 @@ public final class ObservabilityInstanceProps {
         private Release prometheusRelease;
         private Release nodeExporterRelease;
         private Release grafanaRelease;
+        private Release alertmanagerRelease;
+        private ISecret slackWebhookSecret;
+        private String criticalChannel;
+        private String warningChannel;
+        private List<String> mutedEnvironments;
+        private String heartbeatUrl;
+        private AlertmanagerConfig alertmanagerConfig;
         private Duration retention;
         private String scrapeInterval;
         private Integer expectedActiveSeries;
@@ -212,6 +277,41 @@ public final class ObservabilityInstanceProps {
 
         public Builder grafanaRelease(Release release) {
             this.grafanaRelease = release;
+            return this;
+        }
+
+        public Builder alertmanagerRelease(Release release) {
+            this.alertmanagerRelease = release;
+            return this;
+        }
+
+        public Builder slackWebhookSecret(ISecret secret) {
+            this.slackWebhookSecret = secret;
+            return this;
+        }
+
+        public Builder criticalChannel(String channel) {
+            this.criticalChannel = channel;
+            return this;
+        }
+
+        public Builder warningChannel(String channel) {
+            this.warningChannel = channel;
+            return this;
+        }
+
+        public Builder heartbeatUrl(String url) {
+            this.heartbeatUrl = url;
+            return this;
+        }
+
+        public Builder mutedEnvironments(List<String> envs) {
+            this.mutedEnvironments = envs;
+            return this;
+        }
+
+        public Builder alertmanagerConfig(AlertmanagerConfig config) {
+            this.alertmanagerConfig = config;
             return this;
         }
 

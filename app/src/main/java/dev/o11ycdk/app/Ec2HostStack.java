@@ -26,7 +26,7 @@ import software.amazon.awscdk.services.elasticloadbalancingv2.targets.InstanceTa
 import software.amazon.awscdk.services.route53.IHostedZone;
 import software.constructs.Construct;
 
-/** Layout 1: one EC2 host with Prometheus, Grafana and node_exporter behind the HTTPS ALB. */
+/** Layout 1: one EC2 host with Prometheus, Grafana, Alertmanager and node_exporter behind the HTTPS ALB. */
 public class Ec2HostStack extends Stack {
     private final MonitoringAlb alb;
     private final ObservabilityInstance host;
@@ -50,6 +50,15 @@ public class Ec2HostStack extends Stack {
                 .grafanaRelease(s.grafanaRelease())
                 .grafanaRootUrl("https://grafana." + s.domainName() + "/")
                 .runbookBaseUrl(s.alerting().runbookBaseUrl())
+                .rules(ObservabilityInstance.defaultRules(s.alerting().runbookBaseUrl())
+                        .override("ServiceDown", r -> r.withExpr(null, s.alerting().serviceDownFor())).toRuleGroups())
+                // The same Alertmanager settings as the Fargate layout, the webhook read at boot.
+                .alertmanagerRelease(s.alerting().alertmanagerRelease())
+                .slackWebhookSecret(s.alerting().slackWebhookSecret(this))
+                .criticalChannel(s.alerting().slackCriticalChannel())
+                .warningChannel(s.alerting().slackWarningChannel())
+                .mutedEnvironments(s.alerting().mutedEnvironments())
+                .heartbeatUrl(s.alerting().heartbeatUrl())
                 .build());
         // Grafana and Prometheus only from the ALB.
         alb.getConnections().allowTo(host, Port.tcp(Ports.GRAFANA), "ALB to Grafana");

@@ -14,13 +14,8 @@ public record FargateSettings(
         Integer prometheusCpu,
         Integer prometheusMemoryMiB,
         int prometheusDesiredCount,
-        String slackWebhookSecretName,
         String grafanaAdminSecretName,
-        String slackCriticalChannel,
-        String slackWarningChannel,
-        List<String> mutedEnvironments,
         String remoteWrite,
-        String alertmanagerVersion,
         String cloudwatchExporterVersion,
         Map<String, Object> grafanaOAuth,
         String clusterName,
@@ -39,12 +34,7 @@ public record FargateSettings(
         if (!ns.matches("([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?")) {
             throw new IllegalArgumentException("setting 'cloudMapNamespace' = '" + ns + "': must be a DNS name such as o11y.local");
         }
-        String slack = c.optional("slackWebhookSecretName");
-        if (slack == null) {
-            throw new IllegalArgumentException("setting 'slackWebhookSecretName' is empty: name the Secrets Manager secret that "
-                    + "holds the Slack webhook URL (it is never put in the template)");
-        }
-        for (String k : List.of("alertmanagerVersion", "cloudwatchExporterVersion", "adotCollectorVersion")) {
+        for (String k : List.of("cloudwatchExporterVersion", "adotCollectorVersion")) {
             if (!c.string(k).matches("\\d+\\.\\d+\\.\\d+")) {
                 throw new IllegalArgumentException("setting '" + k + "' = '" + c.string(k) + "': must be an exact version like 0.27.0");
             }
@@ -62,9 +52,8 @@ public record FargateSettings(
         }
         return new FargateSettings(env, services, ns,
                 auto(c, "prometheusCpu"), auto(c, "prometheusMemoryMiB"), c.integer("prometheusDesiredCount"),
-                slack, c.optional("grafanaAdminSecretName"),
-                c.string("slackCriticalChannel"), c.string("slackWarningChannel"), c.list("mutedEnvironments"),
-                c.optional("remoteWrite"), c.string("alertmanagerVersion"), c.string("cloudwatchExporterVersion"),
+                c.optional("grafanaAdminSecretName"),
+                c.optional("remoteWrite"), c.string("cloudwatchExporterVersion"),
                 c.object("grafanaOAuth"), clusterName, expectedSeries(c, services.size()), c.list("discoveryClusters"),
                 c.string("discoveryInterval"), c.string("adotCollectorVersion"), prefix);
     }

@@ -28,7 +28,6 @@ import software.amazon.awscdk.services.ecs.CloudMapNamespaceOptions;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.route53.IHostedZone;
-import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.servicediscovery.NamespaceType;
 import software.constructs.Construct;
@@ -61,15 +60,15 @@ public class FargateStack extends Stack {
                 .build();
         this.storage = new EfsStorage(this, "Storage", EfsStorageProps.builder().vpc(vpc).build());
 
-        ISecret slackWebhook = Secret.fromSecretNameV2(this, "SlackWebhook", f.slackWebhookSecretName());
+        AlertingSettings a = s.alerting();
         this.alertmanager = new AlertmanagerService(this, "Alertmanager", AlertmanagerServiceProps.builder()
                 .cluster(cluster)
-                .slackWebhookSecret(slackWebhook)
-                .criticalChannel(f.slackCriticalChannel())
-                .warningChannel(f.slackWarningChannel())
-                .mutedEnvironments(f.mutedEnvironments())
-                .heartbeatUrl(s.alerting().heartbeatUrl())
-                .image("prom/alertmanager:v" + f.alertmanagerVersion())
+                .slackWebhookSecret(a.slackWebhookSecret(this))
+                .criticalChannel(a.slackCriticalChannel())
+                .warningChannel(a.slackWarningChannel())
+                .mutedEnvironments(a.mutedEnvironments())
+                .heartbeatUrl(a.heartbeatUrl())
+                .image("prom/alertmanager:v" + a.alertmanagerRelease().version())
                 .build());
         this.exporter = new CloudWatchExporter(this, "CloudWatchExporter", CloudWatchExporterProps.builder()
                 .cluster(cluster)

@@ -33,8 +33,8 @@ public record Settings(
         Release prometheusRelease,
         Release nodeExporterRelease,
         Release grafanaRelease,
-        FargateSettings fargate,
-        AlertingSettings alerting) {
+        AlertingSettings alerting,
+        FargateSettings fargate) {
 
     /** The layouts the app can build, each one stack: the EC2 host, ECS Fargate. */
     public static final List<String> LAYOUTS = List.of("ec2", "fargate");
@@ -133,8 +133,8 @@ public record Settings(
                 release(c, Release.prometheus(), "prometheus"),
                 release(c, Release.nodeExporter(), "nodeExporter"),
                 release(c, Release.grafana(), "grafana"),
-                FargateSettings.from(c),
-                AlertingSettings.from(c));
+                AlertingSettings.from(c),
+                FargateSettings.from(c));
     }
 
     private static String alarmTopic(String arn, String region) {
@@ -151,7 +151,7 @@ public record Settings(
         return t;
     }
 
-    private static Release release(Context c, Release pinned, String name) {
+    static Release release(Context c, Release pinned, String name) {
         String version = c.string(name + "Version");
         return pinned.withVersion(version, c.optional(name + "Sha256Amd64"), c.optional(name + "Sha256Arm64"));
     }

@@ -140,6 +140,12 @@ public final class PrometheusConfig {
             return this;
         }
 
+        /** Drops every Alertmanager (e.g. to point a loopback test at its own). */
+        public Builder removeAlertmanagers() {
+            alertmanagers.clear();
+            return this;
+        }
+
         public Builder scrapeJobs(List<ScrapeJob> jobs) {
             scrapeJobs.addAll(jobs);
             return this;

@@ -13,13 +13,15 @@ import java.util.Map;
  */
 public final class HostBootstrapScript {
     private static final String EOF_MARK = "O11Y_CDK_EOF";
+    /** The shell function that writes a secret to a file; tests call it by this name. */
+    public static final String FETCH_SECRET = "fetch_secret";
 
     private final List<String> lines = new ArrayList<>();
     private final Map<String, String> files = new LinkedHashMap<>();
 
     public HostBootstrapScript() {
         lines.add("#!/bin/bash");
-        lines.add("# o11y-cdk host bootstrap: Prometheus, node_exporter, Grafana as systemd services.");
+        lines.add("# o11y-cdk host bootstrap: Prometheus, node_exporter, Grafana, Alertmanager as systemd services.");
         lines.add("# Idempotent; cloud-init runs it on every boot so redeployed configuration is applied.");
         lines.add("set -euo pipefail");
         lines.add("umask 022");
@@ -45,6 +47,23 @@ public final class HostBootstrapScript {
         lines.add("  base64 -d | gunzip > \"${path}\"");
         lines.add("  chown \"${owner}:${owner}\" \"${path}\"");
         lines.add("  chmod \"${mode}\" \"${path}\"");
+        lines.add("}");
+        lines.add("");
+        lines.add("# fetch_secret REGION SECRET_ID PATH OWNER: a Secrets Manager secret's string into a 0600 file of OWNER.");
+        lines.add("# Every failure returns 1 (also where errexit is off, as in 'fetch_secret ... || warn') and leaves PATH");
+        lines.add("# as it was: a failed call never writes an empty secret over a good one.");
+        lines.add(FETCH_SECRET + "() {");
+        lines.add("  local region=\"$1\" secret_id=\"$2\" path=\"$3\" owner=\"$4\" value tmp");
+        lines.add("  value=\"$(aws secretsmanager get-secret-value --region \"${region}\" --secret-id \"${secret_id}\" \\");
+        lines.add("    --query SecretString --output text)\" || return 1");
+        lines.add("  [ -n \"${value}\" ] || return 1");
+        lines.add("  tmp=\"$(mktemp \"${path}.XXXXXX\")\" || return 1");
+        // printf is a builtin: the value never shows in a process list.
+        lines.add("  if ! printf '%s' \"${value}\" > \"${tmp}\" || ! chown \"${owner}:${owner}\" \"${tmp}\" || ! chmod 0600 \"${tmp}\" \\");
+        lines.add("      || ! mv -f \"${tmp}\" \"${path}\"; then");
+        lines.add("    rm -f \"${tmp}\"");
+        lines.add("    return 1");
+        lines.add("  fi");
         lines.add("}");
         lines.add("");
     }
@@ -86,6 +105,22 @@ public final class HostBootstrapScript {
 
     public HostBootstrapScript unit(SystemdUnit unit) {
         return file(unit.getPath(), unit.render(), "root", "0644");
+    }
+
+    /**
+     * Writes the string of the secret {@code secretIdVar} names (a readonly variable of the script)
+     * to {@code path}, 0600, owned by {@code owner}. A {@code required} secret stops the script when
+     * it cannot be read; an optional one prints {@code warning} to stderr and the script goes on.
+     */
+    public HostBootstrapScript secretFile(String regionVar, String secretIdVar, String path, String owner, boolean required,
+                                          String warning) {
+        requireSafeWord("owner", owner);
+        if (!regionVar.matches("[A-Z_]+") || !secretIdVar.matches("[A-Z_]+") || !path.matches("/[A-Za-z0-9_./-]+")) {
+            throw Check.bad("secret file " + path, secretIdVar, "variables are upper-case names, paths absolute without spaces");
+        }
+        String call = FETCH_SECRET + " \"${" + regionVar + "}\" \"${" + secretIdVar + "}\" " + path + " " + owner;
+        lines.add(required ? call : call + " || echo " + shellQuote("o11y-cdk: " + warning) + " >&2");
+        return this;
     }
 
     /** A raw, reviewed command line. */

@@ -95,6 +95,19 @@ public record Release(String name, String version, String urlTemplate, String sh
                 "e386c7b53bc130eaf5e74da28efc6b444857b77df8070537be52678aefd34d96");
     }
 
+    /**
+     * Alertmanager 0.27.0 (the Fargate layout's image tag too). Zulip pins no Alertmanager; these
+     * digests agree in two independent manifests that verify the same upstream tarballs:
+     * openstack/kolla {@code kolla/common/sources.py} (both architectures) and boxcutter/oci
+     * {@code prometheus/alertmanager/docker-bake.hcl} (both), amd64 also in a batou deployment.
+     */
+    public static Release alertmanager() {
+        return new Release("alertmanager", "0.27.0",
+                "https://github.com/prometheus/alertmanager/releases/download/v{version}/alertmanager-{version}.linux-{arch}.tar.gz",
+                "23c3f5a3c73de91dbaec419f3c492bef636deb02680808e5d842e6553aa16074",
+                "a754304b682cec61f4bd5cfc029b451a30134554b3a2f21a9c487e12814ff8f3");
+    }
+
     /** Grafana OSS 10.4.2. */
     public static Release grafana() {
         return new Release("grafana", "10.4.2",

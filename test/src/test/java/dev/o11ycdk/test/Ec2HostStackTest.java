@@ -2,6 +2,7 @@ package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.o11ycdk.ObservabilityInstance;
 import dev.o11ycdk.test.support.Synth;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,7 @@ class Ec2HostStackTest {
     }
 
     @Test
-    void instanceRoleAllowsSessionManagerEc2DiscoveryAndOnlyItsOwnSecret() {
+    void instanceRoleAllowsSessionManagerEc2DiscoveryAndOnlyItsOwnSecrets() {
         template.hasResourceProperties("AWS::IAM::Role", Map.of(
                 "AssumeRolePolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
                         "Principal", Map.of("Service", "ec2.amazonaws.com")))))),
@@ -151,7 +152,29 @@ class Ec2HostStackTest {
                                         "ec2:DescribeAvailabilityZones", "ec2:DescribeInstances")),
                                 "Effect", "Allow", "Resource", "*")),
                         Match.objectLike(Map.of("Action", List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
-                                "Resource", Map.of("Ref", Match.stringLikeRegexp("HostGrafanaAdminPassword.*")))))))));
+                                "Resource", List.of(SLACK_WEBHOOK_ARN_PATTERN,
+                                        Map.of("Ref", Match.stringLikeRegexp("HostGrafanaAdminPassword.*"))))))))));
+    }
+
+    /** The Slack webhook secret named by slackWebhookSecretName, any version suffix, in the stack's account. */
+    private static final Map<String, Object> SLACK_WEBHOOK_ARN_PATTERN = Map.of("Fn::Join", List.of("", List.of(
+            "arn:aws:secretsmanager:ap-northeast-2:", Map.of("Ref", "AWS::AccountId"), ":secret:o11y/slack-webhook-??????")));
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void onlyThoseTwoSecretsAreReadableAndNoRoleOfTheStackReadsAnyOther() {
+        List<Object> secretResources = new java.util.ArrayList<>();
+        for (Map<String, Object> policy : template.findResources("AWS::IAM::Policy").values()) {
+            Map<String, Object> doc = (Map<String, Object>) ((Map<String, Object>) policy.get("Properties")).get("PolicyDocument");
+            for (Map<String, Object> st : (List<Map<String, Object>>) doc.get("Statement")) {
+                if (String.valueOf(st.get("Action")).contains("secretsmanager:")) {
+                    Object r = st.get("Resource");
+                    secretResources.addAll(r instanceof List<?> l ? l : List.of(r));
+                }
+            }
+        }
+        assertThat(secretResources).hasSize(2).contains(SLACK_WEBHOOK_ARN_PATTERN);
+        assertThat(String.valueOf(secretResources)).doesNotContain("\"*\"").contains("HostGrafanaAdminPassword");
     }
 
     @Test
@@ -234,8 +257,70 @@ class Ec2HostStackTest {
         assertThat(files.get("/etc/systemd/system/grafana.service")).contains("--config=/etc/grafana/grafana.ini");
         assertThat(files.get("/etc/grafana/grafana.env")).contains("GF_METRICS_ENABLED=false").doesNotContain("PASSWORD");
         String script = Synth.defaults().stacks().ec2Host().getHost().getReviewFiles().get("user-data/bootstrap.sh");
-        int install = script.indexOf("install -m 0600 -o grafana -g grafana \"${secret_tmp}\" /etc/grafana/admin_password");
-        assertThat(install).isPositive().isLessThan(script.indexOf("systemctl restart prometheus node_exporter grafana"));
+        // Required: no "|| warn" after it, so set -e stops the boot when the password cannot be read.
+        String step = "\nfetch_secret \"${REGION}\" \"${GRAFANA_ADMIN_SECRET}\" /etc/grafana/admin_password grafana\n";
+        assertThat(script.indexOf(step)).isPositive().isLessThan(script.indexOf("systemctl restart prometheus node_exporter grafana"));
+    }
+
+    @Test
+    void alertmanagerRunsOnTheHostAsItsOwnUserOnLoopbackOnlyWithoutClustering() {
+        ObservabilityInstance host = Synth.defaults().stacks().ec2Host().getHost();
+        String unit = host.getRenderedFiles().get("/etc/systemd/system/alertmanager.service");
+        assertThat(unit).contains("User=alertmanager\n", "Group=alertmanager\n", "Restart=always\n",
+                "ExecStartPre=/opt/alertmanager/amtool check-config /etc/alertmanager/alertmanager.yml\n");
+        assertThat(unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow().split(" ")).containsExactly(
+                "ExecStart=/opt/alertmanager/alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml",
+                "--storage.path=/var/lib/alertmanager/", "--web.listen-address=127.0.0.1:9093", "--cluster.listen-address=");
+        String script = host.getReviewFiles().get("user-data/bootstrap.sh");
+        assertThat(script).contains(
+                "useradd --system --no-create-home --shell /sbin/nologin alertmanager\n",
+                "install -d -o alertmanager -g alertmanager -m 0750 /var/lib/alertmanager\n",
+                "install_release alertmanager 0.27.0 'https://github.com/prometheus/alertmanager/releases/download/v0.27.0/"
+                        + "alertmanager-0.27.0.linux-amd64.tar.gz' 23c3f5a3c73de91dbaec419f3c492bef636deb02680808e5d842e6553aa16074 "
+                        + "/opt/alertmanager\n",
+                "systemctl enable prometheus node_exporter grafana alertmanager\n",
+                "systemctl restart prometheus node_exporter grafana alertmanager\n");
+        // Nothing else may reach it: no ingress rule for 9093 (the host's three are checked above).
+        assertThat(String.valueOf(template.findResources("AWS::EC2::SecurityGroupIngress"))).doesNotContain("9093");
+    }
+
+    @Test
+    void aGravitonHostInstallsTheArm64AlertmanagerWithItsOwnDigest() {
+        String script = Synth.of(Map.of("instanceType", "t4g.medium")).stacks().ec2Host().getHost().getReviewFiles().get("user-data/bootstrap.sh");
+        assertThat(script).contains("install_release alertmanager 0.27.0 'https://github.com/prometheus/alertmanager/releases/download/"
+                + "v0.27.0/alertmanager-0.27.0.linux-arm64.tar.gz' a754304b682cec61f4bd5cfc029b451a30134554b3a2f21a9c487e12814ff8f3 "
+                + "/opt/alertmanager\n");
+    }
+
+    @Test
+    void anotherAlertmanagerVersionInstallsWithTheChecksumGivenForIt() {
+        String sha = "0".repeat(63) + "1";
+        Synth other = Synth.of(Map.of("alertmanagerVersion", "0.28.1", "alertmanagerSha256Amd64", sha));
+        assertThat(other.stacks().ec2Host().getHost().getReviewFiles().get("user-data/bootstrap.sh"))
+                .contains("install_release alertmanager 0.28.1 'https://github.com/prometheus/alertmanager/releases/download/v0.28.1/"
+                        + "alertmanager-0.28.1.linux-amd64.tar.gz' " + sha + " /opt/alertmanager\n");
+        // The Fargate layout runs the same version, as its image tag.
+        assertThat(String.valueOf(other.templateJson(other.stacks().fargate()))).contains("prom/alertmanager:v0.28.1");
+    }
+
+    @Test
+    void theWebhookIsReadAtBootIntoAPrivateFileAndIsNowhereInTheTemplateOrUserData() throws Exception {
+        ObservabilityInstance host = Synth.defaults().stacks().ec2Host().getHost();
+        String script = host.getReviewFiles().get("user-data/bootstrap.sh");
+        assertThat(script).contains("readonly SLACK_WEBHOOK_SECRET='arn:aws:secretsmanager:ap-northeast-2:<deploy-time value>:secret:"
+                + "o11y/slack-webhook'\n");
+        String step = script.substring(script.indexOf("# " + ObservabilityInstance.SLACK_STEP));
+        assertThat(step.lines().skip(1).findFirst().orElseThrow()).startsWith(
+                "fetch_secret \"${REGION}\" \"${SLACK_WEBHOOK_SECRET}\" /etc/alertmanager/slack_webhook_url alertmanager || echo ");
+        assertThat(script.indexOf("\n# " + ObservabilityInstance.SLACK_STEP)).isLessThan(script.indexOf("systemctl restart"));
+        // Alertmanager only ever gets the file's path; no URL is in its config, the user data or the template.
+        String am = host.getRenderedFiles().get("/etc/alertmanager/alertmanager.yml");
+        assertThat(am).contains("api_url_file: " + ObservabilityInstance.SLACK_WEBHOOK_FILE).doesNotContain("api_url:", "slack_api_url");
+        String userData = dev.o11ycdk.test.support.UserData.of(templateJson);
+        String template = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(templateJson);
+        for (String s : List.of(userData, template, script)) {
+            assertThat(s).doesNotContain("hooks.slack.com", "api_url:");
+        }
     }
 
     @Test

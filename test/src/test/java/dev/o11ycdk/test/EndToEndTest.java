@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The rendered configurations on Debian's real prometheus, prometheus-node-exporter and
- * prometheus-alertmanager, all on loopback, all stopped by the test. The Fargate profile reads a
+ * prometheus-alertmanager, all on loopback, all stopped by the test: the host profile (its
+ * prometheus.yml, rules and alertmanager.yml) and the Fargate profile. The Fargate profile reads a
  * result file of the real ECS discovery sidecar (its tasks moved to stand-ins); EC2 discovery is left
  * out: it would call AWS, and this machine sends nothing beyond loopback. Scrape/evaluation
  * intervals are 1 s and ServiceDown's {@code for} 5 s so an outage reaches the receiver in seconds.
@@ -90,32 +91,70 @@ class EndToEndTest {
         return false;
     }
 
+    /** The host's prometheus.yml with its Alertmanager (127.0.0.1:9093 on the instance) moved to {@code amPort}. */
+    private static PrometheusConfig hostOnLoopback(PrometheusConfig config, int promPort, int amPort) {
+        String am = "127.0.0.1:" + amPort;
+        return fast(config, promPort).toBuilder()
+                .removeAlertmanagers().alertmanagerStatic(List.of(am))
+                .removeJobs("alertmanager").scrapeJob(ScrapeJob.builder("alertmanager").staticTargets(List.of(am), Map.of()).build())
+                .build();
+    }
+
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void hostConfigScrapesNodeExporterAndFiresServiceDownWhenItStops(@TempDir Path dir) throws Exception {
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void hostProfileScrapesNodeExporterAndRoutesServiceDownToSlackWhenItStops(@TempDir Path dir) throws Exception {
         String nodeExporter = Tools.require("prometheus-node-exporter", "apt-get install prometheus-node-exporter");
+        String alertmanagerBin = Tools.require("prometheus-alertmanager", "apt-get install prometheus-alertmanager");
         ObservabilityInstance host = Synth.defaults().stacks().ec2Host().getHost();
         int promPort = LocalProcess.freePort();
         int nodePort = LocalProcess.freePort();
+        int amPort = LocalProcess.freePort();
         // The host's files, laid out as on the instance: rules/ and targets/ beside prometheus.yml.
         Files.createDirectories(dir.resolve("rules"));
         Files.createDirectories(dir.resolve("targets"));
-        Files.writeString(dir.resolve("prometheus.yml"), fast(host.getPrometheusConfig(), promPort).toYaml());
+        Files.writeString(dir.resolve("prometheus.yml"), hostOnLoopback(host.getPrometheusConfig(), promPort, amPort).toYaml());
         Files.writeString(dir.resolve("rules/o11y.yml"), shortened(host.getRules()).toYaml());
         Files.writeString(dir.resolve("targets/node.json"), "[{\"targets\": [\"127.0.0.1:" + nodePort + "\"]}]\n");
 
-        try (LocalProcess node = LocalProcess.start("node_exporter", List.of(nodeExporter, "--web.listen-address=127.0.0.1:" + nodePort), dir, Map.of());
-             LocalProcess prom = prometheus(dir, promPort)) {
-            assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> query(promPort, "up{job=\"node\"} == 1", null).size() == 1))
-                    .as("node_exporter target up\n" + prom.log()).isTrue();
-            assertThat(query(promPort, "node_memory_MemTotal_bytes", null).size()).isEqualTo(1);
+        try (StandIns.Slack slack = new StandIns.Slack(LocalProcess.freePort())) {
+            // What the boot step writes from Secrets Manager (HostBootSecretsTest runs that step), here the stand-in's URL.
+            Files.writeString(dir.resolve("slack_webhook_url"), slack.url());
+            Files.writeString(dir.resolve("alertmanager.yml"),
+                    host.getAlertmanagerConfig().withWebhookUrlFile(dir.resolve("slack_webhook_url").toString()).toYaml());
+            try (LocalProcess am = LocalProcess.start("alertmanager", List.of(alertmanagerBin,
+                    "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("am"),
+                    "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address="), dir, Map.of());
+                 LocalProcess node = LocalProcess.start("node_exporter", List.of(nodeExporter, "--web.listen-address=127.0.0.1:" + nodePort), dir, Map.of())) {
+                assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + amPort + "/-/ready") != null))
+                        .as("alertmanager ready\n" + am.log()).isTrue();
+                try (LocalProcess prom = prometheus(dir, promPort)) {
+                    assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> query(promPort, "up{job=~\"node|alertmanager\"} == 1", null).size() == 2))
+                            .as("node_exporter and alertmanager targets up\n" + prom.log()).isTrue();
+                    assertThat(query(promPort, "node_memory_MemTotal_bytes", null).size()).isEqualTo(1);
+                    assertThat(LocalProcess.await(Duration.ofSeconds(20), () ->
+                            query(promPort, "prometheus_notifications_alertmanagers_discovered == 1", null).size() == 1))
+                            .as("Prometheus sends to the host's Alertmanager").isTrue();
 
-            node.stop();
-            Instant down = Instant.now();
-            assertThat(LocalProcess.await(Duration.ofSeconds(40), () -> firing(promPort, "ServiceDown", "job", "node")))
-                    .as("ServiceDown fires for job=node\n" + prom.log()).isTrue();
-            System.out.printf("E2E host: ServiceDown{job=\"node\"} firing %.1f s after node_exporter stopped%n",
-                    Duration.between(down, Instant.now()).toMillis() / 1000.0);
+                    node.stop();
+                    Instant down = Instant.now();
+                    assertThat(LocalProcess.await(Duration.ofSeconds(40), () -> firing(promPort, "ServiceDown", "job", "node")))
+                            .as("ServiceDown fires for job=node\n" + prom.log()).isTrue();
+                    System.out.printf("E2E host: ServiceDown{job=\"node\"} firing %.1f s after node_exporter stopped%n",
+                            Duration.between(down, Instant.now()).toMillis() / 1000.0);
+                    assertThat(LocalProcess.await(Duration.ofSeconds(40), () -> slack.messages().stream()
+                            .anyMatch(m -> m.body().contains("[FIRING] ServiceDown")))).as("notification\n" + am.log()).isTrue();
+                    StandIns.Message msg = slack.messages().stream().filter(m -> m.body().contains("[FIRING] ServiceDown")).findFirst().orElseThrow();
+                    JsonNode payload = JSON.readTree(msg.body());
+                    assertThat(payload.path("channel").asText()).isEqualTo("#alerts-critical");
+                    double seconds = Duration.between(down, msg.at()).toMillis() / 1000.0;
+                    AlertDelay model = AlertDelay.of(shortened(host.getRules()).alerts().stream()
+                                    .filter(r -> r.name().equals("ServiceDown")).findFirst().orElseThrow(),
+                            PromDuration.parse("s", "1s"), PromDuration.parse("e", "1s"), host.getAlertmanagerConfig().route().groupWait());
+                    System.out.printf("E2E host: ServiceDown{job=\"node\"} reached #alerts-critical %.1f s after node_exporter stopped "
+                            + "(model worst case %d s: %s)%n", seconds, model.worstCaseSeconds(), model.describe());
+                    assertThat(seconds).isLessThanOrEqualTo(model.worstCaseSeconds() + 5.0);
+                }
+            }
         }
     }
 

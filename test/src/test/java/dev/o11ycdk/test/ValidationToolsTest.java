@@ -97,6 +97,45 @@ class ValidationToolsTest {
         assertThat(r.output()).contains("SUCCESS: 1 rule files found", "SUCCESS: " + ruleCount(host.getRules()) + " rules found");
     }
 
+    @Test
+    void hostPrometheusSendsAlertsToItsLocalAlertmanagerAndScrapesIt() {
+        String yaml = synth.stacks().ec2Host().getHost().getRenderedFiles().get("/etc/prometheus/prometheus.yml");
+        assertThat(yaml).contains("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets:\n            - 127.0.0.1:9093\n",
+                "  - job_name: alertmanager\n    metrics_path: /metrics\n    scheme: http\n    static_configs:\n      - targets:\n"
+                        + "          - 127.0.0.1:9093\n");
+    }
+
+    @Test
+    void amtoolAcceptsTheHostAlertmanagerConfigAndRoutesLikeTheFargateOne(@TempDir Path dir) throws IOException {
+        String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");
+        ObservabilityInstance host = synth.stacks().ec2Host().getHost();
+        String yaml = host.getRenderedFiles().get("/etc/alertmanager/alertmanager.yml");
+        Path file = dir.resolve("alertmanager.yml");
+        Files.writeString(file, yaml);
+        Tools.Result r = Tools.run(List.of(amtool, "check-config", file.toString()), dir, 60);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("SUCCESS", "4 receivers", "4 inhibit rules");
+        for (String[] c : new String[][] {{"severity=critical alertname=ServiceDown job=node", "slack-critical"},
+                {"severity=warning alertname=NodeHighCPUUsage", "slack-warning"}, {"severity=critical alertname=ServiceDown env=test", "null"}}) {
+            List<String> cmd = new ArrayList<>(List.of(amtool, "config", "routes", "test", "--config.file=" + file, "--verify.receivers=" + c[1]));
+            cmd.addAll(List.of(c[0].split(" ")));
+            Tools.Result routed = Tools.run(cmd, dir, 60);
+            assertThat(routed.exitCode()).as(c[0] + "\n" + routed.output()).isZero();
+        }
+        // One code path from the same settings: the Fargate service's routing, only the webhook file's path differs.
+        assertThat(yaml).isEqualTo(synth.stacks().fargate().getAlertmanager().getConfig()
+                .withWebhookUrlFile(ObservabilityInstance.SLACK_WEBHOOK_FILE).toYaml());
+    }
+
+    @Test
+    void bothLayoutsFollowTheSameSlackSettings() {
+        var other = Synth.build(Map.of("slackCriticalChannel", "#pager", "mutedEnvironments", "staging,test"));
+        String host = other.ec2Host().getHost().getRenderedFiles().get("/etc/alertmanager/alertmanager.yml");
+        assertThat(host).contains("channel: \"#pager\"", "env=\"staging\"", "env=\"test\"").doesNotContain("#alerts-critical");
+        assertThat(host).isEqualTo(other.fargate().getAlertmanager().getConfig()
+                .withWebhookUrlFile(ObservabilityInstance.SLACK_WEBHOOK_FILE).toYaml());
+    }
+
     static int ruleCount(dev.o11ycdk.config.RuleGroups rules) {
         return rules.groups().values().stream().mapToInt(List::size).sum();
     }

@@ -48,11 +48,23 @@ public final class Tools {
 
     /** Runs a command with a time limit; returns exit code and combined output. */
     public static Result run(List<String> command, Path workDir, long timeoutSeconds) {
+        return run(command, workDir, java.util.Map.of(), timeoutSeconds);
+    }
+
+    /** As {@link #run(List, Path, long)}, the environment changed by {@code env} (an empty value removes a variable). */
+    public static Result run(List<String> command, Path workDir, java.util.Map<String, String> env, long timeoutSeconds) {
         try {
             ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
             if (workDir != null) {
                 pb.directory(workDir.toFile());
             }
+            env.forEach((k, v) -> {
+                if (v.isEmpty()) {
+                    pb.environment().remove(k);
+                } else {
+                    pb.environment().put(k, v);
+                }
+            });
             Path out = Files.createTempFile("tool", ".log");
             pb.redirectOutput(out.toFile());
             Process p = pb.start();
