@@ -1,5 +1,6 @@
 package dev.o11ycdk;
 
+import dev.o11ycdk.config.AlertDelay;
 import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.Check;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.ec2.BlockDevice;
@@ -76,6 +78,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
     private final AlertmanagerConfig alertmanagerConfig;
     private final PrometheusConfig prometheusConfig;
     private final RuleGroups rules;
+    private final String scrapeInterval;
     private final HostBootstrapScript script;
     private final int volumeSizeGiB;
     private final int retentionSizeGiB;
@@ -143,7 +146,14 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 props.getCriticalChannel(), props.getWarningChannel(), props.getMutedEnvironments(), props.getHeartbeatUrl());
 
         String region = Regions.require(this, "ObservabilityInstance");
+        this.scrapeInterval = props.getScrapeInterval();
         this.rules = props.getRules() != null ? props.getRules() : defaultRules(props.getRunbookBaseUrl()).toRuleGroups();
+        for (AlertDelay d : getAlertDelays()) {
+            if (!d.meetsGoal()) {
+                Annotations.of(this).addWarningV2("@o11y-cdk/host:alertDelay:" + d.alert(), "Alert " + d.describe()
+                        + ". Shorten its for, the scrape interval or group_wait, or relax the goal.");
+            }
+        }
         this.prometheusConfig = PrometheusConfig.builder()
                 .scrapeInterval(props.getScrapeInterval())
                 .ruleFile(RULES_FILE)
@@ -357,6 +367,12 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .disableGroup("ecs").disableGroup("service-info")
                 .disableRule("ServiceTasksGone")
                 .disableRule(AlertRules.TASKS_GONE);
+    }
+
+    /** Worst-case delay of every alert: scrape + evaluation (both scrapeInterval) + for + group_wait. */
+    public List<AlertDelay> getAlertDelays() {
+        PromDuration interval = PromDuration.parse("scrapeInterval", scrapeInterval);
+        return rules.alerts().stream().map(r -> AlertDelay.of(r, interval, interval, alertmanagerConfig.route().groupWait())).toList();
     }
 
     public RuleGroups getRules() {

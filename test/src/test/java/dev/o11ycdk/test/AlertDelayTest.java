@@ -49,6 +49,9 @@ class AlertDelayTest {
     void defaultsMeetTheSeedsTwoMinuteGoalSoSynthWarnsOfNoMissedGoal() {
         Synth synth = Synth.defaults();
         assertThat(Annotations.fromStack(synth.stacks().fargate()).findWarning("*", Match.stringLikeRegexp(".*MISSED.*"))).isEmpty();
+        assertThat(Annotations.fromStack(synth.stacks().ec2Host()).findWarning("*", Match.stringLikeRegexp(".*MISSED.*"))).isEmpty();
+        assertThat(synth.stacks().ec2Host().getHost().getAlertDelays()).extracting(AlertDelay::describe)
+                .contains("ServiceDown: 15s scrape + 15s evaluation + 1m for + 10s group_wait = 1m40s (goal 2m: met)");
         AlertDelay down = synth.stacks().fargate().getPrometheus().getAlertDelays().stream()
                 .filter(d -> d.alert().equals("ServiceDown")).findFirst().orElseThrow();
         assertThat(down.describe()).isEqualTo("ServiceDown: 15s scrape + 15s evaluation + 1m for + 10s group_wait = 1m40s (goal 2m: met)");
@@ -60,6 +63,8 @@ class AlertDelayTest {
     void theSeedsLiteralForCanStillBeSetAndSynthSaysItMissesTheGoal() {
         Synth synth = Synth.of(Map.of("serviceDownFor", "2m"));
         Annotations.fromStack(synth.stacks().fargate()).hasWarning("/O11yFargate/Prometheus",
+                Match.stringLikeRegexp("Alert ServiceDown: .* = 2m40s \\(goal 2m: MISSED by 40s\\).*"));
+        Annotations.fromStack(synth.stacks().ec2Host()).hasWarning("/O11yEc2Host/Host",
                 Match.stringLikeRegexp("Alert ServiceDown: .* = 2m40s \\(goal 2m: MISSED by 40s\\).*"));
     }
 
