@@ -20,8 +20,17 @@ import software.constructs.Construct;
 public class AlertmanagerService extends FargatePlatformService {
     public static final String CLOUD_MAP_NAME = "alertmanager";
     public static final int DEFAULT_PORT = Ports.ALERTMANAGER;
-    static final String CONFIG_PATH = "/tmp/o11y/alertmanager.yml";
-    static final String WEBHOOK_FILE = "/tmp/o11y/secrets/slack_webhook_url";
+    /** nobody, prom/alertmanager's own user. */
+    static final String USER = "65534:65534";
+    /**
+     * The storage path, on a task-local volume: prom/alertmanager declares {@code VOLUME ["/alertmanager"]}
+     * on a directory nobody owns, so Fargate gives the volume that owner (bind-mounts.html) and the
+     * non-root process may write its notification log, silences and the entrypoint's files there.
+     */
+    static final String DATA = "/alertmanager";
+    static final String FILES = DATA + "/o11y";
+    static final String CONFIG_PATH = FILES + "/alertmanager.yml";
+    static final String WEBHOOK_FILE = FILES + "/secrets/slack_webhook_url";
 
     private final AlertmanagerConfig config;
 
@@ -43,15 +52,17 @@ public class AlertmanagerService extends FargatePlatformService {
 
         FargateComponent.Spec spec = FargateComponent.spec(this, "alertmanager", props.getImage())
                 .size(FargateSize.of("alertmanager", 256, 512))
+                .user(USER)
+                .scratch("alertmanager-data", DATA)
                 .port(Ports.ALERTMANAGER, "/-/healthy")
                 .placement(props.getCluster(), namespace, CLOUD_MAP_NAME, subnets)
                 .secret("SLACK_WEBHOOK_URL", Secret.fromSecretsManager(props.getSlackWebhookSecret()))
                 .command(List.of("/bin/alertmanager",
                         "--config.file=" + CONFIG_PATH,
-                        "--storage.path=/alertmanager",
+                        "--storage.path=" + DATA,
                         "--web.listen-address=:" + Ports.ALERTMANAGER,
                         "--cluster.listen-address=")); // one replica: no gossip mesh
-        spec.files().file(CONFIG_PATH, config.toYaml()).secretFile("SLACK_WEBHOOK_URL", WEBHOOK_FILE);
+        spec.files().root(FILES).file(CONFIG_PATH, config.toYaml()).secretFile("SLACK_WEBHOOK_URL", WEBHOOK_FILE);
         init(spec.build(), namespace, CLOUD_MAP_NAME, DEFAULT_PORT, "mutedEnvironments");
     }
 

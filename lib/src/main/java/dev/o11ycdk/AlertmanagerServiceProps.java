@@ -82,7 +82,13 @@ public final class AlertmanagerServiceProps {
         return config;
     }
 
-    /** @default prom/alertmanager:v0.27.0 */
+    /**
+     * An Alertmanager image run as uid 65534 on a read-only root file system: it must declare
+     * {@code VOLUME ["/alertmanager"]} on a directory that user owns, as prom/alertmanager does (the
+     * task-local volume there is the only place it writes).
+     *
+     * @default prom/alertmanager:v0.27.0
+     */
     public String getImage() {
         return image;
     }

@@ -16,7 +16,12 @@ public class CloudWatchExporter extends FargatePlatformService {
     public static final String CLOUD_MAP_NAME = "cloudwatch-exporter";
     public static final int DEFAULT_PORT = Ports.CLOUDWATCH_EXPORTER;
     public static final String DEFAULT_IMAGE = "prom/cloudwatch-exporter:v0.15.5";
-    static final String CONFIG_PATH = "/tmp/o11y/cloudwatch.yml";
+    /**
+     * nobody. The v0.15.5 image sets no USER (it would run as root); upstream's Dockerfile took
+     * {@code USER 65534} in v0.18.0 (prometheus/cloudwatch_exporter#867, commit 170d834), the uid of
+     * nobody in the image's Ubuntu base too.
+     */
+    static final String USER = "65534:65534";
 
     private final CloudWatchExporterConfig config;
 
@@ -31,12 +36,15 @@ public class CloudWatchExporter extends FargatePlatformService {
         this.config = props.getConfig() != null ? props.getConfig() : CloudWatchExporterConfig.seedDefaults(region).withContainerInsights();
         FargateComponent.Spec spec = FargateComponent.spec(this, "cloudwatch-exporter", props.getImage())
                 .size(FargateSize.of("cloudwatchExporter", 256, 512))
+                .user(USER)
                 .port(Ports.CLOUDWATCH_EXPORTER, "/-/healthy")
                 // A TCP probe: the Temurin-based image has bash but no wget, and /metrics would call CloudWatch.
                 .healthCommand("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + Ports.CLOUDWATCH_EXPORTER + "' || exit 1")
                 .placement(cluster, namespace, CLOUD_MAP_NAME, null)
-                .command(List.of("java", "-jar", "/cloudwatch_exporter.jar", String.valueOf(Ports.CLOUDWATCH_EXPORTER), CONFIG_PATH));
-        spec.files().file(CONFIG_PATH, this.config.toYaml());
+                // The exporter reads its configuration once, at start: on standard input it needs no
+                // writable directory, which the image (no VOLUME) could not give a non-root user.
+                .command(List.of("java", "-jar", "/cloudwatch_exporter.jar", String.valueOf(Ports.CLOUDWATCH_EXPORTER), ContainerFiles.STDIN));
+        spec.files().stdin("cloudwatch.yml", this.config.toYaml());
         init(spec.build(), namespace, CLOUD_MAP_NAME, DEFAULT_PORT, "cloudwatch exporter metrics");
         component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics",

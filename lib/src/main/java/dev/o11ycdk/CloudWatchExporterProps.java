@@ -33,7 +33,12 @@ public final class CloudWatchExporterProps {
         return config;
     }
 
-    /** @default CloudWatchExporter.DEFAULT_IMAGE */
+    /**
+     * A cloudwatch_exporter image, run as uid 65534 on a read-only root file system with its
+     * configuration on standard input.
+     *
+     * @default CloudWatchExporter.DEFAULT_IMAGE
+     */
     public String getImage() {
         return image;
     }

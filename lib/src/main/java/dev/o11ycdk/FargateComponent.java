@@ -33,6 +33,15 @@ import software.constructs.Construct;
  * execution roles, one container fed by {@link ContainerFiles}, a container health check, awslogs
  * with a retention, a service in private subnets without a public IP, registered in Cloud Map,
  * with the deployment circuit breaker and rollback.
+ *
+ * <p>Every container is safe by default (AWS Control Tower CT.ECS.PR.3, .6 and .7): an explicit
+ * non-root user, a read-only root file system and a hard memory limit. What a container writes goes
+ * to a volume its user may write: an EFS access point (which acts as its POSIX user) or a task-local
+ * volume ({@link Spec#scratch}) mounted where the image declares a {@code VOLUME} that user owns,
+ * since Fargate creates a task-local volume root-owned with mode 0755 unless the image's
+ * {@code VOLUME} directive at the same path says otherwise
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html, "Considerations").
+ * The entrypoint's files must lie inside such a read-write mount, or synth fails.
  */
 final class FargateComponent {
     final FargateTaskDefinition taskDefinition;
@@ -46,6 +55,13 @@ final class FargateComponent {
         Construct scope = s.scope;
         this.files = s.files;
         this.entrypointScript = s.files.entrypointScript(s.command);
+        String user = nonRoot(s.name, s.user);
+        int memoryMiB = s.containerMemoryMiB != null ? s.containerMemoryMiB : s.size.memoryMiB();
+        if (memoryMiB < 4 || memoryMiB > s.size.memoryMiB()) {
+            throw new IllegalStateException(s.name + " container memory " + memoryMiB + " MiB must be within its task's "
+                    + s.size.memoryMiB() + " MiB");
+        }
+        checkWritesOnVolumes(s);
         this.taskDefinition = FargateTaskDefinition.Builder.create(scope, "TaskDefinition")
                 .cpu(s.size.cpu())
                 .memoryLimitMiB(s.size.memoryMiB())
@@ -69,8 +85,9 @@ final class FargateComponent {
                 .environment(env)
                 .secrets(s.secrets)
                 .essential(true)
-                .user(s.user)
-                .memoryLimitMiB(s.containerMemoryMiB)
+                .user(user)
+                .readonlyRootFilesystem(true)
+                .memoryLimitMiB(memoryMiB)
                 .portMappings(List.of(PortMapping.builder().containerPort(s.port).protocol(Protocol.TCP).name(s.name).build()))
                 .healthCheck(HealthCheck.builder()
                         .command(healthCmd)
@@ -102,6 +119,29 @@ final class FargateComponent {
                 .build();
         Nag.suppress(taskDefinition, false, Nag.Rule.of("AwsSolutions-ECS2", "The environment carries rendered, non-secret configuration files (o11y-cdk ContainerFiles) so "
                         + "stock images need no rebuild and a change is a new task revision; secrets use ECS secrets."));
+    }
+
+    /** CT.ECS.PR.3's reading of root: uid 0 or the name root, with or without a group. */
+    static String nonRoot(String container, String user) {
+        if (user == null || user.isBlank() || user.matches("(0|root)(:.*)?")) {
+            throw new IllegalStateException(container + " container user = \"" + user + "\": every container runs as an explicit "
+                    + "non-root user (uid[:gid])");
+        }
+        return user;
+    }
+
+    /** The entrypoint writes only inside a read-write mount, below its root (which it empties). */
+    private static void checkWritesOnVolumes(Spec s) {
+        if (!s.files.writes()) {
+            return;
+        }
+        String root = s.files.root();
+        boolean onVolume = s.mounts.stream().anyMatch(m -> !Boolean.TRUE.equals(m.getReadOnly())
+                && root.startsWith(m.getContainerPath().replaceAll("/$", "") + "/"));
+        if (!onVolume) {
+            throw new IllegalStateException(s.name + " writes its files under " + root + ", which is on the read-only root file "
+                    + "system: put it below a read-write mount point " + s.mounts.stream().map(m -> m.getContainerPath()).toList());
+        }
     }
 
     static Spec spec(Construct scope, String name, String image) {
@@ -177,6 +217,18 @@ final class FargateComponent {
             return this;
         }
 
+        /**
+         * A task-local volume (Fargate ephemeral storage, gone with the task) mounted read-write at
+         * {@code containerPath}. Fargate makes it root-owned 0755 unless the image declares
+         * {@code VOLUME [containerPath]} on a directory its user owns: only such a path is writable
+         * for a non-root user, so name the image's own VOLUME here.
+         */
+        Spec scratch(String volumeName, String containerPath) {
+            return volume(software.amazon.awscdk.services.ecs.Volume.builder().name(volumeName).build(),
+                    software.amazon.awscdk.services.ecs.MountPoint.builder().sourceVolume(volumeName).containerPath(containerPath)
+                            .readOnly(false).build());
+        }
+
         Spec placement(ICluster cluster, INamespace namespace, String cloudMapName, SubnetSelection subnets) {
             this.cluster = cluster;
             this.namespace = namespace;
@@ -199,12 +251,13 @@ final class FargateComponent {
             return this;
         }
 
-        /** A hard memory limit for the main container, below the task's when a sidecar shares it. @default - the task's */
+        /** The main container's hard memory limit, below the task's when a sidecar shares it. @default - the task's memory */
         Spec containerMemoryMiB(int mib) {
             this.containerMemoryMiB = mib;
             return this;
         }
 
+        /** The container's user, uid[:gid], never root. Required. */
         Spec user(String user) {
             this.user = user;
             return this;

@@ -111,7 +111,8 @@ public abstract class FargatePlatformService extends Construct implements IConne
      */
     public Map<String, String> getRenderedFiles() {
         Map<String, String> out = new TreeMap<>();
-        component.files.files().forEach((path, content) -> out.put(cloudMapName + "/" + path.replaceFirst("^/tmp/o11y/", ""),
+        String root = component.files.root() == null ? "" : component.files.root() + "/";
+        component.files.files().forEach((path, content) -> out.put(cloudMapName + "/" + (path.startsWith(root) ? path.substring(root.length()) : path),
                 ReviewFiles.text(this, content)));
         out.put(cloudMapName + "/entrypoint.sh", "#!/bin/sh\n" + component.entrypointScript);
         return out;

@@ -64,10 +64,18 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     /** What the discovery sidecar may use of the task: a hard memory limit and a CPU share. */
     public static final int DISCOVERY_MEMORY_MIB = 256;
     public static final int DISCOVERY_CPU = 128;
-    static final String CONFIG_PATH = "/tmp/o11y/prometheus.yml";
+    /** The container's user, nobody as in prom/prometheus' Dockerfile, and the EFS access points' POSIX user. */
+    static final String USER = "65534:65534";
+    /**
+     * Where the entrypoint writes the configuration: on the TSDB's EFS access point, the one volume
+     * Prometheus may write (the root file system is read-only). The TSDB opens only block
+     * directories (ULIDs), the WAL and its own files, so a sibling directory is left alone.
+     */
+    static final String FILES = "/prometheus/o11y";
+    static final String CONFIG_PATH = FILES + "/prometheus.yml";
     /** Relative to the config file, as Prometheus resolves it: the same file runs anywhere. */
     static final String RULES_FILE = "rules/o11y.yml";
-    static final String RULES_PATH = "/tmp/o11y/" + RULES_FILE;
+    static final String RULES_PATH = FILES + "/" + RULES_FILE;
     /** Prometheus' own words on NFS, linked from the synth warning. */
     public static final String STORAGE_DOCS = "https://prometheus.io/docs/prometheus/latest/storage/#operational-aspects";
     /** The SSM parameters {@link #publishToSsm} writes and {@link #fromSsm} reads, under a prefix. */
@@ -131,6 +139,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         FargateComponent.Spec spec = FargateComponent.spec(this, "prometheus", props.getImage())
                 .size(size)
                 .containerMemoryMiB(prometheusMemoryMiB)
+                .user(USER)
                 .port(DEFAULT_PORT, "/-/healthy")
                 .placement(props.getCluster(), namespace, CLOUD_MAP_NAME, null)
                 .singleWriter()
@@ -144,7 +153,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                         "--web.console.libraries=/usr/share/prometheus/console_libraries",
                         "--web.console.templates=/usr/share/prometheus/consoles"));
         // Rendered at synth, after useAlertmanager and scrapeCloudWatchExporter added their jobs.
-        spec.files().file(CONFIG_PATH, Lazy.string(() -> getPrometheusConfig().toYaml()));
+        spec.files().root(FILES).file(CONFIG_PATH, Lazy.string(() -> getPrometheusConfig().toYaml()));
         spec.files().file(RULES_PATH, rules.toYaml());
         init(spec.build(), namespace, CLOUD_MAP_NAME, DEFAULT_PORT, "services");
         tsdb.grantReadWrite(component().taskDefinition.getTaskRole());
@@ -214,7 +223,8 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     /**
      * The ADOT collector next to Prometheus: not essential (Prometheus keeps scraping what it found
      * when discovery stops, and EcsDiscoveryStale says so), restarted by ECS, non-root, with a hard
-     * memory limit, its configuration in the environment (ADOT reads AOT_CONFIG_CONTENT).
+     * memory limit, its configuration in the environment (ADOT reads AOT_CONFIG_CONTENT), a
+     * read-only root file system: it writes only its result files, on the discovery access point.
      */
     private void discoverySidecar(String region, EfsStorage.Tenant results) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -226,7 +236,8 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 .essential(false)
                 .enableRestartPolicy(true)
                 .restartAttemptPeriod(Duration.seconds(60))
-                .user("65534:65534")
+                .user(USER)
+                .readonlyRootFilesystem(true)
                 .cpu(DISCOVERY_CPU)
                 .memoryLimitMiB(DISCOVERY_MEMORY_MIB)
                 .environment(env)

@@ -94,7 +94,12 @@ public final class FargatePrometheusProps {
                 : FargateSize.expectedSeries(Math.max(5, services.size()));
     }
 
-    /** @default prom/prometheus:v2.51.1 */
+    /**
+     * A Prometheus image, run as uid 65534 on a read-only root file system (its configuration goes
+     * on the TSDB's EFS access point).
+     *
+     * @default prom/prometheus:v2.51.1
+     */
     public String getImage() {
         return image;
     }
@@ -144,7 +149,7 @@ public final class FargatePrometheusProps {
         return discoveryInterval;
     }
 
-    /** @default DEFAULT_DISCOVERY_IMAGE */
+    /** An ADOT collector image, run as uid 65534 on a read-only root file system. @default DEFAULT_DISCOVERY_IMAGE */
     public String getDiscoveryImage() {
         return discoveryImage;
     }

@@ -25,9 +25,20 @@ import software.constructs.Construct;
  */
 public class GrafanaService extends FargatePlatformService {
     public static final int DEFAULT_PORT = Ports.GRAFANA;
-    static final String PROVISIONING = "/tmp/o11y/provisioning";
-    static final String DASHBOARDS = "/tmp/o11y/dashboards";
-    static final String SECRETS = "/tmp/o11y/secrets";
+    /** grafana/grafana's own uid (its Dockerfile's GF_UID), also the EFS access point's POSIX user. */
+    static final String USER = "472:472";
+    static final String DATA = "/var/lib/grafana";
+    /**
+     * Where the entrypoint writes provisioning and dashboards: on Grafana's EFS access point, the one
+     * volume Grafana may write (the root file system is read-only; Grafana's image declares no
+     * VOLUME, so a task-local volume would be root's). Emptied at each start, so a dashboard taken
+     * out of the app does not linger in the data directory.
+     */
+    static final String FILES = DATA + "/o11y";
+    static final String PROVISIONING = FILES + "/provisioning";
+    static final String DASHBOARDS = FILES + "/dashboards";
+    /** TMPDIR (SQLite's and Go's temporary files): / and /tmp are read-only. */
+    static final String TMP = FILES + "/tmp";
     static final int MAX_DASHBOARD_BYTES = 40_000;
     /** What Grafana's CloudWatch datasource calls; nothing else. */
     public static final List<String> CLOUDWATCH_READ = List.of("cloudwatch:DescribeAlarmsForMetric",
@@ -75,20 +86,21 @@ public class GrafanaService extends FargatePlatformService {
         EfsStorage.Tenant tenant = props.getStorage().addTenant("Grafana", "/grafana", 472, 472);
         FargateComponent.Spec spec = FargateComponent.spec(this, "grafana", props.getImage())
                 .size(FargateSize.of("grafana", 512, 1024))
+                .user(USER)
                 .port(DEFAULT_PORT, "/api/health")
                 .placement(props.getCluster(), props.getCluster().getDefaultCloudMapNamespace(), "grafana", null)
                 .singleWriter() // SQLite on EFS: one task at a time
                 .healthCheckGracePeriod(Duration.seconds(120))
-                .volume(tenant.volume("grafana-data"), EfsStorage.Tenant.mount("grafana-data", "/var/lib/grafana"))
-                // Secrets go to 0600 files and leave the environment before Grafana starts; Grafana reads
-                // them through $__file{} (expanded in environment overrides too).
-                .secret("O11Y_ADMIN_PASSWORD", Secret.fromSecretsManager(adminSecret))
-                .env("GF_SECURITY_ADMIN_PASSWORD", "$__file{" + SECRETS + "/admin_password}")
+                .volume(tenant.volume("grafana-data"), EfsStorage.Tenant.mount("grafana-data", DATA))
+                // ECS puts secrets in the environment Grafana reads them from. Not 0600 files: the only
+                // volume Grafana may write is EFS, where they would persist and enter every backup.
+                .secret("GF_SECURITY_ADMIN_PASSWORD", Secret.fromSecretsManager(adminSecret))
                 .env("GF_METRICS_ENABLED", "false") // /metrics would be public through the ALB
                 .env("GF_SERVER_HTTP_PORT", String.valueOf(DEFAULT_PORT))
                 .env("GF_SERVER_ROOT_URL", rootUrl)
-                .env("GF_PATHS_DATA", "/var/lib/grafana")
+                .env("GF_PATHS_DATA", DATA)
                 .env("GF_PATHS_PROVISIONING", PROVISIONING)
+                .env("TMPDIR", TMP)
                 .env("GF_SECURITY_ADMIN_USER", "admin")
                 .env("GF_SECURITY_COOKIE_SECURE", "true")
                 .env("GF_SECURITY_COOKIE_SAMESITE", "lax")
@@ -113,15 +125,12 @@ public class GrafanaService extends FargatePlatformService {
                     .env("GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_STRICT", "true")
                     // OAuth users get an account on first login; the sign-up form stays off.
                     .env("GF_AUTH_GENERIC_OAUTH_ALLOW_SIGN_UP", "true")
-                    .secret("O11Y_OAUTH_CLIENT_SECRET", Secret.fromSecretsManager(o.clientSecret()))
-                    .env("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", "$__file{" + SECRETS + "/oauth_client_secret}");
-            spec.files().secretFile("O11Y_OAUTH_CLIENT_SECRET", SECRETS + "/oauth_client_secret");
+                    .secret("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", Secret.fromSecretsManager(o.clientSecret()));
         }
         this.datasourcesYaml = GrafanaProvisioning.datasourcesYaml(List.of(
                 Datasource.prometheus(props.getPrometheusUrl(), props.getScrapeInterval(), true),
                 Datasource.cloudWatch(region)));
-        spec.files().secretFile("O11Y_ADMIN_PASSWORD", SECRETS + "/admin_password");
-        spec.files().file(PROVISIONING + "/datasources/o11y.yaml", datasourcesYaml)
+        spec.files().root(FILES).dir(TMP).file(PROVISIONING + "/datasources/o11y.yaml", datasourcesYaml)
                 .file(PROVISIONING + "/dashboards/o11y.yaml", GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS));
         for (Dashboard d : dashboards) {
             spec.files().file(DASHBOARDS + "/" + d.getUid() + ".json", d.toJson());

@@ -87,7 +87,12 @@ public final class GrafanaServiceProps {
         return dashboards;
     }
 
-    /** @default grafana/grafana:10.4.2 */
+    /**
+     * A Grafana image, run as uid 472 on a read-only root file system (provisioning, dashboards and
+     * TMPDIR go on its EFS access point).
+     *
+     * @default grafana/grafana:10.4.2
+     */
     public String getImage() {
         return image;
     }

@@ -87,7 +87,7 @@ class FargateConfigToolsTest {
         assertThat(r.output()).contains("SUCCESS", "4 receivers", "4 inhibit rules");
         assertThat(Files.readString(config)).contains("group_by:\n    - alertname\n    - service\n  group_wait: 10s\n"
                 + "  group_interval: 10s\n  repeat_interval: 12h", "channel: \"#alerts-critical\"", "channel: \"#alerts-warning\"",
-                "api_url_file: /tmp/o11y/secrets/slack_webhook_url");
+                "api_url_file: /alertmanager/o11y/secrets/slack_webhook_url");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -64,10 +64,10 @@ class FargateOptionsTest {
                 .containsEntry("GF_AUTH_GENERIC_OAUTH_AUTH_URL", "https://auth.example.com/oauth2/authorize")
                 .containsEntry("GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH", "contains(groups[*], 'admin') && 'Admin' || 'Viewer'")
                 .containsEntry("GF_USERS_ALLOW_SIGN_UP", "false")
-                .containsEntry("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", "$__file{/tmp/o11y/secrets/oauth_client_secret}");
-        assertThat(String.valueOf(c.get("Secrets"))).contains("Name=O11Y_OAUTH_CLIENT_SECRET", "secret:o11y/grafana-oauth");
-        assertThat((String) ((List<?>) c.get("Command")).get(0))
-                .contains("(umask 077; printf '%s' \"$O11Y_OAUTH_CLIENT_SECRET\" > '/tmp/o11y/secrets/oauth_client_secret')");
+                .doesNotContainKey("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET");
+        // ECS puts the secret in Grafana's environment; it is never a plain value of the task definition.
+        assertThat(String.valueOf(c.get("Secrets"))).contains("Name=GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", "secret:o11y/grafana-oauth");
+        assertThat((String) ((List<?>) c.get("Command")).get(0)).doesNotContain("CLIENT_SECRET");
     }
 
     @Test

@@ -150,8 +150,8 @@ class FargateStackTest {
                 .containsEntry("GF_SECURITY_COOKIE_SECURE", "true")
                 .containsEntry("GF_SERVER_ROOT_URL", "https://grafana.o11y.example.com/")
                 .containsEntry("GF_PATHS_DATA", "/var/lib/grafana");
-        assertThat(String.valueOf(c.get("Secrets"))).contains("Name=O11Y_ADMIN_PASSWORD", "GrafanaAdminPassword");
-        assertThat(env).containsEntry("GF_SECURITY_ADMIN_PASSWORD", "$__file{/tmp/o11y/secrets/admin_password}")
+        assertThat(String.valueOf(c.get("Secrets"))).contains("Name=GF_SECURITY_ADMIN_PASSWORD", "GrafanaAdminPassword");
+        assertThat(env).doesNotContainKey("GF_SECURITY_ADMIN_PASSWORD")
                 .containsEntry("GF_METRICS_ENABLED", "false");
         assertThat(String.valueOf(c.get("MountPoints"))).contains("ContainerPath=/var/lib/grafana");
         String datasources = (String) env.values().stream().filter(v -> String.valueOf(v).contains("datasources:")).findFirst().orElseThrow();
@@ -166,24 +166,60 @@ class FargateStackTest {
             Map<String, Object> env = Cfn.environment(c);
             Cfn.containers(json, td).forEach(each -> assertThat(String.valueOf(Cfn.environment(each))).as(td)
                     .doesNotContain("hooks.slack.com", "AWS_SECRET_ACCESS_KEY"));
-            // Only references to secret files may stand where a secret goes.
-            env.forEach((k, v) -> {
-                if (k.matches(".*(PASSWORD|SECRET|WEBHOOK|TOKEN).*")) {
-                    assertThat(String.valueOf(v)).as(td + " " + k).matches("\\$__file\\{/tmp/o11y/secrets/[a-z_]+\\}");
-                }
-            });
+            // No plain value stands where a secret goes: secrets come only through ECS secrets.
+            assertThat(env.keySet()).as(td).noneMatch(k -> k.matches(".*(PASSWORD|SECRET|WEBHOOK|TOKEN).*"));
             assertThat(env.values()).as(td).noneMatch(v -> String.valueOf(v).contains("hooks.slack.com"));
-            // Every ECS secret is written to a 0600 file and unset before the process starts.
+            // A secret the entrypoint writes to a file goes to a 0600 file and leaves the environment before the process starts.
             String script = (String) ((List<?>) c.get("Command")).get(0);
             for (Object secret : (List<?>) c.getOrDefault("Secrets", List.of())) {
                 String name = String.valueOf(((Map<?, ?>) secret).get("Name"));
-                assertThat(script).as(td).contains("(umask 077; printf '%s' \"$" + name + "\" > '/tmp/o11y/secrets/")
-                        .containsPattern("unset [A-Z0-9_ ]*\\b" + name + "\\b");
-                assertThat(script.indexOf("unset ")).isLessThan(script.indexOf("exec "));
+                if (script.contains("\"$" + name + "\"")) {
+                    assertThat(script).as(td).contains("(umask 077; printf '%s' \"$" + name + "\" > '")
+                            .containsPattern("unset [A-Z0-9_ ]*\\b" + name + "\\b");
+                    assertThat(script.indexOf("unset ")).isLessThan(script.indexOf("exec "));
+                }
             }
         }
+        assertThat((String) ((List<?>) Cfn.container(json, "AlertmanagerTaskDefinition").get("Command")).get(0))
+                .contains("(umask 077; printf '%s' \"$SLACK_WEBHOOK_URL\" > '/alertmanager/o11y/secrets/slack_webhook_url')");
+        // Grafana reads its secrets from the environment ECS gives it (GF_*): no file that would land on EFS.
+        assertThat(String.valueOf(Cfn.container(json, "GrafanaTaskDefinition").get("Secrets"))).contains("Name=GF_SECURITY_ADMIN_PASSWORD");
         Map<String, Object> am = Cfn.container(json, "AlertmanagerTaskDefinition");
         assertThat(String.valueOf(am.get("Secrets"))).contains("Name=SLACK_WEBHOOK_URL", "secret:o11y/slack-webhook");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyContainerRunsAsItsNonRootUserOnAReadOnlyRootWithAHardMemoryLimit() {
+        // Control Tower CT.ECS.PR.3 / .6 / .7 (Security Hub ECS.4-ECS.5 style), over every task definition of the stack.
+        Map<String, Object[]> expected = Map.of(
+                "prometheus", new Object[] {"65534:65534", 2048 - 256},
+                "ecs-discovery", new Object[] {"65534:65534", 256},
+                "grafana", new Object[] {"472:472", 1024},
+                "alertmanager", new Object[] {"65534:65534", 512},
+                "cloudwatch-exporter", new Object[] {"65534:65534", 512});
+        List<String> seen = new java.util.ArrayList<>();
+        for (Map<String, Object> td : template.findResources("AWS::ECS::TaskDefinition").values()) {
+            Map<String, Object> p = (Map<String, Object>) td.get("Properties");
+            int limits = 0;
+            for (Map<String, Object> c : (List<Map<String, Object>>) p.get("ContainerDefinitions")) {
+                String name = (String) c.get("Name");
+                seen.add(name);
+                assertThat(expected).as("a container this test does not know: " + name).containsKey(name);
+                assertThat(c).as(name).containsEntry("User", expected.get(name)[0])
+                        .containsEntry("ReadonlyRootFilesystem", true)
+                        .containsEntry("Memory", expected.get(name)[1]);
+                limits += (Integer) c.get("Memory");
+            }
+            // The hard limits add up to the task's memory (FargateSize): no container may take another's share.
+            assertThat(limits).isEqualTo(Integer.parseInt((String) p.get("Memory")));
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        // Alertmanager writes on a task-local volume at the image's own VOLUME (owned by nobody); nothing else is task-local.
+        Map<String, Object> am = Cfn.props(json, "AWS::ECS::TaskDefinition", "AlertmanagerTaskDefinition");
+        assertThat(am.get("Volumes")).isEqualTo(List.of(Map.of("Name", "alertmanager-data")));
+        assertThat(Cfn.container(json, "AlertmanagerTaskDefinition").get("MountPoints"))
+                .isEqualTo(List.of(Map.of("ContainerPath", "/alertmanager", "SourceVolume", "alertmanager-data", "ReadOnly", false)));
     }
 
     @Test
