@@ -38,7 +38,7 @@ class BadInputTest {
                 Arguments.of("checksum that is not sha256", Map.of("nodeExporterVersion", "1.8.2", "nodeExporterSha256Amd64", "abc"),
                         "nodeExporterSha256Amd64 = 'abc': must be 64 lowercase hex digits"),
                 Arguments.of("CIDR with a /33 mask", Map.of("allowedCidrs", "203.0.113.0/33"),
-                        "allowedCidrs = '203.0.113.0/33': must be IPv4 CIDR blocks"),
+                        "allowedCidrs = '203.0.113.0/33': must be an IPv4 CIDR block"),
                 Arguments.of("domain with an underscore", Map.of("domainName", "o11y_host.example.com", "hostedZoneName", "example.com"),
                         "domainName = 'o11y_host.example.com': must be a lowercase DNS name"),
                 Arguments.of("hosted zone id that is not one", Map.of("hostedZoneId", "zone-1"),
@@ -69,7 +69,7 @@ class BadInputTest {
                 Arguments.of("alarm topic of another region", Map.of("alarmTopicArn", "arn:aws:sns:us-east-1:111122223333:alarms"),
                         "setting 'alarmTopicArn' = 'arn:aws:sns:us-east-1:111122223333:alarms': not an SNS topic ARN in ap-northeast-2"),
                 Arguments.of("Prometheus source CIDR that is not one", Map.of("prometheusAllowedCidrs", "office"),
-                        "allowedCidrs = 'office': must be IPv4 CIDR blocks"));
+                        "Prometheus.sourceCidrs = 'office': must be an IPv4 CIDR block"));
     }
 
     @ParameterizedTest(name = "{0}")
