@@ -52,6 +52,9 @@ class AppCommandTest {
         assertThat(ours).as(err).hasSize(1);
         assertThat(ours.get(0)).startsWith(line);
         assertThat(err).doesNotContain("\tat ", "Exception in thread");
+        // Found before any template is written (CDK validates the whole app first): no stack is half there.
+        assertThat(dir.resolve("cdk.out/O11yEc2Host.template.json")).doesNotExist();
+        assertThat(dir.resolve("cdk.out/O11yFargate.template.json")).doesNotExist();
     }
 
     /**
