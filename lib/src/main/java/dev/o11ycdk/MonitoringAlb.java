@@ -87,7 +87,7 @@ public class MonitoringAlb extends Construct implements IConnectable {
         if (!props.getDomainName().matches("([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}")) {
             throw Check.bad("domainName", props.getDomainName(), "must be a lowercase DNS name such as o11y.example.com");
         }
-        props.getAllowedCidrs().forEach(MonitoringAlb::checkCidr);
+        props.getAllowedCidrs().forEach(c -> Check.ipv4Cidr("allowedCidrs", c));
         for (int p : props.getExistingRulePriorities()) {
             checkPriorityRange("existingRulePriorities", p);
             priorities.put(p, "an existing rule (existingRulePriorities)");
@@ -308,7 +308,7 @@ public class MonitoringAlb extends Construct implements IConnectable {
             tg.targetType(options.getTargetType());
         }
         ApplicationTargetGroup targetGroup = tg.build();
-        options.getSourceCidrs().forEach(MonitoringAlb::checkCidr);
+        options.getSourceCidrs().forEach(c -> Check.ipv4Cidr(id + ".sourceCidrs", c));
         List<ListenerCondition> conditions = new ArrayList<>(List.of(ListenerCondition.hostHeaders(List.of(hostName))));
         if (!options.getSourceCidrs().isEmpty()) {
             conditions.add(ListenerCondition.sourceIps(options.getSourceCidrs()));
@@ -415,14 +415,6 @@ public class MonitoringAlb extends Construct implements IConnectable {
 
     private static void checkPriorityRange(String setting, int priority) {
         Check.range(setting, priority, MIN_PRIORITY, MAX_PRIORITY);
-    }
-
-    private static void checkCidr(String cidr) {
-        if (cidr == null || !cidr.matches("(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}")
-                || java.util.Arrays.stream(cidr.split("[./]")).limit(4).anyMatch(o -> Integer.parseInt(o) > 255)
-                || Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1)) > 32) {
-            throw Check.bad("allowedCidrs", cidr, "must be IPv4 CIDR blocks such as 203.0.113.0/24");
-        }
     }
 
     /** "app/name/id" from an ALB ARN, the LoadBalancer dimension of AWS/ApplicationELB. */

@@ -1,5 +1,6 @@
 package dev.o11ycdk.app;
 
+import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.host.Release;
 import java.util.List;
@@ -28,41 +29,45 @@ public record AlertingSettings(
         List<String> alarmEmails,
         String serviceDownFor) {
 
-    static AlertingSettings from(Context c) {
+    /** @param hostArch the EC2 host's architecture, whose Alertmanager checksum must be known; null without the ec2 layout */
+    static AlertingSettings from(Context c, Release.Arch hostArch) {
         String slack = c.optional("slackWebhookSecretName");
         if (slack == null) {
-            throw new IllegalArgumentException("setting 'slackWebhookSecretName' is empty: name the Secrets Manager secret that "
-                    + "holds the Slack webhook URL (it is never put in the template)");
+            throw c.bad("slackWebhookSecretName", "name the Secrets Manager secret that holds the Slack webhook URL "
+                    + "(it is never put in the template)");
         }
-        String version = c.string("alertmanagerVersion");
-        if (!version.matches("\\d+\\.\\d+\\.\\d+")) {
-            throw new IllegalArgumentException("setting 'alertmanagerVersion' = '" + version + "': must be an exact version like 0.27.0");
+        FargateSettings.secretName(c, "slackWebhookSecretName", slack);
+        for (String k : List.of("slackCriticalChannel", "slackWarningChannel")) {
+            String channel = c.string(k);
+            c.check(k, () -> AlertmanagerConfig.Receiver.slack("x", "/x", channel));
+        }
+        List<String> muted = c.list("mutedEnvironments");
+        for (String m : muted) {
+            if (!m.matches(FargateSettings.ENV)) {
+                throw Context.badEntry("mutedEnvironments", m, "an env label value: lowercase letters, digits and '-'");
+            }
         }
         String heartbeat = c.optional("heartbeatUrl");
-        if (heartbeat != null && !heartbeat.matches("https://[A-Za-z0-9.-]+(:\\d+)?(/[^\\s\"'{}]*)?")) {
-            throw new IllegalArgumentException("setting 'heartbeatUrl' = '" + heartbeat + "': must be an https URL such as "
-                    + "https://hc-ping.com/<uuid>, or empty");
+        if (heartbeat != null) {
+            c.check("heartbeatUrl", () -> AlertmanagerConfig.Receiver.webhook("heartbeat", heartbeat));
+            if (!heartbeat.startsWith("https://")) {
+                throw c.bad("heartbeatUrl", "must be an https URL such as https://hc-ping.com/<uuid>, or empty");
+            }
         }
         String runbooks = c.string("runbookBaseUrl");
         if (!runbooks.matches("https://[^\\s#\"'{}]+|[A-Za-z0-9_.][A-Za-z0-9_./-]*")) {
-            throw new IllegalArgumentException("setting 'runbookBaseUrl' = '" + runbooks + "': must be an https URL or a path "
-                    + "in the repository such as docs/runbooks.md, without '#'");
+            throw c.bad("runbookBaseUrl", "must be an https URL or a path in the repository such as docs/runbooks.md, without '#'");
         }
         List<String> emails = c.list("alarmEmails");
         for (String e : emails) {
             if (!e.matches("[^@\\s,]+@[^@\\s,]+\\.[A-Za-z]{2,}")) {
-                throw new IllegalArgumentException("setting 'alarmEmails' has '" + e + "': not an e-mail address");
+                throw Context.badEntry("alarmEmails", e, "not an e-mail address");
             }
         }
         String downFor = c.string("serviceDownFor");
-        try {
-            PromDuration.parse("serviceDownFor", downFor);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("setting 'serviceDownFor' = '" + downFor + "': not a Prometheus duration such as 1m");
-        }
-        return new AlertingSettings(slack, c.string("slackCriticalChannel"), c.string("slackWarningChannel"),
-                c.list("mutedEnvironments"), Settings.release(c, Release.alertmanager(), "alertmanager"),
-                heartbeat, runbooks, emails, downFor);
+        c.check("serviceDownFor", () -> PromDuration.parse("serviceDownFor", downFor));
+        return new AlertingSettings(slack, c.string("slackCriticalChannel"), c.string("slackWarningChannel"), muted,
+                Settings.release(c, Release.alertmanager(), hostArch), heartbeat, runbooks, emails, downFor);
     }
 
     /** The webhook secret, imported by name: nothing about it is created or read at synth. */

@@ -1,7 +1,11 @@
 package dev.o11ycdk.app;
 
+import dev.o11ycdk.FargatePrometheus;
 import dev.o11ycdk.FargateSize;
+import dev.o11ycdk.RemoteWrite;
 import dev.o11ycdk.ScrapeTarget;
+import dev.o11ycdk.config.Check;
+import dev.o11ycdk.config.PromDuration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,97 +29,214 @@ public record FargateSettings(
         String adotCollectorVersion,
         String ssmParameterPrefix) {
 
+    /** Fields of one entry of the services setting. */
+    static final List<String> SERVICE_FIELDS = List.of("name", "port", "path", "env");
+    /** Fields of the grafanaOAuth setting; the first six are required. */
+    static final List<String> OAUTH_FIELDS = List.of("name", "clientId", "clientSecretName", "authUrl", "tokenUrl", "apiUrl",
+            "scopes", "roleAttributePath");
+    static final String ENV = "[a-z0-9-]+";
+    /** Secrets Manager's secret name characters. */
+    private static final String SECRET_NAME = "[A-Za-z0-9/_+=.@-]{1,512}";
+
     static FargateSettings from(Context c) {
         String env = c.string("environment");
-        if (!env.matches("[a-z0-9-]+")) {
-            throw new IllegalArgumentException("setting 'environment' = '" + env + "': use lowercase letters, digits and '-'");
+        if (!env.matches(ENV)) {
+            throw c.bad("environment", "use lowercase letters, digits and '-'");
         }
         String ns = c.string("cloudMapNamespace");
-        if (!ns.matches("([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?")) {
-            throw new IllegalArgumentException("setting 'cloudMapNamespace' = '" + ns + "': must be a DNS name such as o11y.local");
+        if (ns.length() > 253 || !ns.matches("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+            throw c.bad("cloudMapNamespace", "must be a DNS name such as o11y.local");
+        }
+        String adminSecret = c.optional("grafanaAdminSecretName");
+        if (adminSecret != null) {
+            secretName(c, "grafanaAdminSecretName", adminSecret);
         }
         for (String k : List.of("cloudwatchExporterVersion", "adotCollectorVersion")) {
             if (!c.string(k).matches("\\d+\\.\\d+\\.\\d+")) {
-                throw new IllegalArgumentException("setting '" + k + "' = '" + c.string(k) + "': must be an exact version like 0.27.0");
+                throw c.bad(k, "must be an exact version like 0.27.0");
             }
         }
         List<ScrapeTarget> services = services(c, env);
         String clusterName = c.optional("clusterName");
         if (clusterName != null && !clusterName.matches("[A-Za-z0-9_-]{1,255}")) {
-            throw new IllegalArgumentException("setting 'clusterName' = '" + clusterName + "': an ECS cluster name has letters, "
-                    + "digits, '-' and '_'");
+            throw c.bad("clusterName", "an ECS cluster name has 1-255 letters, digits, '-' and '_'");
         }
-        String prefix = c.string("ssmParameterPrefix");
-        if (!prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
-            throw new IllegalArgumentException("setting 'ssmParameterPrefix' = '" + prefix + "': must be an SSM path such as "
-                    + "/o11y-cdk/platform");
+        List<String> discoveryClusters = c.list("discoveryClusters");
+        for (String d : discoveryClusters) {
+            if (!d.matches("[A-Za-z0-9_-]{1,255}")) {
+                throw Context.badEntry("discoveryClusters", d, "an ECS cluster name has 1-255 letters, digits, '-' and '_'");
+            }
+            if (discoveryClusters.indexOf(d) != discoveryClusters.lastIndexOf(d)) {
+                throw Context.badEntry("discoveryClusters", d, "appears more than once");
+            }
+            if (d.equals(clusterName)) {
+                throw Context.badEntry("discoveryClusters", d, "is the platform's own cluster (clusterName), always discovered");
+            }
         }
-        return new FargateSettings(env, services, ns,
-                auto(c, "prometheusCpu"), auto(c, "prometheusMemoryMiB"), c.integer("prometheusDesiredCount"),
-                c.optional("grafanaAdminSecretName"),
-                c.optional("remoteWrite"), c.string("cloudwatchExporterVersion"),
-                c.object("grafanaOAuth"), clusterName, expectedSeries(c, services.size()), c.list("discoveryClusters"),
-                c.string("discoveryInterval"), c.string("adotCollectorVersion"), prefix);
+        String discoveryInterval = discoveryInterval(c);
+        String prefix = ssmParameterPrefix(c);
+        Integer cpu = c.autoOrInteger("prometheusCpu", 1, 1_000_000);
+        Integer memory = c.autoOrInteger("prometheusMemoryMiB", 1, 10_000_000);
+        checkSize(c, cpu, memory);
+        Long desired = Context.wholeNumber(c.raw("prometheusDesiredCount"));
+        if (desired == null || desired != 1) {
+            throw Context.bad("prometheusDesiredCount", desired != null ? desired : c.raw("prometheusDesiredCount"), "must be 1: "
+                    + "Prometheus' TSDB on EFS has exactly one writer; scale out with remoteWrite to Amazon Managed Service for "
+                    + "Prometheus instead");
+        }
+        String remoteWrite = c.optional("remoteWrite");
+        if (remoteWrite != null && !remoteWrite.equals("create")) {
+            c.check("remoteWrite", () -> RemoteWrite.fromWorkspaceArn(remoteWrite));
+        }
+        long series = expectedSeries(c, services.size(), cpu == null);
+        return new FargateSettings(env, services, ns, cpu, memory, 1, adminSecret,
+                remoteWrite, c.string("cloudwatchExporterVersion"),
+                oauth(c), clusterName, series, discoveryClusters,
+                discoveryInterval, c.string("adotCollectorVersion"), prefix);
+    }
+
+    static void secretName(Context c, String key, String name) {
+        if (!name.matches(SECRET_NAME)) {
+            throw c.bad(key, "a Secrets Manager secret name has 1-512 letters, digits and / _ + = . @ -");
+        }
+    }
+
+    /** Both "auto", or a Fargate size whose memory leaves Prometheus what the sizing formula needs next to the sidecar. */
+    private static void checkSize(Context c, Integer cpu, Integer memory) {
+        if (cpu == null && memory == null) {
+            return;
+        }
+        if (cpu == null || memory == null) {
+            String set = cpu != null ? "prometheusCpu" : "prometheusMemoryMiB";
+            String other = cpu != null ? "prometheusMemoryMiB" : "prometheusCpu";
+            throw c.bad(set, "give " + other + " as a number too, or set both to 'auto'");
+        }
+        if (FargateSize.validMemory(cpu).isEmpty()) {
+            throw Context.bad("prometheusCpu", cpu, "Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384");
+        }
+        try {
+            FargateSize.of("prometheus", cpu, memory);
+        } catch (Check.BadValue e) {
+            throw Context.bad("prometheusMemoryMiB", memory, e.why());
+        }
+        int left = memory - FargatePrometheus.DISCOVERY_MEMORY_MIB;
+        int floor = FargateSize.prometheusMemoryMiB(0);
+        if (left < floor) {
+            throw Context.bad("prometheusMemoryMiB", memory, "leaves Prometheus " + left + " MiB next to the "
+                    + FargatePrometheus.DISCOVERY_MEMORY_MIB + " MiB discovery sidecar; the sizing formula needs " + floor
+                    + " MiB for Prometheus itself and the platform's own series");
+        }
     }
 
     /**
      * "auto": the expected services ("auto": the named services, at least the seed's 5) x 120 (the
-     * seed's ~100 series a service and ~20 the platform keeps about it), or a number.
+     * seed's ~100 series a service and ~20 the platform keeps about it), or a number. With an
+     * automatic task size, the largest Fargate task must hold them.
      */
-    private static long expectedSeries(Context c, int namedServices) {
-        int services = c.string("expectedServices").equalsIgnoreCase("auto") ? Math.max(5, namedServices)
-                : positive(c, "expectedServices");
-        return c.string("expectedActiveSeries").equalsIgnoreCase("auto") ? FargateSize.expectedSeries(services)
-                : positive(c, "expectedActiveSeries");
-    }
-
-    private static int positive(Context c, String key) {
-        int v = c.integer(key);
-        if (v < 1) {
-            throw new IllegalArgumentException("setting '" + key + "' = '" + v + "': must be 'auto' or a number of at least 1");
+    private static long expectedSeries(Context c, int namedServices, boolean autoSize) {
+        Integer services = c.autoOrInteger("expectedServices", 1, Integer.MAX_VALUE);
+        Integer series = c.autoOrInteger("expectedActiveSeries", 1, Integer.MAX_VALUE);
+        long expected = series != null ? series : FargateSize.expectedSeries(services != null ? services : Math.max(5, namedServices));
+        if (autoSize) {
+            String from = series != null ? "expectedActiveSeries" : services != null ? "expectedServices" : "services";
+            c.check(from, () -> FargateSize.forPrometheus(from, expected, FargatePrometheus.DISCOVERY_MEMORY_MIB));
         }
-        return v;
+        return expected;
     }
 
-    /** "auto" (sized from the number of services) or a number. */
-    private static Integer auto(Context c, String key) {
-        String v = c.string(key);
-        return v.equalsIgnoreCase("auto") ? null : c.integer(key);
+    private static String discoveryInterval(Context c) {
+        String s = c.string("discoveryInterval");
+        PromDuration d = c.check("discoveryInterval", () -> PromDuration.parse("discoveryInterval", s).positive("discoveryInterval"));
+        if (d.toMillis() < 10_000 || d.toMillis() > 600_000) {
+            throw c.bad("discoveryInterval", "must be in 10s..10m: each interval lists every discovered cluster's tasks "
+                    + "through the account's shared ECS API budget, and a new task waits up to one interval");
+        }
+        return s;
     }
 
-    /** The "services" setting: a JSON list of {name, port, path}. */
-    @SuppressWarnings("unchecked")
+    private static String ssmParameterPrefix(Context c) {
+        String prefix = c.string("ssmParameterPrefix");
+        if (!prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
+            throw c.bad("ssmParameterPrefix", "must be an SSM path such as /o11y-cdk/platform");
+        }
+        if (prefix.toLowerCase(java.util.Locale.ROOT).matches("/(aws|ssm).*")) {
+            throw c.bad("ssmParameterPrefix", "SSM reserves names beginning with aws or ssm");
+        }
+        if (prefix.split("/").length - 1 > 14 || prefix.length() > 900) {
+            // The parameters go one level below it; SSM allows 15 levels and 1011 characters with the ARN.
+            throw c.bad("ssmParameterPrefix", "must have at most 14 levels and 900 characters");
+        }
+        return prefix;
+    }
+
+    /** The "services" setting: a JSON list of {name, port, path, env}. */
     private static List<ScrapeTarget> services(Context c, String env) {
-        Object raw = c.raw("services");
-        List<Object> list;
-        if (raw instanceof List<?> l) {
-            list = (List<Object>) l;
-        } else {
-            try {
-                list = dev.o11ycdk.config.Rendering.jsonMapper().readValue(String.valueOf(raw), List.class);
-            } catch (Exception e) {
-                throw new IllegalArgumentException("setting 'services' = '" + raw + "': must be a JSON list of "
-                        + "{\"name\": ..., \"port\": ..., \"path\": ...}", e);
-            }
-        }
         List<ScrapeTarget> out = new ArrayList<>();
-        for (Object o : list) {
-            if (!(o instanceof Map<?, ?> m) || m.get("name") == null || m.get("port") == null) {
-                throw new IllegalArgumentException("setting 'services' has " + o + ": each service needs a name and a port");
+        for (Object o : c.jsonList("services", "[{\"name\": \"api\", \"port\": 8080, \"path\": \"/metrics\"}]")) {
+            if (!(o instanceof Map<?, ?> m)) {
+                throw Context.badEntry("services", o, "each service is an object {\"name\", \"port\", \"path\", \"env\"}");
             }
-            int port;
-            try {
-                port = Integer.parseInt(String.valueOf(m.get("port")));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("setting 'services' has port '" + m.get("port") + "' for " + m.get("name")
-                        + ": must be a number");
+            for (Object k : m.keySet()) {
+                if (!SERVICE_FIELDS.contains(String.valueOf(k))) {
+                    throw Context.badEntry("services", o, "unknown field '" + k + "'; a service has " + SERVICE_FIELDS);
+                }
+            }
+            if (!(m.get("name") instanceof String name) || !name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,254}")) {
+                throw Context.badEntry("services", o, "name must be an ECS service name (letters, digits, '-' and '_')");
+            }
+            Long port = Context.wholeNumber(m.get("port"));
+            if (port == null || port < 1 || port > 65535) {
+                throw Context.badEntry("services", o, "port must be a TCP port in 1..65535");
             }
             Object path = m.get("path");
-            // A service may carry its own env (seed 004: a not-yet-ready "test" one is muted).
+            if (path != null && (!(path instanceof String p) || !p.matches("/[^\\s?#]*"))) {
+                throw Context.badEntry("services", o, "path must be an absolute URL path such as /metrics (no ?query)");
+            }
             Object own = m.get("env");
-            out.add(new ScrapeTarget(String.valueOf(m.get("name")), port, path == null ? null : String.valueOf(path),
-                    own == null ? env : String.valueOf(own)));
+            if (own != null && (!(own instanceof String e) || !e.matches(ENV))) {
+                throw Context.badEntry("services", o, "env must be lowercase letters, digits and '-'");
+            }
+            if (FargatePrometheus.RESERVED.contains(name)) {
+                throw Context.badEntry("services", o, "name is one of the platform's own jobs " + FargatePrometheus.RESERVED);
+            }
+            if (out.stream().anyMatch(t -> t.name().equals(name))) {
+                throw Context.badEntry("services", o, "name appears more than once");
+            }
+            // A service may carry its own env (seed 004: a not-yet-ready "test" one is muted).
+            out.add(Context.checkEntry("services", o, () -> new ScrapeTarget(name, port.intValue(), (String) path,
+                    own == null ? env : (String) own)));
         }
         return out;
+    }
+
+    /** The grafanaOAuth setting: {} for none, else every required field, https URLs, a secret name. */
+    private static Map<String, Object> oauth(Context c) {
+        Map<String, Object> o = c.object("grafanaOAuth");
+        if (o.isEmpty()) {
+            return o;
+        }
+        for (Map.Entry<String, Object> e : o.entrySet()) {
+            if (!OAUTH_FIELDS.contains(e.getKey())) {
+                throw c.bad("grafanaOAuth", "unknown field '" + e.getKey() + "'; fields are " + OAUTH_FIELDS);
+            }
+            if (!(e.getValue() instanceof String)) {
+                throw c.bad("grafanaOAuth", "field '" + e.getKey() + "' must be a string");
+            }
+        }
+        for (String required : OAUTH_FIELDS.subList(0, 6)) {
+            if (o.get(required) == null || String.valueOf(o.get(required)).isBlank()) {
+                throw c.bad("grafanaOAuth", "needs '" + required + "'"
+                        + (required.equals("clientSecretName") ? " (the Secrets Manager secret holding the client secret)" : ""));
+            }
+        }
+        if (!String.valueOf(o.get("clientSecretName")).matches(SECRET_NAME)) {
+            throw c.bad("grafanaOAuth", "clientSecretName is not a Secrets Manager secret name (1-512 letters, digits and / _ + = . @ -)");
+        }
+        for (String url : List.of("authUrl", "tokenUrl", "apiUrl")) {
+            if (!String.valueOf(o.get(url)).matches("https://\\S+")) {
+                throw c.bad("grafanaOAuth", url + " '" + o.get(url) + "' must be an https:// URL");
+            }
+        }
+        return o;
     }
 }

@@ -92,11 +92,7 @@ public class FargateStack extends Stack {
                 .discoveryInterval(f.discoveryInterval())
                 .discoveryImage("public.ecr.aws/aws-observability/aws-otel-collector:v" + f.adotCollectorVersion())
                 .desiredCount(f.prometheusDesiredCount());
-        if (f.prometheusCpu() != null || f.prometheusMemoryMiB() != null) {
-            if (f.prometheusCpu() == null || f.prometheusMemoryMiB() == null) {
-                throw new IllegalArgumentException("settings 'prometheusCpu' and 'prometheusMemoryMiB': give both numbers, or "
-                        + "both 'auto'");
-            }
+        if (f.prometheusCpu() != null) { // both set, or neither (Settings checks)
             pb.size(FargateSize.of("prometheus", f.prometheusCpu(), f.prometheusMemoryMiB()));
         }
         if (f.remoteWrite() != null) {

@@ -26,44 +26,54 @@ public final class O11yApp {
     }
 
     public static void main(String[] args) {
-        App app = new App();
-        Settings settings;
-        Stacks stacks;
-        CloudAssembly assembly;
-        try {
-            settings = Settings.from(app);
-            stacks = build(app, settings);
-            assembly = app.synth();
-            List<String> broken = checkLimits(assembly);
-            if (!broken.isEmpty()) {
-                throw new IllegalArgumentException(String.join("\n", broken));
-            }
-        } catch (IllegalArgumentException e) {
-            fail(e.getMessage());
+        Synthesized result = synthesize(new App());
+        if (!result.errors().isEmpty()) {
+            // One line per problem, no stack trace, exit code 1: nothing was deployed.
+            result.errors().forEach(System.err::println);
+            System.exit(1);
             return;
+        }
+        if (result.stacks().fargate() != null) {
+            // Seed success criterion: alerts within 2 minutes. Shown on every synth, warned where a goal is missed.
+            System.err.println("o11y-cdk worst-case alert delay (scrape + evaluation + for + group_wait), O11yFargate:");
+            System.err.print(AlertDelay.table(result.stacks().fargate().getPrometheus().getAlertDelays()));
+        }
+        CostReport.print(result.assembly(), result.settings(), result.stacks());
+    }
+
+    /**
+     * What {@code main} does before it prints: reads the settings, builds the stacks, synthesizes,
+     * checks the limits. A problem comes back as the lines {@code main} prints ({@code o11y-cdk: ...},
+     * one each); a bad setting stops it before any construct is built, so no template is written.
+     */
+    public static Synthesized synthesize(App app) {
+        Context context = new Context(app.getNode());
+        try {
+            Settings settings = Settings.from(app);
+            Stacks stacks = build(app, settings);
+            CloudAssembly assembly = app.synth();
+            return new Synthesized(settings, stacks, assembly, lines(checkLimits(assembly).stream()));
+        } catch (IllegalArgumentException e) {
+            return new Synthesized(null, null, null, lines(e.getMessage().lines()));
         } catch (RuntimeException e) {
             // A construct's validation (e.g. ECS's 64 KiB task-definition limit) surfaces as CDK's report.
-            List<String> lines = e.getMessage() == null ? List.of() : e.getMessage().lines()
+            List<String> lines = e.getMessage() == null ? List.of() : lines(e.getMessage().lines()
                     .filter(l -> l.contains("o11y-cdk:") || l.contains(" = "))
-                    .map(l -> l.strip().replaceFirst("^\\[[^\\]]+\\]\\s*", "")).distinct().toList();
+                    .map(l -> l.strip().replaceFirst("^\\[[^\\]]+\\]\\s*", "").replaceFirst("^o11y-cdk: ", ""))
+                    .map(context::withValue).distinct());
             if (lines.isEmpty()) {
                 throw e;
             }
-            fail(String.join("\n", lines));
-            return;
+            return new Synthesized(null, null, null, lines);
         }
-        if (stacks.fargate() != null) {
-            // Seed success criterion: alerts within 2 minutes. Shown on every synth, warned where a goal is missed.
-            System.err.println("o11y-cdk worst-case alert delay (scrape + evaluation + for + group_wait), O11yFargate:");
-            System.err.print(AlertDelay.table(stacks.fargate().getPrometheus().getAlertDelays()));
-        }
-        CostReport.print(assembly, settings, stacks);
     }
 
-    /** One line per problem, no stack trace, exit code 1: nothing was deployed. */
-    private static void fail(String message) {
-        message.lines().forEach(l -> System.err.println(l.startsWith("o11y-cdk: ") ? l : "o11y-cdk: " + l));
-        System.exit(1);
+    private static List<String> lines(java.util.stream.Stream<String> messages) {
+        return messages.map(l -> l.startsWith("o11y-cdk: ") ? l : "o11y-cdk: " + l).toList();
+    }
+
+    /** The outcome of {@link #synthesize}: the app's settings, stacks and assembly, or the error lines (then the rest is null). */
+    public record Synthesized(Settings settings, Stacks stacks, CloudAssembly assembly, List<String> errors) {
     }
 
     /** Every stack's template against CloudFormation's limits (500 resources, 1 MB, 200 outputs). */

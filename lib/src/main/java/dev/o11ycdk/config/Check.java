@@ -14,8 +14,45 @@ public final class Check {
     private Check() {
     }
 
-    public static IllegalArgumentException bad(String setting, Object value, String why) {
-        return new IllegalArgumentException(setting + " = " + quote(value) + ": " + why);
+    /**
+     * A bad value of {@code setting}: the message reads {@code setting = value: why}. An app that
+     * reads the value from its own configuration can name it its own way with {@link BadValue#why()}.
+     */
+    public static BadValue bad(String setting, Object value, String why) {
+        return new BadValue(setting, value, why);
+    }
+
+    /** What {@link #bad} throws: the message, and its parts for callers that word it their own way. */
+    public static final class BadValue extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String setting;
+        private final String why;
+
+        BadValue(String setting, Object value, String why) {
+            super(setting + " = " + quote(value) + ": " + why);
+            this.setting = setting;
+            this.why = why;
+        }
+
+        /** The prop or setting as the check named it, e.g. {@code Grafana.priority}. */
+        public String setting() {
+            return setting;
+        }
+
+        /** The reason alone, e.g. {@code must be in 1..50000}. */
+        public String why() {
+            return why;
+        }
+    }
+
+    /** An IPv4 CIDR block such as 203.0.113.0/24. */
+    public static String ipv4Cidr(String setting, String cidr) {
+        if (cidr == null || !cidr.matches("(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}")
+                || java.util.Arrays.stream(cidr.split("[./]")).limit(4).anyMatch(o -> Integer.parseInt(o) > 255)
+                || Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1)) > 32) {
+            throw bad(setting, cidr, "must be an IPv4 CIDR block such as 203.0.113.0/24");
+        }
+        return cidr;
     }
 
     public static int port(String setting, int port) {

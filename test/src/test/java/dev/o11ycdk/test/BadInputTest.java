@@ -1,86 +1,321 @@
 package dev.o11ycdk.test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.o11ycdk.test.support.BadInput;
+import dev.o11ycdk.test.support.CdkJson;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Bad settings fail at synth with a message that names the setting and the bad value (seed 004:
- * a port out of range and a bad config only surfaced after deploy).
+ * Every setting's bad values, as a person meets them: {@code cdk synth} stops with exactly one line,
+ * {@code o11y-cdk: setting '<cdk.json key>' = <value as given>: <why>} (or {@code has <entry>} for
+ * one entry of a list), before any template is written (seed 004: a port out of range and a bad
+ * config only surfaced after deploy). Values are given as an edited cdk.json holds them (JSON:
+ * numbers, lists, objects, null) or as {@code -c key=value} gives them (a string).
+ *
+ * <p>Every non-{@code @aws-cdk} key of cdk.json's context needs at least one row: a setting added
+ * without one fails {@link #everySettingInCdkJsonHasABadValueRow}. A row is one line:
+ * {@code bad("key", value, "setting 'key' = ...: why")}, with {@code .with("other", value)} where
+ * the bad value needs another setting to show.
  */
 class BadInputTest {
+    static final String SHA = "a".repeat(64);
+    static final String ALB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:loadbalancer/app/ktb-chat-alb/50dc6c495c0c9188";
+    static final Map<String, Object> EXISTING_ALB = Map.of("layouts", "ec2", "albListenerArn", ExistingAlbTest.LISTENER,
+            "albArn", ALB_ARN, "albSecurityGroupId", "sg-0123456789abcdef0",
+            "albDnsName", "ktb-chat-alb-8510.ap-northeast-2.elb.amazonaws.com", "albCanonicalHostedZoneId", "ZWKZPGTI48KDX");
+    static final Map<String, Object> EXISTING_VPC = Map.of("vpcId", "vpc-0123456789abcdef0",
+            "vpcPublicSubnetIds", List.of("subnet-0123456789abcdef0", "subnet-0123456789abcdef1"),
+            "vpcPrivateSubnetIds", List.of("subnet-0123456789abcdef2", "subnet-0123456789abcdef3"));
+    static final String OAUTH = "{\"name\":\"Cognito\",\"clientId\":\"abc\",\"clientSecretName\":\"o11y/oauth\","
+            + "\"authUrl\":\"https://a.example.com\",\"tokenUrl\":\"https://t.example.com\",\"apiUrl\":\"https://u.example.com\"";
 
-    static Stream<Arguments> badSettings() {
-        return Stream.of(
-                Arguments.of("two rules on one priority", Map.of("grafanaPriority", "6"),
-                        "Prometheus.priority = 6: collides with route Grafana"),
-                Arguments.of("priority below the ALB range", Map.of("grafanaPriority", "0"),
-                        "Grafana.priority = 0: must be in 1..50000"),
-                Arguments.of("priority above the ALB range", Map.of("prometheusPriority", "50001"),
-                        "Prometheus.priority = 50001: must be in 1..50000"),
-                Arguments.of("host rule behind the chat app's /api/* rule",
-                        Map.of("existingRulePriorities", "10,20", "grafanaPriority", "12"),
-                        "Grafana.priority = 12: comes after existing rule 10"),
-                Arguments.of("host rule on an existing rule's priority", Map.of("existingRulePriorities", "5,10"),
-                        "Grafana.priority = 5: collides with an existing rule (existingRulePriorities); free priorities include [1, 2, 3]"),
-                Arguments.of("priority that is not a number", Map.of("grafanaPriority", "five"),
-                        "setting 'grafanaPriority' = 'five': must be a whole number"),
-                Arguments.of("duration with a wrong unit", Map.of("scrapeInterval", "15sec"),
-                        "scrapeInterval = '15sec': is not a Prometheus duration"),
-                Arguments.of("new version without its checksum", Map.of("prometheusVersion", "2.53.0"),
-                        "prometheusVersion = '2.53.0': a version other than the pinned 2.51.1 needs its checksum"),
-                Arguments.of("version range", Map.of("grafanaVersion", "10.x", "grafanaSha256Amd64", "a".repeat(64)),
-                        "grafanaVersion = '10.x': must be an exact version"),
-                Arguments.of("checksum that is not sha256", Map.of("nodeExporterVersion", "1.8.2", "nodeExporterSha256Amd64", "abc"),
-                        "nodeExporterSha256Amd64 = 'abc': must be 64 lowercase hex digits"),
-                Arguments.of("new Alertmanager without its checksum", Map.of("alertmanagerVersion", "0.28.1"),
-                        "alertmanagerVersion = '0.28.1': a version other than the pinned 0.27.0 needs its checksum"),
-                Arguments.of("Alertmanager checksum that is not sha256", Map.of("alertmanagerVersion", "0.28.1", "alertmanagerSha256Arm64", "ABC"),
-                        "alertmanagerSha256Arm64 = 'ABC': must be 64 lowercase hex digits"),
-                Arguments.of("Slack channel without # (the host routes too)", Map.of("layouts", "ec2", "slackWarningChannel", "alerts"),
-                        "receiver slack-warning channel = 'alerts'"),
-                Arguments.of("CIDR with a /33 mask", Map.of("allowedCidrs", "203.0.113.0/33"),
-                        "allowedCidrs = '203.0.113.0/33': must be IPv4 CIDR blocks"),
-                Arguments.of("domain with an underscore", Map.of("domainName", "o11y_host.example.com", "hostedZoneName", "example.com"),
-                        "domainName = 'o11y_host.example.com': must be a lowercase DNS name"),
-                Arguments.of("hosted zone id that is not one", Map.of("hostedZoneId", "zone-1"),
-                        "setting 'hostedZoneId' = 'zone-1'"),
-                Arguments.of("domain outside the hosted zone", Map.of("hostedZoneName", "other.org"),
-                        "setting 'hostedZoneName' = 'other.org': domainName o11y.example.com is not inside it"),
-                Arguments.of("zone of another region", Map.of("availabilityZones", "us-east-1a,us-east-1b"),
-                        "setting 'availabilityZones' has 'us-east-1a': not a zone of region ap-northeast-2"),
-                Arguments.of("zero retention", Map.of("retentionDays", "0"),
-                        "retentionDays = 0: must be in 1..3650"),
-                Arguments.of("half an existing ALB", Map.of("albListenerArn",
-                        "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:listener/app/chat/50dc6c495c0c9188/f2f7dc8efc522ab2"),
-                        "setting 'albArn' is empty"),
-                Arguments.of("existing VPC without subnets", Map.of("vpcId", "vpc-0123456789abcdef0"),
-                        "setting 'vpcId' = 'vpc-0123456789abcdef0': an existing VPC needs availabilityZones, vpcPublicSubnetIds"),
-                Arguments.of("account that is not 12 digits", Map.of("account", "1234"),
-                        "setting 'account' = '1234': must be 12 digits"),
-                Arguments.of("mistyped instance type", Map.of("instanceType", "t3.mediun"),
-                        "setting 'instanceType' = 't3.mediun': not an EC2 instance type"),
-                Arguments.of("certificate of another region", Map.of("certificateArn",
-                        "arn:aws:acm:us-east-1:111122223333:certificate/f3e3c113-8989-4f83-98d8-48213617ce72"),
-                        "an ALB needs a certificate of its own region ap-northeast-2"),
-                Arguments.of("existing ALB security group that is not one", Map.of(
-                        "albListenerArn", ExistingAlbTest.LISTENER,
-                        "albArn", "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:loadbalancer/app/ktb-chat-alb/50dc6c495c0c9188",
-                        "albSecurityGroupId", "chat-alb-sg", "albDnsName", "x.elb.amazonaws.com", "albCanonicalHostedZoneId", "ZWKZPGTI48KDX"),
-                        "setting 'albSecurityGroupId' = 'chat-alb-sg'"),
-                Arguments.of("alarm topic of another region", Map.of("alarmTopicArn", "arn:aws:sns:us-east-1:111122223333:alarms"),
-                        "setting 'alarmTopicArn' = 'arn:aws:sns:us-east-1:111122223333:alarms': not an SNS topic ARN in ap-northeast-2"),
-                Arguments.of("Prometheus source CIDR that is not one", Map.of("prometheusAllowedCidrs", "office"),
-                        "allowedCidrs = 'office': must be IPv4 CIDR blocks"));
+    static final List<Row> ROWS = List.of(
+            bad("layouts", List.of("eks"), "setting 'layouts' has 'eks': layouts are [ec2, fargate]"),
+            bad("layouts", List.of(), "setting 'layouts' = []: name at least one of [ec2, fargate]"),
+            bad("layouts", Map.of("ec2", true), "setting 'layouts' = {\"ec2\":true}: must be a list such as [\"a\", \"b\"] (with -c: a,b)"),
+            bad("region", "ap-northest-2", "setting 'region' = 'ap-northest-2': not a region aws-cdk-lib knows (e.g. ap-northeast-2, us-east-1)"),
+            bad("region", "Seoul", "setting 'region' = 'Seoul': not an AWS region such as ap-northeast-2"),
+            bad("region", null, "setting 'region' = null: must be set: add it to the context of cdk.json or pass -c region=..."),
+            bad("account", "1234", "setting 'account' = '1234': must be 12 digits, or empty"),
+            bad("account", List.of("111122223333"), "setting 'account' = [\"111122223333\"]: must be a string"),
+            bad("availabilityZones", List.of(), "setting 'availabilityZones' = []: name at least 2 zones of ap-northeast-2 (an ALB spans two), "
+                    + "e.g. [\"ap-northeast-2a\", \"ap-northeast-2c\"]"),
+            bad("availabilityZones", "ap-northeast-2a", "setting 'availabilityZones' = 'ap-northeast-2a': name at least 2 zones of "
+                    + "ap-northeast-2 (an ALB spans two), e.g. [\"ap-northeast-2a\", \"ap-northeast-2c\"]"),
+            bad("availabilityZones", "us-east-1a,us-east-1b", "setting 'availabilityZones' has 'us-east-1a': not a zone of region "
+                    + "ap-northeast-2 (e.g. ap-northeast-2a)"),
+            bad("availabilityZones", List.of("ap-northeast-2a", "ap-northeast-2a"), "setting 'availabilityZones' has 'ap-northeast-2a': "
+                    + "appears more than once"),
+            bad("availabilityZones", List.of("ap-northeast-2a", ""), "setting 'availabilityZones' has '': an empty entry; remove it "
+                    + "(or the extra comma)"),
+            bad("domainName", "o11y_host.example.com", "setting 'domainName' = 'o11y_host.example.com': not a DNS name such as "
+                    + "o11y.example.com").with("hostedZoneName", "example.com"),
+            bad("domainName", "localhost", "setting 'domainName' = 'localhost': not a DNS name such as o11y.example.com"),
+            bad("hostedZoneId", "zone-1", "setting 'hostedZoneId' = 'zone-1': a Route 53 zone id starts with Z, then upper-case letters "
+                    + "and digits"),
+            bad("hostedZoneName", "other.org", "setting 'hostedZoneName' = 'other.org': domainName o11y.example.com is not inside it"),
+            bad("hostedZoneName", "example..com", "setting 'hostedZoneName' = 'example..com': not a DNS name such as o11y.example.com"),
+            bad("certificateArn", "arn:aws:acm:us-east-1:111122223333:certificate/f3e3c113-8989-4f83-98d8-48213617ce72",
+                    "setting 'certificateArn' = 'arn:aws:acm:us-east-1:111122223333:certificate/f3e3c113-8989-4f83-98d8-48213617ce72': "
+                            + "an ALB needs a certificate of its own region ap-northeast-2"),
+            bad("certificateArn", "my-cert", "setting 'certificateArn' = 'my-cert': not an ACM certificate ARN"),
+            bad("allowedCidrs", "203.0.113.0/33", "setting 'allowedCidrs' has '203.0.113.0/33': must be an IPv4 CIDR block such as "
+                    + "203.0.113.0/24"),
+            bad("allowedCidrs", "203.0.113.0/24,,198.51.100.0/24", "setting 'allowedCidrs' has '': an empty entry; remove it (or the extra comma)"),
+            bad("prometheusAllowedCidrs", "office", "setting 'prometheusAllowedCidrs' has 'office': must be an IPv4 CIDR block such as "
+                    + "203.0.113.0/24"),
+            bad("prometheusAllowedCidrs", List.of(Map.of("cidr", "10.0.0.0/8")), "setting 'prometheusAllowedCidrs' has "
+                    + "{\"cidr\":\"10.0.0.0/8\"}: must be a string"),
+            bad("alarmTopicArn", "arn:aws:sns:us-east-1:111122223333:alarms", "setting 'alarmTopicArn' = "
+                    + "'arn:aws:sns:us-east-1:111122223333:alarms': not an SNS topic ARN in ap-northeast-2"),
+            bad("vpcId", "vpc-0123456789abcdef0", "setting 'vpcId' = 'vpc-0123456789abcdef0': an existing VPC needs availabilityZones, "
+                    + "vpcPublicSubnetIds and vpcPrivateSubnetIds of equal length (got 2, 0, 0)"),
+            bad("vpcId", "default", "setting 'vpcId' = 'default': not a VPC id such as vpc-0123abcd").with(EXISTING_VPC),
+            bad("vpcPublicSubnetIds", List.of("subnet-0123456789abcdef0", "subnet-0123456789abcdef1"), "setting 'vpcPublicSubnetIds' = "
+                    + "[\"subnet-0123456789abcdef0\",\"subnet-0123456789abcdef1\"]: subnets of an existing VPC: set vpcId too, or leave "
+                    + "vpcPublicSubnetIds empty"),
+            bad("vpcPublicSubnetIds", "public-a,public-c", "setting 'vpcPublicSubnetIds' has 'public-a': not a subnet id such as "
+                    + "subnet-0123abcd").with(EXISTING_VPC),
+            bad("vpcId", "vpc-0123456789abcdef0", "setting 'vpcId' = 'vpc-0123456789abcdef0': an existing VPC needs availabilityZones, "
+                    + "vpcPublicSubnetIds and vpcPrivateSubnetIds of equal length (got 2, 2, 1)").with(EXISTING_VPC)
+                    .with("vpcPrivateSubnetIds", List.of("subnet-0123456789abcdef2")),
+            bad("vpcPrivateSubnetIds", "subnet-0123456789abcdef2,", "setting 'vpcPrivateSubnetIds' has '': an empty entry; remove it "
+                    + "(or the extra comma)").with(EXISTING_VPC),
+            bad("grafanaPriority", 0, "setting 'grafanaPriority' = 0: must be in 1..50000"),
+            bad("grafanaPriority", "five", "setting 'grafanaPriority' = 'five': must be a whole number in 1..50000"),
+            bad("grafanaPriority", "99999999999", "setting 'grafanaPriority' = 99999999999: must be in 1..50000"),
+            bad("grafanaPriority", 5.5, "setting 'grafanaPriority' = 5.5: must be a whole number in 1..50000"),
+            bad("grafanaPriority", 12, "setting 'grafanaPriority' = 12: comes after existing rule 10 (e.g. /api/*), which would capture "
+                    + "this host's requests; pick 1-9").with("existingRulePriorities", List.of(10, 20)),
+            bad("grafanaPriority", 5, "setting 'grafanaPriority' = 5: collides with an existing rule (existingRulePriorities [5, 10]); "
+                    + "pick 1-4").with("existingRulePriorities", "5,10"),
+            bad("prometheusPriority", 5, "setting 'prometheusPriority' = 5: collides with grafanaPriority: the ec2 layout puts both rules "
+                    + "on one listener, one rule a priority"),
+            bad("prometheusPriority", "50001", "setting 'prometheusPriority' = 50001: must be in 1..50000"),
+            bad("existingRulePriorities", List.of(10, 0), "setting 'existingRulePriorities' has 0: must be in 1..50000"),
+            bad("existingRulePriorities", "10,api", "setting 'existingRulePriorities' has 'api': must be a whole number in 1..50000"),
+            bad("grafanaPriority", 5, "setting 'grafanaPriority' = 5: comes after existing rule 1 (e.g. /api/*), which would capture "
+                    + "this host's requests; no priority is free before existing rule 1").with("existingRulePriorities", List.of(1)),
+            bad("albArn", "", "setting 'albArn' = '': albListenerArn is set, and an existing ALB needs all five of albListenerArn, "
+                    + "albArn, albSecurityGroupId, albDnsName, albCanonicalHostedZoneId").with("albListenerArn", ExistingAlbTest.LISTENER),
+            bad("albListenerArn", ExistingAlbTest.LISTENER, "setting 'albListenerArn' = '" + ExistingAlbTest.LISTENER + "': layouts "
+                    + "[ec2, fargate] would each add grafana.<domainName> at grafanaPriority 5 to this one listener; name one layout in "
+                    + "layouts").with(EXISTING_ALB).with("layouts", List.of("ec2", "fargate")),
+            bad("albListenerArn", ExistingAlbTest.LISTENER.replace("50dc6c495c0c9188", "0123456789abcdef"), "setting 'albListenerArn' = '"
+                    + ExistingAlbTest.LISTENER.replace("50dc6c495c0c9188", "0123456789abcdef") + "': not a listener of albArn " + ALB_ARN)
+                    .with(EXISTING_ALB),
+            bad("albListenerArn", "", "setting 'albListenerArn' = '': albArn is set, and an existing ALB needs all five of "
+                    + "albListenerArn, albArn, albSecurityGroupId, albDnsName, albCanonicalHostedZoneId").with("albArn", ALB_ARN),
+            bad("albArn", "ktb-chat-alb", "setting 'albArn' = 'ktb-chat-alb': not an ALB ARN in ap-northeast-2").with(EXISTING_ALB),
+            bad("albSecurityGroupId", "chat-alb-sg", "setting 'albSecurityGroupId' = 'chat-alb-sg': not a security group id such as "
+                    + "sg-0123abcd").with(EXISTING_ALB),
+            bad("albDnsName", "ktb chat alb", "setting 'albDnsName' = 'ktb chat alb': not a DNS name such as "
+                    + "chat-alb-123.ap-northeast-2.elb.amazonaws.com").with(EXISTING_ALB),
+            bad("albCanonicalHostedZoneId", "zwkzpgti48kdx", "setting 'albCanonicalHostedZoneId' = 'zwkzpgti48kdx': a Route 53 zone id "
+                    + "starts with Z, then upper-case letters and digits").with(EXISTING_ALB),
+            bad("instanceType", "t3.mediun", "setting 'instanceType' = 't3.mediun': not an EC2 instance type such as t3.medium"),
+            bad("retentionDays", 0, "setting 'retentionDays' = 0: must be in 1..3650"),
+            bad("retentionDays", "-1", "setting 'retentionDays' = -1: must be in 1..3650"),
+            bad("retentionDays", 3651, "setting 'retentionDays' = 3651: must be in 1..3650"),
+            bad("scrapeInterval", "15sec", "setting 'scrapeInterval' = '15sec': is not a Prometheus duration; use units y w d h m s ms, "
+                    + "largest first, e.g. 15s, 1m, 2h30m"),
+            bad("scrapeInterval", "0", "setting 'scrapeInterval' = '0': must be greater than zero"),
+            bad("scrapeInterval", 15, "setting 'scrapeInterval' = 15: is not a Prometheus duration; use units y w d h m s ms, largest "
+                    + "first, e.g. 15s, 1m, 2h30m"),
+            bad("scrapeInterval", "5m", "setting 'scrapeInterval' = '5m': must be at most 2m: the alert rules' 5m windows need two "
+                    + "samples each"),
+            bad("prometheusVersion", "2.53.0", "setting 'prometheusVersion' = '2.53.0': a version other than the pinned 2.51.1 needs its "
+                    + "checksum (prometheusSha256Amd64 or prometheusSha256Arm64)"),
+            bad("prometheusVersion", "latest", "setting 'prometheusVersion' = 'latest': must be an exact version like 2.51.1 (no ranges, "
+                    + "no 'latest')"),
+            bad("prometheusSha256Amd64", "abc", "setting 'prometheusSha256Amd64' = 'abc': must be 64 lowercase hex digits (sha256sum output)")
+                    .with("prometheusVersion", "2.53.0"),
+            bad("prometheusSha256Amd64", "", "setting 'prometheusSha256Amd64' = '': prometheus 2.53.0 on instanceType t3.medium (amd64) "
+                    + "needs it; take it from the release's sha256sums.txt").with("prometheusVersion", "2.53.0")
+                    .with("prometheusSha256Arm64", SHA),
+            bad("prometheusSha256Arm64", "", "setting 'prometheusSha256Arm64' = '': prometheus 2.53.0 on instanceType t4g.medium (arm64) "
+                    + "needs it; take it from the release's sha256sums.txt").with("prometheusVersion", "2.53.0")
+                    .with("prometheusSha256Amd64", SHA).with("instanceType", "t4g.medium"),
+            bad("nodeExporterVersion", "1.8", "setting 'nodeExporterVersion' = '1.8': must be an exact version like 2.51.1 (no ranges, no "
+                    + "'latest')"),
+            bad("nodeExporterSha256Amd64", "ABC", "setting 'nodeExporterSha256Amd64' = 'ABC': must be 64 lowercase hex digits (sha256sum "
+                    + "output)").with("nodeExporterVersion", "1.8.2"),
+            bad("nodeExporterSha256Arm64", SHA.toUpperCase(), "setting 'nodeExporterSha256Arm64' = '" + SHA.toUpperCase() + "': must be 64 "
+                    + "lowercase hex digits (sha256sum output)").with("nodeExporterVersion", "1.8.2"),
+            bad("grafanaVersion", "10.x", "setting 'grafanaVersion' = '10.x': must be an exact version like 2.51.1 (no ranges, no 'latest')")
+                    .with("grafanaSha256Amd64", SHA),
+            bad("grafanaSha256Amd64", "a".repeat(56), "setting 'grafanaSha256Amd64' = '" + "a".repeat(56) + "': must be 64 lowercase hex "
+                    + "digits (sha256sum output)").with("grafanaVersion", "11.0.0"),
+            bad("grafanaSha256Arm64", "sha256:" + SHA, "setting 'grafanaSha256Arm64' = 'sha256:" + SHA + "': must be 64 "
+                    + "lowercase hex digits (sha256sum output)").with("grafanaVersion", "11.0.0"),
+            bad("environment", "Prod", "setting 'environment' = 'Prod': use lowercase letters, digits and '-'"),
+            bad("environment", true, "setting 'environment' = true: must be a string"),
+            bad("services", "api-1:8080", "setting 'services' = 'api-1:8080': must be a JSON list such as [{\"name\": \"api\", \"port\": "
+                    + "8080, \"path\": \"/metrics\"}]"),
+            bad("services", Map.of("api-1", 8080), "setting 'services' = {\"api-1\":8080}: must be a JSON "
+                    + "list such as [{\"name\": \"api\", \"port\": 8080, \"path\": \"/metrics\"}]"),
+            bad("services", List.of("api-1"), "setting 'services' has 'api-1': each service is an object {\"name\", \"port\", \"path\", \"env\"}"),
+            bad("services", "[{\"name\":\"api-1\",\"port\":70000}]", "setting 'services' has {\"name\":\"api-1\",\"port\":70000}: port must "
+                    + "be a TCP port in 1..65535"),
+            bad("services", "[{\"name\":\"api-1\",\"port\":\"http\"}]", "setting 'services' has {\"name\":\"api-1\",\"port\":\"http\"}: port "
+                    + "must be a TCP port in 1..65535"),
+            bad("services", "[{\"name\":\"api.1\",\"port\":8080}]", "setting 'services' has {\"name\":\"api.1\",\"port\":8080}: name must be "
+                    + "an ECS service name (letters, digits, '-' and '_')"),
+            bad("services", "[{\"port\":8080}]", "setting 'services' has {\"port\":8080}: name must be an ECS service name (letters, "
+                    + "digits, '-' and '_')"),
+            bad("services", "[{\"name\":\"api-1\",\"port\":8080},{\"name\":\"api-1\",\"port\":8081}]", "setting 'services' has "
+                    + "{\"name\":\"api-1\",\"port\":8081}: name appears more than once"),
+            bad("services", "[{\"name\":\"prometheus\",\"port\":9090}]", "setting 'services' has {\"name\":\"prometheus\",\"port\":9090}: "
+                    + "name is one of the platform's own jobs [prometheus, grafana, alertmanager, cloudwatch, cloudwatch-exporter, ec2, "
+                    + "node, ecs]"),
+            bad("services", "[{\"name\":\"api-1\",\"port\":8080,\"path\":\"metrics\"}]", "setting 'services' has "
+                    + "{\"name\":\"api-1\",\"port\":8080,\"path\":\"metrics\"}: path must be an absolute URL path such as /metrics (no ?query)"),
+            bad("services", "[{\"name\":\"api-1\",\"port\":8080,\"metricsPath\":\"/m\"}]", "setting 'services' has "
+                    + "{\"name\":\"api-1\",\"port\":8080,\"metricsPath\":\"/m\"}: unknown field 'metricsPath'; a service has [name, port, "
+                    + "path, env]"),
+            bad("services", "[{\"name\":\"api-1\",\"port\":8080,\"env\":\"\"}]", "setting 'services' has "
+                    + "{\"name\":\"api-1\",\"port\":8080,\"env\":\"\"}: env must be lowercase letters, digits and '-'"),
+            bad("cloudMapNamespace", "o11y..local", "setting 'cloudMapNamespace' = 'o11y..local': must be a DNS name such as o11y.local"),
+            bad("clusterName", "o11y platform", "setting 'clusterName' = 'o11y platform': an ECS cluster name has 1-255 letters, digits, '-' "
+                    + "and '_'"),
+            bad("ssmParameterPrefix", "o11y", "setting 'ssmParameterPrefix' = 'o11y': must be an SSM path such as /o11y-cdk/platform"),
+            bad("ssmParameterPrefix", "/aws/o11y", "setting 'ssmParameterPrefix' = '/aws/o11y': SSM reserves names beginning with aws or ssm"),
+            bad("ssmParameterPrefix", "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o", "setting 'ssmParameterPrefix' = '/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o': "
+                    + "must have at most 14 levels and 900 characters"),
+            bad("discoveryClusters", "team a", "setting 'discoveryClusters' has 'team a': an ECS cluster name has 1-255 letters, digits, '-' "
+                    + "and '_'"),
+            bad("discoveryClusters", List.of("team-a", "team-a"), "setting 'discoveryClusters' has 'team-a': appears more than once"),
+            bad("discoveryClusters", List.of("o11y"), "setting 'discoveryClusters' has 'o11y': is the platform's own cluster (clusterName), "
+                    + "always discovered").with("clusterName", "o11y"),
+            bad("discoveryInterval", "30", "setting 'discoveryInterval' = '30': is not a Prometheus duration; use units y w d h m s ms, "
+                    + "largest first, e.g. 15s, 1m, 2h30m"),
+            bad("discoveryInterval", "1s", "setting 'discoveryInterval' = '1s': must be in 10s..10m: each interval lists every discovered "
+                    + "cluster's tasks through the account's shared ECS API budget, and a new task waits up to one interval"),
+            bad("expectedServices", "0", "setting 'expectedServices' = 0: must be 'auto' or a whole number of at least 1"),
+            bad("expectedServices", 100_000, "setting 'expectedServices' = 100000: needs 49152 CPU units / 188827 MiB, more than the "
+                    + "largest Fargate task (16 vCPU / 120 GB); shard Prometheus or send to Amazon Managed Service for Prometheus"),
+            bad("expectedActiveSeries", "lots", "setting 'expectedActiveSeries' = 'lots': must be 'auto' or a whole number of at least 1"),
+            bad("expectedActiveSeries", 9_000_000, "setting 'expectedActiveSeries' = 9000000: needs 36864 CPU units / 141952 MiB, more "
+                    + "than the largest Fargate task (16 vCPU / 120 GB); shard Prometheus or send to Amazon Managed Service for Prometheus"),
+            bad("prometheusCpu", 1536, "setting 'prometheusCpu' = 1536: Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384")
+                    .with("prometheusMemoryMiB", 3072),
+            bad("prometheusCpu", 2048, "setting 'prometheusCpu' = 2048: give prometheusMemoryMiB as a number too, or set both to 'auto'"),
+            bad("prometheusMemoryMiB", 1024, "setting 'prometheusMemoryMiB' = 1024: is not a Fargate size for cpu 1024; valid: 2048..8192 "
+                    + "in steps of 1024").with("prometheusCpu", 1024),
+            bad("prometheusMemoryMiB", "1024", "setting 'prometheusMemoryMiB' = 1024: leaves Prometheus 768 MiB next to the 256 MiB "
+                    + "discovery sidecar; the sizing formula needs 1071 MiB for Prometheus itself and the platform's own series")
+                    .with("prometheusCpu", "512"),
+            bad("prometheusDesiredCount", 2, "setting 'prometheusDesiredCount' = 2: must be 1: Prometheus' TSDB on EFS has exactly one "
+                    + "writer; scale out with remoteWrite to Amazon Managed Service for Prometheus instead"),
+            bad("slackWebhookSecretName", "", "setting 'slackWebhookSecretName' = '': name the Secrets Manager secret that holds the Slack "
+                    + "webhook URL (it is never put in the template)"),
+            bad("slackWebhookSecretName", "o11y slack", "setting 'slackWebhookSecretName' = 'o11y slack': a Secrets Manager secret name has "
+                    + "1-512 letters, digits and / _ + = . @ -"),
+            bad("grafanaAdminSecretName", "grafana admin", "setting 'grafanaAdminSecretName' = 'grafana admin': a Secrets Manager secret "
+                    + "name has 1-512 letters, digits and / _ + = . @ -"),
+            bad("slackCriticalChannel", "alerts-critical", "setting 'slackCriticalChannel' = 'alerts-critical': a Slack channel looks like "
+                    + "#alerts-critical"),
+            bad("slackWarningChannel", "#Alerts Warning", "setting 'slackWarningChannel' = '#Alerts Warning': a Slack channel looks like "
+                    + "#alerts-critical"),
+            bad("mutedEnvironments", List.of("test", ""), "setting 'mutedEnvironments' has '': an empty entry; remove it (or the extra comma)"),
+            bad("mutedEnvironments", "test,,prod", "setting 'mutedEnvironments' has '': an empty entry; remove it (or the extra comma)"),
+            bad("mutedEnvironments", List.of("Test"), "setting 'mutedEnvironments' has 'Test': an env label value: lowercase letters, digits "
+                    + "and '-'"),
+            bad("mutedEnvironments", Map.of("test", true), "setting 'mutedEnvironments' = {\"test\":true}: must be a list such as [\"a\", "
+                    + "\"b\"] (with -c: a,b)"),
+            bad("remoteWrite", "https://example.com/write", "setting 'remoteWrite' = 'https://example.com/write': give 'create' or an AMP "
+                    + "workspace ARN (arn:aws:aps:<region>:<account>:workspace/ws-...)"),
+            bad("alertmanagerVersion", "latest", "setting 'alertmanagerVersion' = 'latest': must be an exact version like 2.51.1 (no ranges, "
+                    + "no 'latest')"),
+            bad("alertmanagerVersion", "0.28.1", "setting 'alertmanagerVersion' = '0.28.1': a version other than the pinned 0.27.0 needs its "
+                    + "checksum (alertmanagerSha256Amd64 or alertmanagerSha256Arm64)"),
+            bad("alertmanagerSha256Amd64", "ABC", "setting 'alertmanagerSha256Amd64' = 'ABC': must be 64 lowercase hex digits (sha256sum output)")
+                    .with("alertmanagerVersion", "0.28.1"),
+            bad("alertmanagerSha256Arm64", "", "setting 'alertmanagerSha256Arm64' = '': alertmanager 0.28.1 on instanceType t4g.medium (arm64) "
+                    + "needs it; take it from the release's sha256sums.txt").with("alertmanagerVersion", "0.28.1")
+                    .with("alertmanagerSha256Amd64", SHA).with("instanceType", "t4g.medium"),
+            bad("heartbeatUrl", "http://hc-ping.com/abc", "setting 'heartbeatUrl' = 'http://hc-ping.com/abc': must be an https URL such as "
+                    + "https://hc-ping.com/<uuid>, or empty"),
+            bad("heartbeatUrl", "hc-ping.com/abc", "setting 'heartbeatUrl' = 'hc-ping.com/abc': must be an https URL such as "
+                    + "https://hc-ping.com/<uuid>"),
+            bad("runbookBaseUrl", "https://wiki.example.com/runbooks#top", "setting 'runbookBaseUrl' = 'https://wiki.example.com/runbooks#top': "
+                    + "must be an https URL or a path in the repository such as docs/runbooks.md, without '#'"),
+            bad("runbookBaseUrl", "", "setting 'runbookBaseUrl' = '': must be an https URL or a path in the repository such as "
+                    + "docs/runbooks.md, without '#'"),
+            bad("alarmEmails", List.of("oncall@example.com", "oncall"), "setting 'alarmEmails' has 'oncall': not an e-mail address"),
+            bad("alarmEmails", "oncall@example.com,,ops@example.com", "setting 'alarmEmails' has '': an empty entry; remove it (or the extra comma)"),
+            bad("serviceDownFor", "2 minutes", "setting 'serviceDownFor' = '2 minutes': is not a Prometheus duration"),
+            bad("cloudwatchExporterVersion", 0.15, "setting 'cloudwatchExporterVersion' = 0.15: must be an exact version like 0.27.0"),
+            bad("adotCollectorVersion", "v0.49.0", "setting 'adotCollectorVersion' = 'v0.49.0': must be an exact version like 0.27.0"),
+            bad("grafanaOAuth", "Cognito", "setting 'grafanaOAuth' = 'Cognito': must be a JSON object such as {\"name\": \"...\"}"),
+            bad("grafanaOAuth", List.of(), "setting 'grafanaOAuth' = []: must be a JSON object such as {\"name\": \"...\"}"),
+            bad("grafanaOAuth", "{\"name\":\"Cognito\",\"clientId\":\"abc\"}", "setting 'grafanaOAuth' = "
+                    + "'{\"name\":\"Cognito\",\"clientId\":\"abc\"}': needs 'clientSecretName' (the Secrets Manager secret holding the client "
+                    + "secret)"),
+            bad("grafanaOAuth", OAUTH.replace("https://a.", "http://a.") + "}", "setting 'grafanaOAuth' = '"
+                    + (OAUTH.replace("https://a.", "http://a.") + "}").substring(0, 99) + "...: authUrl 'http://a.example.com' must be an "
+                    + "https:// URL"),
+            bad("grafanaOAuth", OAUTH + ",\"scope\":\"openid\"}", "setting 'grafanaOAuth' = '" + OAUTH.substring(0, 99) + "...: unknown "
+                    + "field 'scope'; fields are [name, clientId, clientSecretName, authUrl, tokenUrl, apiUrl, scopes, roleAttributePath]"));
+
+    static Stream<Row> rows() {
+        return ROWS.stream();
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("badSettings")
-    void failsAtSynthNamingTheSettingAndValue(String what, Map<String, String> overrides, String message) {
-        BadInput.assertRejected(overrides, message);
+    @MethodSource("rows")
+    void aBadValueStopsSynthWithOneLineNamingTheSettingAndTheValue(Row row) {
+        assertThat(row.line()).as("the line names the setting the row is for").startsWith("setting '" + row.setting() + "' ")
+                .doesNotContain("\n");
+        BadInput.assertRejected(row.overrides(), row.line());
+    }
+
+    @Test
+    void everySettingInCdkJsonHasABadValueRow() {
+        Set<String> covered = ROWS.stream().map(Row::setting).collect(Collectors.toSet());
+        Set<String> settings = CdkJson.context().keySet().stream().filter(k -> !k.startsWith("@aws-cdk"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(settings).as("settings in cdk.json").hasSizeGreaterThan(50);
+        assertThat(settings.stream().filter(k -> !covered.contains(k)).toList())
+                .as("cdk.json settings without a row in BadInputTest.ROWS: add bad(\"key\", value, \"setting 'key' = ...\")").isEmpty();
+    }
+
+    /** The setting a row is about, what cdk.json (or -c) is given, and the line synth prints after {@code o11y-cdk: }. */
+    record Row(String setting, Map<String, Object> overrides, String line) {
+        Row with(String key, Object value) {
+            Map<String, Object> o = new HashMap<>(overrides);
+            o.put(key, value);
+            return new Row(setting, o, line);
+        }
+
+        Row with(Map<String, Object> more) {
+            Map<String, Object> o = new HashMap<>(more);
+            o.putAll(overrides);
+            return new Row(setting, o, line);
+        }
+
+        @Override
+        public String toString() {
+            return setting + " = " + overrides.get(setting) + (overrides.size() > 1 ? " with " + Arrays.toString(
+                    overrides.keySet().stream().filter(k -> !k.equals(setting)).sorted().toArray()) : "");
+        }
+    }
+
+    /** A row: {@code setting} given {@code value} (null: absent) makes synth print exactly {@code o11y-cdk: <line>}. */
+    static Row bad(String setting, Object value, String line) {
+        Map<String, Object> o = new HashMap<>();
+        o.put(setting, value);
+        return new Row(setting, o, line);
     }
 }

@@ -1,15 +1,11 @@
 package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.o11ycdk.app.O11yApp;
-import dev.o11ycdk.app.Settings;
 import dev.o11ycdk.test.support.Synth;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import software.amazon.awscdk.App;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -32,20 +28,6 @@ class ExistingAlbTest {
                 "existingRulePriorities", "10,20",
                 "certificateArn", "arn:aws:acm:ap-northeast-2:111122223333:certificate/f3e3c113-8989-4f83-98d8-48213617ce72"));
         template = synth.template(synth.stacks().ec2Host());
-    }
-
-    @Test
-    void bothLayoutsOnOneExistingListenerCollideAndSynthSaysWhere() {
-        App app = Synth.newApp(Map.of("albListenerArn", LISTENER,
-                "albArn", "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:loadbalancer/app/ktb-chat-alb/50dc6c495c0c9188",
-                "albSecurityGroupId", "sg-0123456789abcdef0",
-                "albDnsName", "ktb-chat-alb-8510.ap-northeast-2.elb.amazonaws.com",
-                "albCanonicalHostedZoneId", "ZWKZPGTI48KDX",
-                "existingRulePriorities", "10,20",
-                "certificateArn", "arn:aws:acm:ap-northeast-2:111122223333:certificate/f3e3c113-8989-4f83-98d8-48213617ce72"), null);
-        O11yApp.build(app, Settings.from(app));
-        assertThatThrownBy(app::synth).hasMessageContaining("[O11yFargate/Alb] Grafana.priority = 5: collides with the rule "
-                + "O11yEc2Host/Alb/GrafanaRule/Resource on the same listener");
     }
 
     @Test

@@ -34,8 +34,11 @@ public final class CdkJson {
         return context;
     }
 
-    /** cdk.json's context with {@code -c}-style string overrides on top. */
-    public static Map<String, Object> contextWith(Map<String, String> overrides) {
+    /**
+     * cdk.json's context with overrides on top: strings as {@code -c} gives them, or JSON values
+     * (numbers, lists, objects, null) as an edited cdk.json would hold them.
+     */
+    public static Map<String, Object> contextWith(Map<String, ?> overrides) {
         Map<String, Object> ctx = new LinkedHashMap<>(context());
         ctx.putAll(overrides);
         return ctx;

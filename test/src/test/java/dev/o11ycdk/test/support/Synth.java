@@ -48,7 +48,7 @@ public final class Synth {
     }
 
     /** A fresh App with cdk.json's flags and settings plus overrides, for tests that expect a failure. */
-    public static App newApp(Map<String, String> overrides, Path outdir) {
+    public static App newApp(Map<String, ?> overrides, Path outdir) {
         App.Builder b = App.Builder.create().context(CdkJson.contextWith(overrides));
         if (outdir != null) {
             b.outdir(outdir.toString());
