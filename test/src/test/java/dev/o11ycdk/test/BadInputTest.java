@@ -246,6 +246,8 @@ class BadInputTest {
                     + "needs it; take it from the release's sha256sums.txt").with("alertmanagerVersion", "0.28.1")
                     .with("alertmanagerSha256Amd64", SHA).with("instanceType", "t4g.medium"),
             bad("heartbeatUrl", "http://hc-ping.com/abc", "setting 'heartbeatUrl' = 'http://hc-ping.com/abc': must be an https URL such as "
+                    + "https://hc-ping.com/<uuid>"),
+            bad("heartbeatUrl", "http://127.0.0.1:9/ping", "setting 'heartbeatUrl' = 'http://127.0.0.1:9/ping': must be an https URL such as "
                     + "https://hc-ping.com/<uuid>, or empty"),
             bad("heartbeatUrl", "hc-ping.com/abc", "setting 'heartbeatUrl' = 'hc-ping.com/abc': must be an https URL such as "
                     + "https://hc-ping.com/<uuid>"),
@@ -255,7 +257,8 @@ class BadInputTest {
                     + "docs/runbooks.md, without '#'"),
             bad("alarmEmails", List.of("oncall@example.com", "oncall"), "setting 'alarmEmails' has 'oncall': not an e-mail address"),
             bad("alarmEmails", "oncall@example.com,,ops@example.com", "setting 'alarmEmails' has '': an empty entry; remove it (or the extra comma)"),
-            bad("serviceDownFor", "2 minutes", "setting 'serviceDownFor' = '2 minutes': is not a Prometheus duration"),
+            bad("serviceDownFor", "2 minutes", "setting 'serviceDownFor' = '2 minutes': is not a Prometheus duration; use units y w d h m s ms, "
+                    + "largest first, e.g. 15s, 1m, 2h30m"),
             bad("cloudwatchExporterVersion", 0.15, "setting 'cloudwatchExporterVersion' = 0.15: must be an exact version like 0.27.0"),
             bad("adotCollectorVersion", "v0.49.0", "setting 'adotCollectorVersion' = 'v0.49.0': must be an exact version like 0.27.0"),
             bad("grafanaOAuth", "Cognito", "setting 'grafanaOAuth' = 'Cognito': must be a JSON object such as {\"name\": \"...\"}"),
