@@ -81,7 +81,8 @@ public class Ec2HostStack extends Stack {
                 .vpc(vpc)
                 .domainName(s.domainName())
                 .hostedZone(zone)
-                .existingRulePriorities(s.existingRulePriorities());
+                .existingRulePriorities(s.existingRulePriorities())
+                .deletionProtection(s.albDeletionProtection());
         if (!s.allowedCidrs().isEmpty()) {
             b.allowedCidrs(s.allowedCidrs());
         }

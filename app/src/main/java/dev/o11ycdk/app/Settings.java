@@ -33,7 +33,9 @@ public record Settings(
         Release prometheusRelease,
         Release nodeExporterRelease,
         Release grafanaRelease,
-        FargateSettings fargate) {
+        FargateSettings fargate,
+        boolean albDeletionProtection,
+        boolean logsKmsKey) {
 
     /** The layouts the app can build, each one stack: the EC2 host, ECS Fargate. */
     public static final List<String> LAYOUTS = List.of("ec2", "fargate");
@@ -132,7 +134,9 @@ public record Settings(
                 release(c, Release.prometheus(), "prometheus"),
                 release(c, Release.nodeExporter(), "nodeExporter"),
                 release(c, Release.grafana(), "grafana"),
-                FargateSettings.from(c));
+                FargateSettings.from(c),
+                c.bool("albDeletionProtection"),
+                c.bool("logsKmsKey"));
     }
 
     private static String alarmTopic(String arn, String region) {
