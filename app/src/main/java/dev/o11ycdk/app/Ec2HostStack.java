@@ -67,6 +67,8 @@ public class Ec2HostStack extends Stack {
                 .targets(List.of(new InstanceTarget(host.getInstance(), Ports.PROMETHEUS)))
                 .build());
 
+        Logs.encrypt(this, s);
+
         CfnOutput.Builder.create(this, "GrafanaUrl").value(grafana.getUrl()).build();
         CfnOutput.Builder.create(this, "PrometheusUrl").value(prometheus.getUrl()).build();
         CfnOutput.Builder.create(this, "InstanceId").value(host.getInstance().getInstanceId())

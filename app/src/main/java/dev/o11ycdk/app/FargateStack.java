@@ -121,6 +121,7 @@ public class FargateStack extends Stack {
         }
         this.grafana = new GrafanaService(this, "Grafana", gb.build());
         prometheus.allowQueriesFrom(grafana);
+        Logs.encrypt(this, s);
 
         CfnOutput.Builder.create(this, "GrafanaUrl").value(grafana.getRoute().getUrl()).build();
         CfnOutput.Builder.create(this, "PrometheusInternalUrl").value(prometheus.getInternalUrl())
