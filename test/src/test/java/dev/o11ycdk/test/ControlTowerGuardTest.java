@@ -24,7 +24,7 @@ import software.amazon.awscdk.Stack;
 /**
  * A second, independent rule set over what we synthesize: every AWS Control Tower proactive control,
  * as the cfn-guard rules npm's @cdklabs/cdk-validator-cfnguard ships, over every stack of the default
- * synth and of the existing-ALB variant. A finding passes only when the resource suppresses that rule
+ * synth and of the existing-ALB and existing-VPC variants. A finding passes only when the resource suppresses that rule
  * with a reason (written by dev.o11ycdk.Nag next to the cdk-nag ones).
  */
 class ControlTowerGuardTest {
@@ -50,6 +50,12 @@ class ControlTowerGuardTest {
             "O11yEc2Host (existing ALB): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusNoHealthy767A5077",
             "O11yEc2Host (existing ALB): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusSlow30F71645",
             "O11yEc2Host (existing ALB): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusUnhealthy72DC40A8",
+            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaNoHealthy76A27FD4",
+            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaSlowC42E129D",
+            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaUnhealthy99125978",
+            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusNoHealthy767A5077",
+            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusSlow30F71645",
+            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusUnhealthy72DC40A8",
             // ct-ecs-pr-3 non-root user, -6 read-only root filesystem, -7 container memory limit: the
             // container-definitions branch.
             "O11yFargate: ct-ecs-pr-6 ecs_containers_readonly_access_check on AlertmanagerTaskDefinition1B3B375F",
@@ -79,6 +85,8 @@ class ControlTowerGuardTest {
             labels.put(defaults.templateFile(s), s.getStackName());
         }
         labels.put(existingAlb.templateFile(existingAlb.stacks().ec2Host()), "O11yEc2Host (existing ALB)");
+        Synth existingVpc = Synth.of(ControlTowerFixesTest.EXISTING_VPC);
+        labels.put(existingVpc.templateFile(existingVpc.stacks().ec2Host()), "O11yEc2Host (existing VPC)");
         long start = System.nanoTime();
         List<Report> reports = guard.validate(new ArrayList<>(labels.keySet()));
         millis = (System.nanoTime() - start) / 1_000_000;
@@ -96,7 +104,7 @@ class ControlTowerGuardTest {
 
     @Test
     void everyControlTowerRuleRanOnEveryTemplate() {
-        assertThat(REPORTS.keySet()).containsExactly("O11yEc2Host", "O11yFargate", "O11yEc2Host (existing ALB)");
+        assertThat(REPORTS.keySet()).containsExactly("O11yEc2Host", "O11yFargate", "O11yEc2Host (existing ALB)", "O11yEc2Host (existing VPC)");
         Set<String> all = guard.controls().keySet();
         assertThat(all).as("the package's rule count").hasSizeGreaterThan(230);
         REPORTS.forEach((label, r) -> assertThat(r.evaluated()).as(label).isEqualTo(all));
