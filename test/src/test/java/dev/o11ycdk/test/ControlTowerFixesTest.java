@@ -183,6 +183,13 @@ class ControlTowerFixesTest {
     }
 
     @Test
+    void bothSettingsTakeOnlyTrueOrFalseAndSaySoInOneLine() {
+        assertThatThrownBy(() -> Synth.build(Map.of("logsKmsKey", "yes"))).hasMessage("setting 'logsKmsKey' = 'yes': must be true or false");
+        assertThatThrownBy(() -> Synth.build(Map.of("albDeletionProtection", "off")))
+                .hasMessage("setting 'albDeletionProtection' = 'off': must be true or false");
+    }
+
+    @Test
     void aSuppressionCannotBeWrittenWithoutAReason() {
         assertThatThrownBy(() -> Nag.Guard.of("lambda_inside_vpc_check", " ")).hasMessage(
                 "a cfn-guard suppression of lambda_inside_vpc_check needs a reason");
