@@ -10,8 +10,6 @@ import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.IAspect;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.services.iam.AnyPrincipal;
-import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
@@ -56,15 +54,7 @@ public class LogsKey extends Construct {
                 .resources(List.of("*"))
                 .conditions(Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn", logGroups)))
                 .build());
-        // Grants only for AWS resources or by AWS services (AWS Control Tower CT.KMS.PR.3).
-        key.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("GrantsOnlyForAwsServices")
-                .effect(Effect.DENY)
-                .principals(List.of(new AnyPrincipal()))
-                .actions(List.of("kms:CreateGrant"))
-                .resources(List.of("*"))
-                .conditions(Map.of("BoolIfExists", Map.of("kms:GrantIsForAWSResource", "false", "aws:PrincipalIsAWSService", "false")))
-                .build());
+        KeyPolicies.grantsOnlyForAwsServices(key);
         Aspects.of(stack).add(new EncryptLogGroups(stack, key), AspectOptions.builder().priority(AspectPriority.MUTATING).build());
     }
 
