@@ -87,6 +87,9 @@ public class EfsStorage extends Construct implements IConnectable {
         backupPlan.addSelection("FileSystem", BackupSelectionOptions.builder()
                 .resources(List.of(BackupResource.fromEfsFileSystem(fileSystem)))
                 .build());
+        Nag.suppress(fileSystem, false, Nag.Guard.of("efs_automatic_backups_enabled_check", "The BackupPlan beside it backs this "
+                + "file system up daily into a retained vault for backupRetentionDays; EFS automatic backups on top would take a "
+                + "second daily copy (fixed 35 days, default vault) and double the backup storage bill."));
         Nag.suppress(backupPlan, true, Nag.Rule.of("AwsSolutions-IAM4", "AWSBackupServiceRolePolicyForBackup is the AWS-maintained policy AWS Backup needs to snapshot EFS.", "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"));
     }
 

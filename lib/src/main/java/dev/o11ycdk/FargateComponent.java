@@ -170,7 +170,8 @@ final class FargateComponent {
         private int minHealthyPercent = 100;
         private int maxHealthyPercent = 200;
         private String user;
-        private RetentionDays logRetention = RetentionDays.ONE_MONTH;
+        /** A year: AWS Control Tower CT.CLOUDWATCH.PR.2 asks at least that of every log group. */
+        private RetentionDays logRetention = RetentionDays.ONE_YEAR;
         private Duration healthCheckGracePeriod;
         private String healthCommand;
         private Integer containerMemoryMiB;

@@ -46,6 +46,7 @@ import software.amazon.awscdk.services.route53.targets.LoadBalancerTarget;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.CfnBucket;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
@@ -109,6 +110,7 @@ public class MonitoringAlb extends Construct implements IConnectable {
                     .internetFacing(true)
                     .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build())
                     .dropInvalidHeaderFields(true)
+                    .deletionProtection(props.isDeletionProtection())
                     .build();
             alb.logAccessLogs(props.getAccessLogBucket() != null ? props.getAccessLogBucket() : accessLogBucket(), "alb");
             ICertificate certificate = certificate();
@@ -253,7 +255,21 @@ public class MonitoringAlb extends Construct implements IConnectable {
                 .lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(365))
                         .noncurrentVersionExpiration(Duration.days(30)).build()))
                 .build();
-        Nag.suppress(bucket, false, Nag.Rule.of("AwsSolutions-S1", "This bucket is itself the ALB access-log sink; logging it to another bucket would recurse."));
+        // S3 events to EventBridge (free for AWS service events): a SIEM or alarm can react to each log delivery.
+        // Set on the L1: the L2's eventBridgeEnabled adds a Lambda-backed custom resource for it.
+        ((CfnBucket) bucket.getNode().getDefaultChild()).setNotificationConfiguration(CfnBucket.NotificationConfigurationProperty.builder()
+                .eventBridgeConfiguration(CfnBucket.EventBridgeConfigurationProperty.builder().eventBridgeEnabled(true).build())
+                .build());
+        Nag.suppress(bucket, false,
+                Nag.Rule.of("AwsSolutions-S1", "This bucket is itself the ALB access-log sink; logging it to another bucket would recurse."),
+                Nag.Guard.of("s3_bucket_logging_enabled_check", "This bucket is itself the ALB access-log sink: server access logs "
+                        + "into it would log their own delivery without end, and into another bucket would need that bucket's logs too."),
+                Nag.Guard.of("s3_bucket_default_encryption_kms_check", "ALB access-log delivery supports SSE-S3 only (Elastic Load "
+                        + "Balancing, 'Enable access logs': the only server-side encryption supported is S3-managed keys)."),
+                Nag.Guard.of("s3_bucket_object_lock_enabled_check", "Object Lock locks nothing without a default retention, and with "
+                        + "one S3 requires a Content-MD5 or checksum header on every upload, which ELB log delivery is not documented "
+                        + "to send; a rejected delivery fails silently. Versioning keeps overwritten or deleted logs for 30 days; "
+                        + "give accessLogBucket for a WORM bucket of your own."));
         return bucket;
     }
 

@@ -23,6 +23,7 @@ public final class MonitoringAlbProps {
     private final List<Integer> existingRulePriorities;
     private final IBucket accessLogBucket;
     private final IAlarmAction alarmAction;
+    private final boolean deletionProtection;
 
     private MonitoringAlbProps(Builder b) {
         this.vpc = b.vpc;
@@ -36,6 +37,7 @@ public final class MonitoringAlbProps {
         this.existingRulePriorities = b.existingRulePriorities == null ? List.of() : List.copyOf(b.existingRulePriorities);
         this.accessLogBucket = b.accessLogBucket;
         this.alarmAction = b.alarmAction;
+        this.deletionProtection = b.deletionProtection == null || b.deletionProtection;
     }
 
     public static Builder builder() {
@@ -102,6 +104,16 @@ public final class MonitoringAlbProps {
         return alarmAction;
     }
 
+    /**
+     * Deletion protection on the new ALB (AWS Control Tower CT.ELASTICLOADBALANCING.PR.5): deleting the
+     * stack fails until a deploy with {@code false} turns it off. Ignored for {@code existingLoadBalancer}.
+     *
+     * @default true
+     */
+    public boolean isDeletionProtection() {
+        return deletionProtection;
+    }
+
     public static final class Builder {
         private IVpc vpc;
         private String domainName;
@@ -114,6 +126,7 @@ public final class MonitoringAlbProps {
         private List<Integer> existingRulePriorities;
         private IBucket accessLogBucket;
         private IAlarmAction alarmAction;
+        private Boolean deletionProtection;
 
         public Builder vpc(IVpc vpc) {
             this.vpc = vpc;
@@ -167,6 +180,11 @@ public final class MonitoringAlbProps {
 
         public Builder alarmAction(IAlarmAction alarmAction) {
             this.alarmAction = alarmAction;
+            return this;
+        }
+
+        public Builder deletionProtection(boolean deletionProtection) {
+            this.deletionProtection = deletionProtection;
             return this;
         }
 

@@ -20,10 +20,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.AspectOptions;
+import software.amazon.awscdk.AspectPriority;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.IAspect;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
+import software.amazon.awscdk.services.ec2.CfnLaunchTemplate;
 import software.amazon.awscdk.services.ec2.Connections;
 import software.amazon.awscdk.services.ec2.ConnectionsProps;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
@@ -47,6 +52,7 @@ import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
+import software.constructs.IConstruct;
 
 /**
  * One EC2 host running Prometheus, node_exporter, Grafana and Alertmanager as systemd services (SPEC layout 1):
@@ -210,6 +216,13 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                         .build()))
                 .build();
         Tags.of(instance).add("Name", Stack.of(this).getStackName() + "-o11y");
+        // requireImdsv2 adds a launch template (from an aspect): it asks for detailed monitoring as the
+        // instance does, so the template matches AWS Control Tower CT.EC2.PR.10 too.
+        Aspects.of(instance).add(new LaunchTemplateMonitoring(), AspectOptions.builder().priority(AspectPriority.MUTATING).build());
+        Nag.suppress(instance, false, Nag.Guard.of("ec2_instance_nitro_encryption_in_transit_check", "Nitro encrypts traffic "
+                + "only between two instances of supporting types. This host's traffic is from the ALB (plain HTTP to any "
+                + "target type), to AWS APIs and downloads (TLS), and its scrapes of tagged instances' node_exporter, whatever "
+                + "their type; the instance type is the user's instanceType setting (t3.medium, burstable, by default)."));
 
         Nag.suppress(role, true,
                 Nag.Rule.of("AwsSolutions-IAM4", "AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session "
@@ -220,6 +233,16 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         this.connections = new Connections(ConnectionsProps.builder()
                 .securityGroups(List.of(securityGroup)).defaultPort(Port.tcp(Ports.GRAFANA)).build());
         ReviewFiles.register(this, this::getReviewFiles);
+    }
+
+    /** Detailed monitoring on the launch template requireImdsv2 creates. */
+    private static final class LaunchTemplateMonitoring implements IAspect {
+        @Override
+        public void visit(IConstruct node) {
+            if (node instanceof CfnLaunchTemplate template) {
+                template.addPropertyOverride("LaunchTemplateData.Monitoring.Enabled", true);
+            }
+        }
     }
 
     private HostBootstrapScript bootstrap(ObservabilityInstanceProps props, Release.Arch arch, String region, String rootUrl) {

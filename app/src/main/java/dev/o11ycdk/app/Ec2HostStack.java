@@ -77,6 +77,8 @@ public class Ec2HostStack extends Stack {
                 .targets(List.of(new InstanceTarget(host.getInstance(), Ports.PROMETHEUS)))
                 .build());
 
+        Logs.encrypt(this, s);
+
         CfnOutput.Builder.create(this, "GrafanaUrl").value(grafana.getUrl()).build();
         CfnOutput.Builder.create(this, "PrometheusUrl").value(prometheus.getUrl()).build();
         CfnOutput.Builder.create(this, "InstanceId").value(host.getInstance().getInstanceId())
@@ -92,7 +94,8 @@ public class Ec2HostStack extends Stack {
                 .alarmAction(alarms)
                 .domainName(s.domainName())
                 .hostedZone(zone)
-                .existingRulePriorities(s.existingRulePriorities());
+                .existingRulePriorities(s.existingRulePriorities())
+                .deletionProtection(s.albDeletionProtection());
         if (!s.allowedCidrs().isEmpty()) {
             b.allowedCidrs(s.allowedCidrs());
         }

@@ -127,6 +127,7 @@ public class FargateStack extends Stack {
         for (FargatePlatformService service : List.of(prometheus, grafana, alertmanager, exporter)) {
             service.addHealthAlarms(alarms);
         }
+        Logs.encrypt(this, s);
 
         CfnOutput.Builder.create(this, "GrafanaUrl").value(grafana.getRoute().getUrl()).build();
         CfnOutput.Builder.create(this, "PrometheusInternalUrl").value(prometheus.getInternalUrl())

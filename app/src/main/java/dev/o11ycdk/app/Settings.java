@@ -42,7 +42,9 @@ public record Settings(
         Release nodeExporterRelease,
         Release grafanaRelease,
         AlertingSettings alerting,
-        FargateSettings fargate) {
+        FargateSettings fargate,
+        boolean albDeletionProtection,
+        boolean logsKmsKey) {
 
     /** The layouts the app can build, each one stack: the EC2 host, ECS Fargate. */
     public static final List<String> LAYOUTS = List.of("ec2", "fargate");
@@ -121,7 +123,9 @@ public record Settings(
                 release(c, Release.nodeExporter(), host ? arch : null),
                 release(c, Release.grafana(), host ? arch : null),
                 AlertingSettings.from(c, host ? arch : null),
-                FargateSettings.from(c));
+                FargateSettings.from(c),
+                c.bool("albDeletionProtection"),
+                c.bool("logsKmsKey"));
     }
 
     /** Prometheus' retention the layouts accept (ten years). */

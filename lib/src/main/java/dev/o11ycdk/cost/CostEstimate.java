@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * A monthly estimate of what a synthesized stack costs to run: what the template fixes (Fargate
  * task sizes and counts, load balancers, NAT gateways, instances and volumes, alarms, dashboards,
- * log groups, secrets) at the region's list prices, plus what depends on use, from stated
+ * log groups, secrets, KMS keys) at the region's list prices, plus what depends on use, from stated
  * {@link Usage} assumptions (EFS and backup storage, NAT data, log volume, Container Insights and
  * CloudWatch API calls). On-demand, no free tier, no data transfer between AZs.
  */
@@ -52,6 +52,7 @@ public final class CostEstimate {
         int dashboards = 0;
         int logGroups = 0;
         int secrets = 0;
+        int keys = 0;
         boolean efs = false;
         boolean backup = false;
         for (Map.Entry<String, Object> r : resources.entrySet()) {
@@ -77,6 +78,7 @@ public final class CostEstimate {
                 case "AWS::CloudWatch::Dashboard" -> dashboards++;
                 case "AWS::Logs::LogGroup" -> logGroups++;
                 case "AWS::SecretsManager::Secret" -> secrets++;
+                case "AWS::KMS::Key" -> keys++;
                 default -> { }
             }
         }
@@ -104,6 +106,11 @@ public final class CostEstimate {
         }
         if (secrets > 0) {
             e.add("Secrets Manager", secrets + " secrets", secrets * prices.get("secretMonth"));
+        }
+        if (keys > 0) {
+            // Requests ($0.03 per 10,000 beyond 20,000 free a month) and rotated key material (+$1 a month after
+            // each of the first two yearly rotations) are left out.
+            e.add("KMS", keys + (keys == 1 ? " customer-managed key" : " customer-managed keys"), keys * prices.get("kmsKeyMonth"));
         }
         return e;
     }
@@ -151,7 +158,7 @@ public final class CostEstimate {
         return lines.stream().mapToDouble(Line::monthlyUsd).sum();
     }
 
-    /** Total per category (Fargate, EFS, ALB, NAT, EC2, CloudWatch, Secrets Manager). */
+    /** Total per category (Fargate, EFS, ALB, NAT, EC2, CloudWatch, Secrets Manager, KMS). */
     public Map<String, Double> byCategory() {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
         lines.forEach(l -> out.merge(l.category(), l.monthlyUsd(), Double::sum));

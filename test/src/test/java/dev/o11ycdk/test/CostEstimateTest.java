@@ -24,7 +24,7 @@ class CostEstimateTest {
             assertThat(l.monthlyUsd()).isCloseTo((1 * 0.04656 + 2 * 0.00511) * 730, within(0.001));
         });
         Map<String, Double> byCategory = e.byCategory();
-        assertThat(byCategory).containsKeys("Fargate", "EFS", "ALB", "NAT", "CloudWatch", "Secrets Manager");
+        assertThat(byCategory).containsKeys("Fargate", "EFS", "ALB", "NAT", "CloudWatch", "Secrets Manager", "KMS");
         // Four services: Prometheus 1/2, Grafana 0.5/1, Alertmanager and the exporter 0.25/0.5 each.
         assertThat(byCategory.get("Fargate")).isCloseTo(((1 + 0.5 + 0.25 + 0.25) * 0.04656 + (2 + 1 + 0.5 + 0.5) * 0.00511) * 730,
                 within(0.01));
@@ -41,6 +41,11 @@ class CostEstimateTest {
         assertThat(e.byCategory().get("EC2")).isCloseTo(0.052 * 730 + synth.stacks().ec2Host().getHost().getVolumeSizeGiB() * 0.0912,
                 within(0.001));
         assertThat(e.byCategory()).doesNotContainKeys("Fargate", "EFS");
+        // Every customer-managed key of the template (logsKmsKey's among them) at $1 a month.
+        long keys = synth.template(synth.stacks().ec2Host()).findResources("AWS::KMS::Key").size();
+        assertThat(keys).isPositive();
+        assertThat(e.byCategory().get("KMS")).isEqualTo(keys * 1.00);
+        assertThat(e.lines()).anySatisfy(l -> assertThat(l.item()).startsWith(keys + " customer-managed key"));
     }
 
     @Test

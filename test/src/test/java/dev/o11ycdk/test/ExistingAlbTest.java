@@ -13,20 +13,21 @@ import software.amazon.awscdk.assertions.Template;
 /** The seed's setup: our host rules added to the chat app's HTTPS listener (rules at 10 and 20). */
 class ExistingAlbTest {
     static final String LISTENER = "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:listener/app/ktb-chat-alb/50dc6c495c0c9188/f2f7dc8efc522ab2";
+    /** One layout on the chat app's listener: two would add the same host rules to it (and synth says so). */
+    static final Map<String, String> SETTINGS = Map.of(
+            "layouts", "ec2",
+            "albListenerArn", LISTENER,
+            "albArn", "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:loadbalancer/app/ktb-chat-alb/50dc6c495c0c9188",
+            "albSecurityGroupId", "sg-0123456789abcdef0",
+            "albDnsName", "ktb-chat-alb-8510.ap-northeast-2.elb.amazonaws.com",
+            "albCanonicalHostedZoneId", "ZWKZPGTI48KDX",
+            "existingRulePriorities", "10,20",
+            "certificateArn", "arn:aws:acm:ap-northeast-2:111122223333:certificate/f3e3c113-8989-4f83-98d8-48213617ce72");
     private static Template template;
 
     @BeforeAll
     static void synth() {
-        // One layout on the chat app's listener: two would add the same host rules to it (and synth says so).
-        Synth synth = Synth.of(Map.of(
-                "layouts", "ec2",
-                "albListenerArn", LISTENER,
-                "albArn", "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:loadbalancer/app/ktb-chat-alb/50dc6c495c0c9188",
-                "albSecurityGroupId", "sg-0123456789abcdef0",
-                "albDnsName", "ktb-chat-alb-8510.ap-northeast-2.elb.amazonaws.com",
-                "albCanonicalHostedZoneId", "ZWKZPGTI48KDX",
-                "existingRulePriorities", "10,20",
-                "certificateArn", "arn:aws:acm:ap-northeast-2:111122223333:certificate/f3e3c113-8989-4f83-98d8-48213617ce72"));
+        Synth synth = Synth.of(SETTINGS);
         template = synth.template(synth.stacks().ec2Host());
     }
 

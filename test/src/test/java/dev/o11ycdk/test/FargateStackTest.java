@@ -33,7 +33,7 @@ class FargateStackTest {
                         "HealthCheck", Map.of("Command", List.of("CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:9090/-/healthy || exit 1"),
                                 "Interval", 30, "Timeout", 5, "Retries", 3, "StartPeriod", 60),
                         "LogConfiguration", Match.objectLike(Map.of("LogDriver", "awslogs")))))))));
-        template.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
+        template.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 365));
     }
 
     @Test
