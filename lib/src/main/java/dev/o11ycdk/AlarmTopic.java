@@ -49,6 +49,7 @@ public class AlarmTopic extends Construct {
                 .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
                 .resources(List.of("*"))
                 .build());
+        KeyPolicies.grantsOnlyForAwsServices(key);
         this.topic = Topic.Builder.create(this, "Resource")
                 .displayName("o11y-cdk alarms")
                 .masterKey(key)

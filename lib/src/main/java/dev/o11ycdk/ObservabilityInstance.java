@@ -216,9 +216,9 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                         .build()))
                 .build();
         Tags.of(instance).add("Name", Stack.of(this).getStackName() + "-o11y");
-        // requireImdsv2 adds a launch template (from an aspect): it asks for detailed monitoring as the
-        // instance does, so the template matches AWS Control Tower CT.EC2.PR.10 too.
-        Aspects.of(instance).add(new LaunchTemplateMonitoring(), AspectOptions.builder().priority(AspectPriority.MUTATING).build());
+        // requireImdsv2 adds a launch template (from an aspect) that AWS Control Tower CT.EC2.PR.10 wants with detailed
+        // monitoring. The instance has it already; changing the template would replace a deployed host (see below).
+        Aspects.of(instance).add(new LaunchTemplateMonitoringSuppression(), AspectOptions.builder().priority(AspectPriority.MUTATING).build());
         Nag.suppress(instance, false, Nag.Guard.of("ec2_instance_nitro_encryption_in_transit_check", "Nitro encrypts traffic "
                 + "only between two instances of supporting types. This host's traffic is from the ALB (plain HTTP to any "
                 + "target type), to AWS APIs and downloads (TLS), and its scrapes of tagged instances' node_exporter, whatever "
@@ -235,12 +235,16 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         ReviewFiles.register(this, this::getReviewFiles);
     }
 
-    /** Detailed monitoring on the launch template requireImdsv2 creates. */
-    private static final class LaunchTemplateMonitoring implements IAspect {
+    /** The reasoned CT.EC2.PR.10 suppression on the launch template requireImdsv2 creates. */
+    private static final class LaunchTemplateMonitoringSuppression implements IAspect {
         @Override
         public void visit(IConstruct node) {
             if (node instanceof CfnLaunchTemplate template) {
-                template.addPropertyOverride("LaunchTemplateData.Monitoring.Enabled", true);
+                Nag.suppress(template, false, Nag.Guard.of("ec2_launch_template_monitoring_enabled_check", "The instance "
+                        + "launched from this template runs with detailed monitoring (AWS::EC2::Instance Monitoring: true), "
+                        + "which is what the control asks for. The template only carries IMDSv2; a change to it is a new "
+                        + "template version, which CloudFormation applies by replacing the instance and the TSDB and Grafana "
+                        + "data on its root volume."));
             }
         }
     }

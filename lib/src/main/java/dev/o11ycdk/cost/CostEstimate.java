@@ -48,7 +48,6 @@ public final class CostEstimate {
         CostEstimate e = new CostEstimate(stackName, prices);
         Map<String, Object> resources = (Map<String, Object>) template.getOrDefault("Resources", Map.of());
         int alarms = 0;
-        int keys = 0;
         int dashboards = 0;
         int logGroups = 0;
         int secrets = 0;
@@ -74,7 +73,6 @@ public final class CostEstimate {
                 // Billed per metric an alarm reads: a metric-math alarm over two metrics costs two.
                 case "AWS::CloudWatch::Alarm" -> alarms += props.get("Metrics") instanceof List<?> m
                         ? (int) m.stream().filter(x -> x instanceof Map<?, ?> mm && mm.containsKey("MetricStat")).count() : 1;
-                case "AWS::KMS::Key" -> keys++;
                 case "AWS::CloudWatch::Dashboard" -> dashboards++;
                 case "AWS::Logs::LogGroup" -> logGroups++;
                 case "AWS::SecretsManager::Secret" -> secrets++;
@@ -89,9 +87,6 @@ public final class CostEstimate {
             }
         }
         e.add("CloudWatch", alarms + " alarm metrics", alarms * prices.get("cloudWatchAlarmMonth"));
-        if (keys > 0) {
-            e.add("KMS", keys + " customer-managed keys", keys * prices.get("kmsKeyMonth"));
-        }
         e.add("CloudWatch", dashboards + " dashboards", dashboards * prices.get("cloudWatchDashboardMonth"));
         e.add("CloudWatch", logGroups + " log groups x " + usage.logsGbPerGroup() + " GB",
                 logGroups * usage.logsGbPerGroup() * prices.get("cloudWatchLogsIngestGb"));

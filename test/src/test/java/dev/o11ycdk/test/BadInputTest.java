@@ -245,6 +245,8 @@ class BadInputTest {
             bad("alertmanagerSha256Arm64", "", "setting 'alertmanagerSha256Arm64' = '': alertmanager 0.28.1 on instanceType t4g.medium (arm64) "
                     + "needs it; take it from the release's sha256sums.txt").with("alertmanagerVersion", "0.28.1")
                     .with("alertmanagerSha256Amd64", SHA).with("instanceType", "t4g.medium"),
+            bad("albDeletionProtection", "yes", "setting 'albDeletionProtection' = 'yes': must be true or false"),
+            bad("logsKmsKey", List.of(true), "setting 'logsKmsKey' = [true]: must be true or false"),
             bad("heartbeatUrl", "http://hc-ping.com/abc", "setting 'heartbeatUrl' = 'http://hc-ping.com/abc': must be an https URL such as "
                     + "https://hc-ping.com/<uuid>"),
             bad("heartbeatUrl", "http://127.0.0.1:9/ping", "setting 'heartbeatUrl' = 'http://127.0.0.1:9/ping': must be an https URL such as "

@@ -53,7 +53,7 @@ class CdkCliSynthTest {
         assertThat(Files.readString(out.resolve("O11yEc2Host.rendered/cost-estimate.txt"))).contains("EC2", "t3.medium", "total");
         assertThat(output).contains("O11yFargate monthly estimate (ap-northeast-2 list prices, USD):");
         assertThat(Files.readString(out.resolve("O11yEc2Host.rendered/user-data/bootstrap.sh"))).startsWith("#!/bin/bash");
-        assertThat(output).contains("worst-case alert delay", "ServiceDown: 15s scrape + 15s evaluation + 2m for + 10s group_wait = 2m40s");
+        assertThat(output).contains("worst-case alert delay", "ServiceDown: 15s scrape + 15s evaluation + 1m for + 10s group_wait = 1m40s (goal 2m: met)");
         assertThat(output).doesNotContain("[Error at");
     }
 }

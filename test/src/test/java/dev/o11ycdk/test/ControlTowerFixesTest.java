@@ -92,13 +92,18 @@ class ControlTowerFixesTest {
     }
 
     @Test
-    void theHostsLaunchTemplateAsksForDetailedMonitoringLikeTheInstance() {
+    void theHostHasDetailedMonitoringAndItsLaunchTemplateStaysAsDeployedSoTheHostIsNotReplaced() {
         Synth s = Synth.defaults();
         Template t = s.template(s.stacks().ec2Host());
         t.resourceCountIs("AWS::EC2::LaunchTemplate", 1);
-        t.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData", Map.of(
-                "MetadataOptions", Map.of("HttpTokens", "required"), "Monitoring", Map.of("Enabled", true))));
+        // Exactly what earlier releases deployed: a new template version would replace the instance and its data.
+        t.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData",
+                Map.of("MetadataOptions", Map.of("HttpTokens", "required"))));
+        t.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData",
+                Match.objectLike(Map.of("Monitoring", Match.absent()))));
         t.hasResourceProperties("AWS::EC2::Instance", Map.of("Monitoring", true));
+        t.hasResource("AWS::EC2::LaunchTemplate", Map.of("Metadata", Map.of("guard", Match.objectLike(Map.of(
+                "SuppressedRules", List.of("ec2_launch_template_monitoring_enabled_check"))))));
     }
 
     @Test

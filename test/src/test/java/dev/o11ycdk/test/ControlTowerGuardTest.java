@@ -33,42 +33,6 @@ class ControlTowerGuardTest {
      * SNS topic for alerts) and the ECS task hardening (another helper's container definitions). Asserted
      * to be exactly what cfn-guard still reports, so this list fails the moment one is fixed: remove the line.
      */
-    private static final Set<String> FIXED_ON_ANOTHER_BRANCH = Set.of(
-            // ct-cloudwatch-pr-1: the ALB alarms have no action until the lead's alert SNS topic lands.
-            "O11yEc2Host: ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaNoHealthy76A27FD4",
-            "O11yEc2Host: ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaSlowC42E129D",
-            "O11yEc2Host: ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaUnhealthy99125978",
-            "O11yEc2Host: ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusNoHealthy767A5077",
-            "O11yEc2Host: ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusSlow30F71645",
-            "O11yEc2Host: ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusUnhealthy72DC40A8",
-            "O11yFargate: ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaNoHealthy76A27FD4",
-            "O11yFargate: ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaSlowC42E129D",
-            "O11yFargate: ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaUnhealthy99125978",
-            "O11yEc2Host (existing ALB): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaNoHealthy76A27FD4",
-            "O11yEc2Host (existing ALB): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaSlowC42E129D",
-            "O11yEc2Host (existing ALB): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaUnhealthy99125978",
-            "O11yEc2Host (existing ALB): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusNoHealthy767A5077",
-            "O11yEc2Host (existing ALB): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusSlow30F71645",
-            "O11yEc2Host (existing ALB): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusUnhealthy72DC40A8",
-            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaNoHealthy76A27FD4",
-            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaSlowC42E129D",
-            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbGrafanaUnhealthy99125978",
-            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusNoHealthy767A5077",
-            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusSlow30F71645",
-            "O11yEc2Host (existing VPC): ct-cloudwatch-pr-1 cloudwatch_alarm_action_check on AlbPrometheusUnhealthy72DC40A8",
-            // ct-ecs-pr-3 non-root user, -6 read-only root filesystem, -7 container memory limit: the
-            // container-definitions branch.
-            "O11yFargate: ct-ecs-pr-6 ecs_containers_readonly_access_check on AlertmanagerTaskDefinition1B3B375F",
-            "O11yFargate: ct-ecs-pr-6 ecs_containers_readonly_access_check on CloudWatchExporterTaskDefinition3FEE405A",
-            "O11yFargate: ct-ecs-pr-6 ecs_containers_readonly_access_check on GrafanaTaskDefinition0B949408",
-            "O11yFargate: ct-ecs-pr-6 ecs_containers_readonly_access_check on PrometheusTaskDefinitionA84A642E",
-            "O11yFargate: ct-ecs-pr-7 ecs_task_definition_memory_hard_limit_check on AlertmanagerTaskDefinition1B3B375F",
-            "O11yFargate: ct-ecs-pr-7 ecs_task_definition_memory_hard_limit_check on CloudWatchExporterTaskDefinition3FEE405A",
-            "O11yFargate: ct-ecs-pr-7 ecs_task_definition_memory_hard_limit_check on GrafanaTaskDefinition0B949408",
-            "O11yFargate: ct-ecs-pr-3 ecs_task_definition_nonroot_user_check on AlertmanagerTaskDefinition1B3B375F",
-            "O11yFargate: ct-ecs-pr-3 ecs_task_definition_nonroot_user_check on CloudWatchExporterTaskDefinition3FEE405A",
-            "O11yFargate: ct-ecs-pr-3 ecs_task_definition_nonroot_user_check on GrafanaTaskDefinition0B949408",
-            "O11yFargate: ct-ecs-pr-3 ecs_task_definition_nonroot_user_check on PrometheusTaskDefinitionA84A642E");
 
     private static CfnGuard guard;
     private static final Map<String, Map<String, Object>> TEMPLATES = new LinkedHashMap<>();
@@ -111,15 +75,13 @@ class ControlTowerGuardTest {
     }
 
     @Test
-    void everyFindingIsSuppressedWithAReasonOrFixedOnAnotherBranch() {
+    void everyFindingIsSuppressedOnItsResourceWithAReason() {
         Map<String, String> controls = guard.controls();
         List<String> open = new ArrayList<>();
         REPORTS.forEach((label, r) -> CfnGuard.unsuppressed(TEMPLATES.get(label), r.findings())
                 .forEach(f -> open.add(label + ": " + controls.get(f.rule()) + " " + f)));
-        List<String> unexpected = open.stream().filter(f -> !FIXED_ON_ANOTHER_BRANCH.contains(f)).toList();
-        assertThat(unexpected).as("non-compliant with a Control Tower control (fix it, or suppress it on the resource with a reason)")
+        assertThat(open).as("non-compliant with a Control Tower control (fix it, or suppress it on the resource with a reason)")
                 .isEmpty();
-        assertThat(new TreeSet<>(open)).as("the findings other branches fix").isEqualTo(new TreeSet<>(FIXED_ON_ANOTHER_BRANCH));
     }
 
     @Test

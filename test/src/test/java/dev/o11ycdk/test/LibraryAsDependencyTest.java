@@ -182,7 +182,7 @@ class LibraryAsDependencyTest {
         Path rendered = out.resolve("TeamPlatform.rendered/prometheus");
         assertThat(Files.readString(rendered.resolve("prometheus.yml"))).contains("job_name: ecs");
         assertThat(Files.readString(rendered.resolve("rules/o11y.yml"))).contains("alert: ServiceDown");
-        assertThat(Files.readString(rendered.resolve("alert-delays.txt"))).contains("ServiceDown: 15s scrape + 15s evaluation + 2m for");
+        assertThat(Files.readString(rendered.resolve("alert-delays.txt"))).contains("ServiceDown: 15s scrape + 15s evaluation + 1m for");
         assertThat(Files.readString(rendered.resolve("ecs-discovery/otel-collector.yaml"))).contains("ecs_observer/");
         assertThat(rendered.resolve("entrypoint.sh")).exists();
     }
