@@ -2,8 +2,10 @@ package dev.o11ycdk;
 
 import dev.o11ycdk.config.Check;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.iam.Effect;
@@ -55,6 +57,19 @@ public class AlarmTopic extends Construct {
                 .masterKey(key)
                 .enforceSsl(true)
                 .build();
+        // enforceSsl writes a topic policy, which replaces SNS's default one: CloudWatch alarms of this account
+        // must be allowed to publish explicitly.
+        topic.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("CloudWatchAlarmsPublish")
+                .effect(Effect.ALLOW)
+                .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+                .actions(List.of("sns:Publish"))
+                .resources(List.of(topic.getTopicArn()))
+                .conditions(Map.of(
+                        "StringEquals", Map.of("aws:SourceAccount", Stack.of(this).getAccount()),
+                        "ArnLike", Map.of("aws:SourceArn", "arn:" + Stack.of(this).getPartition() + ":cloudwatch:"
+                                + Stack.of(this).getRegion() + ":" + Stack.of(this).getAccount() + ":alarm:*")))
+                .build());
         props.getEmails().forEach(e -> topic.addSubscription(new EmailSubscription(e)));
     }
 

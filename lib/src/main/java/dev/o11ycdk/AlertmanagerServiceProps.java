@@ -68,7 +68,7 @@ public final class AlertmanagerServiceProps {
     }
 
     /**
-     * A dead-man's switch (Healthchecks.io, Cronitor, an Opsgenie heartbeat, any https webhook) that
+     * A dead-man's switch (Healthchecks.io, Cronitor, Dead Man's Snitch: any https URL that counts requests) that
      * receives the always-firing Watchdog every minute and pages when it stops.
      *
      * @default - none: Watchdog goes to a null receiver and nothing notices when alerting is down

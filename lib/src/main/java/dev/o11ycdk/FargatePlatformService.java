@@ -123,13 +123,19 @@ public abstract class FargatePlatformService extends Construct implements IConne
      * tasks running than ECS wants for 5 minutes (Container Insights, on in the platform's cluster; a
      * single-writer deploy's gap is about a minute), and CPU above 80 % or memory above 90 % of the task's
      * reservation for 15 minutes. They do not depend on Prometheus, so they fire when it is the one down.
+     * A service with no task publishes no Container Insights data, so missing data counts as missing tasks:
+     * these alarms are for services that always run (the platform's own).
+     *
+     * @param runbookBaseUrl where the descriptions point ({@code <base>#cloudwatch-alarms})
      */
-    public List<Alarm> addHealthAlarms(IAlarmAction action) {
+    public List<Alarm> addHealthAlarms(IAlarmAction action, String runbookBaseUrl) {
         FargateService service = component.service;
         Map<String, String> dims = Map.of("ClusterName", service.getCluster().getClusterName(),
                 "ServiceName", service.getServiceName());
         MathExpression missing = MathExpression.Builder.create()
-                .expression("desired - running")
+                // No running task means no Container Insights data for the service at all: missing data breaches,
+                // and a missing running count is 0.
+                .expression("desired - FILL(running, 0)")
                 .label(cloudMapName + " tasks missing")
                 .usingMetrics(Map.of(
                         "desired", insights("DesiredTaskCount", dims),
@@ -138,11 +144,13 @@ public abstract class FargatePlatformService extends Construct implements IConne
                 .build();
         List<Alarm> alarms = List.of(
                 alarm("TasksBelowDesired", missing, 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 5,
-                        cloudMapName + ": fewer tasks running than desired for 5 minutes"),
+                        cloudMapName + ": fewer tasks running than desired for 5 minutes", TreatMissingData.BREACHING, runbookBaseUrl),
                 alarm("CpuHigh", service.metricCpuUtilization(MetricOptions.builder().period(Duration.minutes(5)).build()), 80,
-                        ComparisonOperator.GREATER_THAN_THRESHOLD, 3, cloudMapName + ": CPU above 80% of the reservation for 15 minutes"),
+                        ComparisonOperator.GREATER_THAN_THRESHOLD, 3, cloudMapName + ": CPU above 80% of the reservation for 15 minutes",
+                        TreatMissingData.NOT_BREACHING, runbookBaseUrl),
                 alarm("MemoryHigh", service.metricMemoryUtilization(MetricOptions.builder().period(Duration.minutes(5)).build()), 90,
-                        ComparisonOperator.GREATER_THAN_THRESHOLD, 3, cloudMapName + ": memory above 90% of the reservation for 15 minutes"));
+                        ComparisonOperator.GREATER_THAN_THRESHOLD, 3, cloudMapName + ": memory above 90% of the reservation for 15 minutes",
+                        TreatMissingData.NOT_BREACHING, runbookBaseUrl));
         alarms.forEach(a -> {
             a.addAlarmAction(action);
             a.addOkAction(action);
@@ -155,15 +163,16 @@ public abstract class FargatePlatformService extends Construct implements IConne
                 .statistic("Average").period(Duration.minutes(1)).build();
     }
 
-    private Alarm alarm(String id, IMetric metric, double threshold, ComparisonOperator op, int periods, String description) {
+    private Alarm alarm(String id, IMetric metric, double threshold, ComparisonOperator op, int periods, String description,
+                        TreatMissingData missing, String runbookBaseUrl) {
         return Alarm.Builder.create(this, id)
                 .metric(metric)
                 .threshold(threshold)
                 .comparisonOperator(op)
                 .evaluationPeriods(periods)
                 .datapointsToAlarm(periods)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription(description + " (runbook: docs/runbooks.md#cloudwatch-alarms)")
+                .treatMissingData(missing)
+                .alarmDescription(description + " (runbook: " + runbookBaseUrl + "#cloudwatch-alarms)")
                 .build();
     }
 

@@ -67,7 +67,19 @@ public record AlertingSettings(
         String downFor = c.string("serviceDownFor");
         c.check("serviceDownFor", () -> PromDuration.parse("serviceDownFor", downFor));
         return new AlertingSettings(slack, c.string("slackCriticalChannel"), c.string("slackWarningChannel"), muted,
-                Settings.release(c, Release.alertmanager(), hostArch), heartbeat, runbooks, emails, downFor);
+                alertmanagerRelease(c, hostArch), heartbeat, runbooks, emails, downFor);
+    }
+
+    /** On the host a verified download; without the ec2 layout only the image tag, which needs no checksum. */
+    private static Release alertmanagerRelease(Context c, Release.Arch hostArch) {
+        if (hostArch != null) {
+            return Settings.release(c, Release.alertmanager(), hostArch);
+        }
+        Release pinned = Release.alertmanager();
+        String version = c.string("alertmanagerVersion");
+        return c.check("alertmanagerVersion", () -> version.equals(pinned.version()) ? pinned
+                : new Release(pinned.name(), version, pinned.urlTemplate(), c.optional("alertmanagerSha256Amd64"),
+                        c.optional("alertmanagerSha256Arm64")));
     }
 
     /** The webhook secret, imported by name: nothing about it is created or read at synth. */

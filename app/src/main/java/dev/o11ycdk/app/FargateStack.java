@@ -125,7 +125,7 @@ public class FargateStack extends Stack {
         this.grafana = new GrafanaService(this, "Grafana", gb.build());
         prometheus.allowQueriesFrom(grafana);
         for (FargatePlatformService service : List.of(prometheus, grafana, alertmanager, exporter)) {
-            service.addHealthAlarms(alarms);
+            service.addHealthAlarms(alarms, s.alerting().runbookBaseUrl());
         }
         Logs.encrypt(this, s);
 

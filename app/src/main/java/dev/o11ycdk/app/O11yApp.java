@@ -111,8 +111,13 @@ public final class O11yApp {
             Stack first = ec2 != null ? ec2 : fargate;
             Annotations.of(first).addWarningV2("@o11y-cdk/app:noHeartbeat", "heartbeatUrl is empty: the always-firing Watchdog "
                     + "alert goes nowhere, so nothing tells you when Prometheus, Alertmanager or their egress stop. Set heartbeatUrl "
-                    + "to a dead-man's switch (Healthchecks.io, Cronitor, an Opsgenie heartbeat) that pages when it stops "
+                    + "to a dead-man's switch (Healthchecks.io, Cronitor, Dead Man's Snitch) that pages when it stops "
                     + "arriving; it is sent every minute. Applies to every layout of this app.");
+        }
+        if (s.alerting().heartbeatUrl() != null && ec2 != null && fargate != null) {
+            Annotations.of(ec2).addWarningV2("@o11y-cdk/app:sharedHeartbeat", "heartbeatUrl is pinged by the Alertmanager of "
+                    + "both layouts: while one pipeline runs, the switch does not notice the other one dying. Give each "
+                    + "deployed layout its own switch (one layout per app via 'layouts', or one app per layout).");
         }
         return new Stacks(ec2, fargate);
     }

@@ -45,7 +45,7 @@ public final class AlertmanagerConfig {
      * to their Slack channels; {@code env="test"} (an environment that is not ready, seed 004) to a
      * null receiver; critical inhibits warning for the same alertname and service. The always-firing
      * Watchdog goes to {@code heartbeat}: with {@code heartbeatUrl} a webhook to a dead-man's switch
-     * (Healthchecks.io, Cronitor, an Opsgenie heartbeat) every minute, which pages when it stops arriving;
+     * (Healthchecks.io, Cronitor, Dead Man's Snitch) every minute, which pages when it stops arriving;
      * without it a null receiver, and nothing notices when alerting itself is down.
      *
      * @param heartbeatUrl the dead-man's switch's https URL, or null

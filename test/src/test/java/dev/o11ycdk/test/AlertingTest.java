@@ -88,7 +88,11 @@ class AlertingTest {
             assertThat(key.get("EnableKeyRotation")).isEqualTo(true);
             String keyPolicy = Cfn.json(key.get("KeyPolicy"));
             assertThat(keyPolicy).contains("\"Service\":\"cloudwatch.amazonaws.com\"", "kms:GenerateDataKey*", "kms:Decrypt");
-            assertThat(Cfn.json(Cfn.props(json, "AWS::SNS::TopicPolicy", ""))).contains("aws:SecureTransport");
+            // The topic policy replaces SNS's default one: CloudWatch alarms of this account must be allowed to publish.
+            String topicPolicy = Cfn.json(Cfn.props(json, "AWS::SNS::TopicPolicy", ""));
+            assertThat(topicPolicy).contains("aws:SecureTransport", "\"Sid\":\"CloudWatchAlarmsPublish\"",
+                    "\"ArnLike\":{\"aws:SourceArn\":{\"Fn::Join\":[\"\",[\"arn:aws:cloudwatch:ap-northeast-2:\"",
+                    "\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudwatch.amazonaws.com\"}", "aws:SourceAccount");
 
             List<Map<String, Object>> alarms = resources.values().stream().map(r -> (Map<String, Object>) r)
                     .filter(r -> "AWS::CloudWatch::Alarm".equals(r.get("Type"))).map(r -> (Map<String, Object>) r.get("Properties")).toList();
@@ -115,6 +119,22 @@ class AlertingTest {
     }
 
     @Test
+    void withoutTheHostAnAlertmanagerVersionIsAnImageTagThatNeedsNoChecksum() {
+        Synth fargate = Synth.of(Map.of("layouts", "fargate", "alertmanagerVersion", "0.28.1"));
+        assertThat(Cfn.json(Cfn.containers(fargate.templateJson(fargate.stacks().fargate()), "AlertmanagerTaskDefinition")))
+                .contains("\"Image\":\"prom/alertmanager:v0.28.1\"");
+    }
+
+    @Test
+    void oneHeartbeatUrlForBothLayoutsIsSaidToMaskOneOfThem() {
+        Synth both = Synth.of(Map.of("heartbeatUrl", HEARTBEAT));
+        assertThat(Annotations.fromStack(both.stacks().ec2Host()).findWarning("*",
+                Match.stringLikeRegexp("heartbeatUrl is pinged by the Alertmanager of both layouts.*"))).hasSize(1);
+        Synth one = Synth.of(Map.of("heartbeatUrl", HEARTBEAT, "layouts", "fargate"));
+        assertThat(Annotations.fromStack(one.stacks().fargate()).findWarning("*", Match.stringLikeRegexp("heartbeatUrl.*"))).isEmpty();
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void eachFargatePlatformServiceAlarmsOnMissingTasksAndOnItsReservation() {
         Synth synth = Synth.defaults();
@@ -124,7 +144,9 @@ class AlertingTest {
             assertThat(missing).containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold").containsEntry("Threshold", 1)
                     .containsEntry("EvaluationPeriods", 5).containsEntry("DatapointsToAlarm", 5);
             String metrics = Cfn.json(missing.get("Metrics"));
-            assertThat(metrics).contains("\"Expression\":\"desired - running\"", "\"Namespace\":\"ECS/ContainerInsights\"",
+            // A service with no task publishes no Container Insights data: that must alarm, not stay OK.
+            assertThat(missing).containsEntry("TreatMissingData", "breaching");
+            assertThat(metrics).contains("\"Expression\":\"desired - FILL(running, 0)\"", "\"Namespace\":\"ECS/ContainerInsights\"",
                     "\"MetricName\":\"DesiredTaskCount\"", "\"MetricName\":\"RunningTaskCount\"", "\"Name\":\"ServiceName\"",
                     "\"Fn::GetAtt\":[\"" + service + "Service");
             assertThat(Cfn.props(json, "AWS::CloudWatch::Alarm", service + "CpuHigh"))

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,11 +27,6 @@ import software.amazon.awscdk.Stack;
  * with a reason (written by dev.o11ycdk.Nag next to the cdk-nag ones).
  */
 class ControlTowerGuardTest {
-    /**
-     * Findings fixed on other branches, in flight while this one was written: alarm actions (the lead's
-     * SNS topic for alerts) and the ECS task hardening (another helper's container definitions). Asserted
-     * to be exactly what cfn-guard still reports, so this list fails the moment one is fixed: remove the line.
-     */
 
     private static CfnGuard guard;
     private static final Map<String, Map<String, Object>> TEMPLATES = new LinkedHashMap<>();
