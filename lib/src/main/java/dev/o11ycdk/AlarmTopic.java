@@ -1,6 +1,7 @@
 package dev.o11ycdk;
 
 import dev.o11ycdk.config.Check;
+import dev.o11ycdk.config.Rendering;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -65,7 +66,7 @@ public class AlarmTopic extends Construct {
                 .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
                 .actions(List.of("sns:Publish"))
                 .resources(List.of(topic.getTopicArn()))
-                .conditions(Map.of(
+                .conditions(Rendering.ordered(
                         "StringEquals", Map.of("aws:SourceAccount", Stack.of(this).getAccount()),
                         "ArnLike", Map.of("aws:SourceArn", "arn:" + Stack.of(this).getPartition() + ":cloudwatch:"
                                 + Stack.of(this).getRegion() + ":" + Stack.of(this).getAccount() + ":alarm:*")))

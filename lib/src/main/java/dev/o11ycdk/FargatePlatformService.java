@@ -2,6 +2,7 @@ package dev.o11ycdk;
 
 import dev.o11ycdk.config.Rendering;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -130,16 +131,19 @@ public abstract class FargatePlatformService extends Construct implements IConne
      */
     public List<Alarm> addHealthAlarms(IAlarmAction action, String runbookBaseUrl) {
         FargateService service = component.service;
-        Map<String, String> dims = Map.of("ClusterName", service.getCluster().getClusterName(),
-                "ServiceName", service.getServiceName());
+        // Ordered maps throughout: Map.of iterates in a per-JVM random order, and the template must not.
+        Map<String, String> dims = new LinkedHashMap<>();
+        dims.put("ClusterName", service.getCluster().getClusterName());
+        dims.put("ServiceName", service.getServiceName());
+        Map<String, IMetric> counts = new LinkedHashMap<>();
+        counts.put("desired", insights("DesiredTaskCount", dims));
+        counts.put("running", insights("RunningTaskCount", dims));
         MathExpression missing = MathExpression.Builder.create()
                 // No running task means no Container Insights data for the service at all: missing data breaches,
                 // and a missing running count is 0.
                 .expression("desired - FILL(running, 0)")
                 .label(cloudMapName + " tasks missing")
-                .usingMetrics(Map.of(
-                        "desired", insights("DesiredTaskCount", dims),
-                        "running", insights("RunningTaskCount", dims)))
+                .usingMetrics(counts)
                 .period(Duration.minutes(1))
                 .build();
         List<Alarm> alarms = List.of(

@@ -1,5 +1,6 @@
 package dev.o11ycdk;
 
+import dev.o11ycdk.config.Rendering;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.services.iam.AnyPrincipal;
@@ -24,7 +25,7 @@ public final class KeyPolicies {
                 .principals(List.of(new AnyPrincipal()))
                 .actions(List.of("kms:CreateGrant"))
                 .resources(List.of("*"))
-                .conditions(Map.of("BoolIfExists", Map.of("kms:GrantIsForAWSResource", "false", "aws:PrincipalIsAWSService", "false")))
+                .conditions(Map.of("BoolIfExists", Rendering.ordered("kms:GrantIsForAWSResource", "false", "aws:PrincipalIsAWSService", "false")))
                 .build());
     }
 }
