@@ -7,8 +7,6 @@ import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
-import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -32,11 +30,7 @@ public class AlarmTopic extends Construct {
 
     public AlarmTopic(Construct scope, String id, AlarmTopicProps props) {
         super(scope, id);
-        for (String e : props.getEmails()) {
-            if (e == null || !e.matches(EMAIL)) {
-                throw Check.bad("alarmEmails", e, "not an e-mail address");
-            }
-        }
+        props.getEmails().forEach(AlarmTopic::email);
         this.key = Key.Builder.create(this, "Key")
                 .description("o11y-cdk: encrypts the CloudWatch alarm topic")
                 .enableKeyRotation(true)
@@ -74,16 +68,19 @@ public class AlarmTopic extends Construct {
         props.getEmails().forEach(e -> topic.addSubscription(new EmailSubscription(e)));
     }
 
+    /** {@code address} when it looks like an e-mail address (what an SNS e-mail subscription takes). */
+    public static String email(String address) {
+        if (address == null || !address.matches(EMAIL)) {
+            throw Check.bad("alarm e-mail", address, "not an e-mail address");
+        }
+        return address;
+    }
+
     public ITopic getTopic() {
         return topic;
     }
 
     public Key getKey() {
         return key;
-    }
-
-    /** The action alarms add for ALARM and OK. */
-    public IAlarmAction getAction() {
-        return new SnsAction(topic);
     }
 }

@@ -419,12 +419,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     public void useAlertmanager(AlertmanagerService alertmanager) {
         this.alertmanagerName = alertmanager.getDnsName();
         this.groupWait = alertmanager.getConfig().route().groupWait();
-        for (AlertDelay d : getAlertDelays()) {
-            if (!d.meetsGoal()) {
-                Annotations.of(this).addWarningV2("@o11y-cdk/prometheus:alertDelay:" + d.alert(), "Alert " + d.describe()
-                        + ". Shorten its for, the intervals or group_wait, or relax the goal.");
-            }
-        }
+        AlertDelayWarnings.warnMissedGoals(this, "@o11y-cdk/prometheus", getAlertDelays());
         alertmanager.getConnections().allowDefaultPortFrom(this, "Prometheus to Alertmanager");
         platformJobs.add(ScrapeJob.builder("alertmanager")
                 .dnsSd(List.of(alertmanagerName), ScrapeJob.DnsRecordType.A, Ports.ALERTMANAGER, "30s").build());

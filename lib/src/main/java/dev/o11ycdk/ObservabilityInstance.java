@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.AspectOptions;
 import software.amazon.awscdk.AspectPriority;
 import software.amazon.awscdk.Aspects;
@@ -154,12 +153,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         String region = Regions.require(this, "ObservabilityInstance");
         this.scrapeInterval = props.getScrapeInterval();
         this.rules = props.getRules() != null ? props.getRules() : defaultRules(props.getRunbookBaseUrl()).toRuleGroups();
-        for (AlertDelay d : getAlertDelays()) {
-            if (!d.meetsGoal()) {
-                Annotations.of(this).addWarningV2("@o11y-cdk/host:alertDelay:" + d.alert(), "Alert " + d.describe()
-                        + ". Shorten its for, the scrape interval or group_wait, or relax the goal.");
-            }
-        }
+        AlertDelayWarnings.warnMissedGoals(this, "@o11y-cdk/host", getAlertDelays());
         this.prometheusConfig = PrometheusConfig.builder()
                 .scrapeInterval(props.getScrapeInterval())
                 .ruleFile(RULES_FILE)

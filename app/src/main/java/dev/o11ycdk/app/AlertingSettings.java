@@ -1,5 +1,6 @@
 package dev.o11ycdk.app;
 
+import dev.o11ycdk.AlarmTopic;
 import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.host.Release;
@@ -59,11 +60,7 @@ public record AlertingSettings(
             throw c.bad("runbookBaseUrl", "must be an https URL or a path in the repository such as docs/runbooks.md, without '#'");
         }
         List<String> emails = c.list("alarmEmails");
-        for (String e : emails) {
-            if (!e.matches("[^@\\s,]+@[^@\\s,]+\\.[A-Za-z]{2,}")) {
-                throw Context.badEntry("alarmEmails", e, "not an e-mail address");
-            }
-        }
+        emails.forEach(e -> Context.checkEntry("alarmEmails", e, () -> AlarmTopic.email(e)));
         String downFor = c.string("serviceDownFor");
         c.check("serviceDownFor", () -> PromDuration.parse("serviceDownFor", downFor));
         return new AlertingSettings(slack, c.string("slackCriticalChannel"), c.string("slackWarningChannel"), muted,

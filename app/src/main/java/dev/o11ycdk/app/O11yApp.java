@@ -33,8 +33,12 @@ public final class O11yApp {
             System.exit(1);
             return;
         }
+        // Seed success criterion: alerts within 2 minutes. Shown on every synth, warned where a goal is missed.
+        if (result.stacks().ec2Host() != null) {
+            System.err.println("o11y-cdk worst-case alert delay (scrape + evaluation + for + group_wait), O11yEc2Host:");
+            System.err.print(AlertDelay.table(result.stacks().ec2Host().getHost().getAlertDelays()));
+        }
         if (result.stacks().fargate() != null) {
-            // Seed success criterion: alerts within 2 minutes. Shown on every synth, warned where a goal is missed.
             System.err.println("o11y-cdk worst-case alert delay (scrape + evaluation + for + group_wait), O11yFargate:");
             System.err.print(AlertDelay.table(result.stacks().fargate().getPrometheus().getAlertDelays()));
         }

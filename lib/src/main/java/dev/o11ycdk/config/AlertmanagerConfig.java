@@ -34,12 +34,6 @@ public final class AlertmanagerConfig {
         return new AlertmanagerConfig(route, receivers, inhibitRules);
     }
 
-    /** {@link #seedDefaults(String, String, String, List, String)} without a heartbeat URL. */
-    public static AlertmanagerConfig seedDefaults(String webhookUrlFile, String criticalChannel, String warningChannel,
-                                                  List<String> mutedEnvironments) {
-        return seedDefaults(webhookUrlFile, criticalChannel, warningChannel, mutedEnvironments, null);
-    }
-
     /**
      * The seed's routing: grouped by alertname and service, 10 s / 10 s / 12 h; critical and warning
      * to their Slack channels; {@code env="test"} (an environment that is not ready, seed 004) to a

@@ -61,7 +61,7 @@ class AlertDelayTest {
 
     @Test
     void theSeedsLiteralForCanStillBeSetAndSynthSaysItMissesTheGoal() {
-        Synth synth = Synth.of(Map.of("serviceDownFor", "2m"));
+        Synth synth = Synth.of(AlertingTest.SET); // serviceDownFor=2m among the other alerting settings
         Annotations.fromStack(synth.stacks().fargate()).hasWarning("/O11yFargate/Prometheus",
                 Match.stringLikeRegexp("Alert ServiceDown: .* = 2m40s \\(goal 2m: MISSED by 40s\\).*"));
         Annotations.fromStack(synth.stacks().ec2Host()).hasWarning("/O11yEc2Host/Host",

@@ -28,6 +28,13 @@ import software.amazon.awscdk.assertions.Match;
  */
 class AlertingTest {
     private static final String HEARTBEAT = "https://hc-ping.com/0b1c7a52-3d3f-4d8e-9a55-2f1d7e6b9c10";
+    private static final String RUNBOOKS = "https://github.com/acme/o11y/blob/main/docs/runbooks.md";
+    /** Every alerting setting away from its default, in one synth shared by the tests here and AlertDelayTest. */
+    static final Map<String, String> SET = Map.of("heartbeatUrl", HEARTBEAT, "alarmEmails", "oncall@example.com,platform@example.com",
+            "runbookBaseUrl", RUNBOOKS, "serviceDownFor", "2m");
+    /** The Fargate layout alone: one Alertmanager for the heartbeat, Alertmanager's version only an image tag. */
+    private static final Map<String, String> FARGATE_ONLY = Map.of("layouts", "fargate", "heartbeatUrl", HEARTBEAT,
+            "alertmanagerVersion", "0.28.1");
 
     private static List<Stack> stacks(Synth synth) {
         return Stream.of(synth.stacks().ec2Host(), synth.stacks().fargate()).map(Stack.class::cast).toList();
@@ -44,14 +51,14 @@ class AlertingTest {
         assertThat(heartbeatWarnings(synth)).isEqualTo(1);
         String yaml = synth.stacks().fargate().getAlertmanager().getConfig().toYaml();
         assertThat(yaml).contains("- name: heartbeat\n").doesNotContain("webhook_configs");
-        assertThat(Synth.of(Map.of("heartbeatUrl", HEARTBEAT)).stacks().fargate().getAlertmanager().getConfig().heartbeatUrl())
-                .isEqualTo(HEARTBEAT);
-        assertThat(heartbeatWarnings(Synth.of(Map.of("heartbeatUrl", HEARTBEAT)))).isZero();
+        assertThat(Synth.of(SET).stacks().fargate().getAlertmanager().getConfig().heartbeatUrl()).isEqualTo(HEARTBEAT);
+        assertThat(Synth.of(SET).stacks().ec2Host().getHost().getAlertmanagerConfig().heartbeatUrl()).isEqualTo(HEARTBEAT);
+        assertThat(heartbeatWarnings(Synth.of(SET))).isZero();
     }
 
     @Test
     void heartbeatUrlReceivesWatchdogEveryMinuteAndAmtoolAgrees(@TempDir Path dir) throws IOException {
-        AlertmanagerConfig config = Synth.of(Map.of("heartbeatUrl", HEARTBEAT)).stacks().fargate().getAlertmanager().getConfig();
+        AlertmanagerConfig config = Synth.of(SET).stacks().fargate().getAlertmanager().getConfig();
         Path file = dir.resolve("alertmanager.yml");
         Files.writeString(file, config.toYaml());
         assertThat(config.toYaml()).contains("- receiver: heartbeat\n      matchers:\n        - alertname=\"Watchdog\"\n"
@@ -105,32 +112,26 @@ class AlertingTest {
     }
 
     @Test
-    void alarmEmailsSubscribeAndAnExistingTopicReplacesOurs() {
-        Synth emails = Synth.of(Map.of("alarmEmails", "oncall@example.com,platform@example.com", "layouts", "ec2"));
-        emails.template(emails.stacks().ec2Host()).resourcePropertiesCountIs("AWS::SNS::Subscription",
-                Map.of("Protocol", "email"), 2);
-        String arn = "arn:aws:sns:ap-northeast-2:123456789012:oncall";
-        Synth existing = Synth.of(Map.of("alarmTopicArn", arn, "layouts", "ec2"));
-        existing.template(existing.stacks().ec2Host()).resourceCountIs("AWS::SNS::Topic", 0);
-        assertThat(Cfn.resources(existing.templateJson(existing.stacks().ec2Host())).keySet())
-                .as("no alarm topic key (the logs key stays)").noneMatch(id -> id.startsWith("Alarms"));
-        existing.template(existing.stacks().ec2Host()).allResourcesProperties("AWS::CloudWatch::Alarm",
-                Map.of("AlarmActions", List.of(arn)));
+    void alarmEmailsSubscribeToTheTopicOfEachStack() {
+        // An existing topic (alarmTopicArn) replacing ours: Ec2HostStackTest.alarmsNotifyTheConfiguredTopic.
+        Synth synth = Synth.of(SET);
+        for (Stack st : stacks(synth)) {
+            synth.template(st).resourcePropertiesCountIs("AWS::SNS::Subscription", Map.of("Protocol", "email"), 2);
+        }
     }
 
     @Test
     void withoutTheHostAnAlertmanagerVersionIsAnImageTagThatNeedsNoChecksum() {
-        Synth fargate = Synth.of(Map.of("layouts", "fargate", "alertmanagerVersion", "0.28.1"));
+        Synth fargate = Synth.of(FARGATE_ONLY);
         assertThat(Cfn.json(Cfn.containers(fargate.templateJson(fargate.stacks().fargate()), "AlertmanagerTaskDefinition")))
                 .contains("\"Image\":\"prom/alertmanager:v0.28.1\"");
     }
 
     @Test
     void oneHeartbeatUrlForBothLayoutsIsSaidToMaskOneOfThem() {
-        Synth both = Synth.of(Map.of("heartbeatUrl", HEARTBEAT));
-        assertThat(Annotations.fromStack(both.stacks().ec2Host()).findWarning("*",
+        assertThat(Annotations.fromStack(Synth.of(SET).stacks().ec2Host()).findWarning("*",
                 Match.stringLikeRegexp("heartbeatUrl is pinged by the Alertmanager of both layouts.*"))).hasSize(1);
-        Synth one = Synth.of(Map.of("heartbeatUrl", HEARTBEAT, "layouts", "fargate"));
+        Synth one = Synth.of(FARGATE_ONLY);
         assertThat(Annotations.fromStack(one.stacks().fargate()).findWarning("*", Match.stringLikeRegexp("heartbeatUrl.*"))).isEmpty();
     }
 
@@ -172,9 +173,11 @@ class AlertingTest {
         assertThat(headings).containsExactlyInAnyOrderElementsOf(Stream.concat(alerts.stream().map(Rule::name), Stream.of("CloudWatch alarms"))
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new)));
 
-        Synth custom = Synth.of(Map.of("runbookBaseUrl", "https://github.com/acme/o11y/blob/main/docs/runbooks.md", "layouts", "fargate"));
-        assertThat(custom.stacks().fargate().getPrometheus().getRules().alerts()).allSatisfy(r -> assertThat(r.annotations().get("runbook_url"))
-                .isEqualTo("https://github.com/acme/o11y/blob/main/docs/runbooks.md#" + r.name().toLowerCase()));
+        Synth custom = Synth.of(SET);
+        List<Rule> customAlerts = new ArrayList<>(custom.stacks().fargate().getPrometheus().getRules().alerts());
+        customAlerts.addAll(custom.stacks().ec2Host().getHost().getRules().alerts());
+        assertThat(customAlerts).allSatisfy(r -> assertThat(r.annotations().get("runbook_url"))
+                .isEqualTo(RUNBOOKS + "#" + r.name().toLowerCase()));
         assertThat(synth.stacks().fargate().getAlertmanager().getConfig().toYaml()).contains("Runbook: {{ .Annotations.runbook_url }}");
     }
 }

@@ -3,6 +3,7 @@ package dev.o11ycdk.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.o11ycdk.ObservabilityInstance;
+import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
 import java.util.List;
 import java.util.Map;
@@ -214,6 +215,10 @@ class Ec2HostStackTest {
             assertThat(p.get("AlarmActions")).isEqualTo(List.of("arn:aws:sns:ap-northeast-2:111122223333:o11y-alarms"));
             assertThat(p.get("OKActions")).isEqualTo(List.of("arn:aws:sns:ap-northeast-2:111122223333:o11y-alarms"));
         }
+        // The named topic replaces the stack's own: no topic, no topic key (the logs key stays), no output.
+        withTopic.template(withTopic.stacks().ec2Host()).resourceCountIs("AWS::SNS::Topic", 0);
+        assertThat(Cfn.resources(withTopic.templateJson(withTopic.stacks().ec2Host())).keySet()).noneMatch(id -> id.startsWith("Alarms"));
+        assertThat(withTopic.template(withTopic.stacks().ec2Host()).findOutputs("AlarmTopicArn")).hasSize(1);
     }
 
     @Test
