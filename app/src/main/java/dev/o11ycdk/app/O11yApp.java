@@ -42,6 +42,10 @@ public final class O11yApp {
             System.err.println("o11y-cdk worst-case alert delay (scrape + evaluation + for + group_wait), O11yFargate:");
             System.err.print(AlertDelay.table(result.stacks().fargate().getPrometheus().getAlertDelays()));
         }
+        if (result.stacks().eks() != null) {
+            System.err.println("o11y-cdk worst-case alert delay (scrape + evaluation + for + group_wait), O11yEks:");
+            System.err.print(AlertDelay.table(result.stacks().eks().getMonitoring().getAlertDelays()));
+        }
         CostReport.print(result.assembly(), result.settings(), result.stacks());
     }
 
@@ -105,6 +109,8 @@ public final class O11yApp {
                 .env(env.build()).description("o11y-cdk: Prometheus + Grafana on one EC2 host behind an HTTPS ALB").build(), s);
         FargateStack fargate = !s.layouts().contains("fargate") ? null : new FargateStack(app, "O11yFargate", StackProps.builder()
                 .env(env.build()).description("o11y-cdk: Prometheus, Grafana, CloudWatch exporter, Alertmanager on ECS Fargate").build(), s);
+        EksStack eks = !s.layouts().contains("eks") ? null : new EksStack(app, "O11yEks", StackProps.builder()
+                .env(env.build()).description("o11y-cdk: kube-prometheus-stack, Loki and Alloy on EKS from Helm charts").build(), s);
         // Listener rules and dashboards are left untagged: they carry no cost, and cfn-lint 1.51's schema
         // predates their Tags.
         Tags.of(app).add("project", "o11y-cdk", TagProps.builder()
@@ -112,7 +118,7 @@ public final class O11yApp {
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         if (s.alerting().heartbeatUrl() == null) {
             // Said once for the app (on its first stack), not once per Alertmanager.
-            Stack first = ec2 != null ? ec2 : fargate;
+            Stack first = ec2 != null ? ec2 : fargate != null ? fargate : eks;
             Annotations.of(first).addWarningV2("@o11y-cdk/app:noHeartbeat", "heartbeatUrl is empty: the always-firing Watchdog "
                     + "alert goes nowhere, so nothing tells you when Prometheus, Alertmanager or their egress stop. Set heartbeatUrl "
                     + "to a dead-man's switch (Healthchecks.io, Cronitor, Dead Man's Snitch) that pages when it stops "
@@ -123,10 +129,10 @@ public final class O11yApp {
                     + "both layouts: while one pipeline runs, the switch does not notice the other one dying. Give each "
                     + "deployed layout its own switch (one layout per app via 'layouts', or one app per layout).");
         }
-        return new Stacks(ec2, fargate);
+        return new Stacks(ec2, fargate, eks);
     }
 
     /** The stacks the app builds; a layout left out of the 'layouts' setting is null. */
-    public record Stacks(Ec2HostStack ec2Host, FargateStack fargate) {
+    public record Stacks(Ec2HostStack ec2Host, FargateStack fargate, EksStack eks) {
     }
 }

@@ -43,11 +43,12 @@ public record Settings(
         Release grafanaRelease,
         AlertingSettings alerting,
         FargateSettings fargate,
+        EksSettings eks,
         boolean albDeletionProtection,
         boolean logsKmsKey) {
 
-    /** The layouts the app can build, each one stack: the EC2 host, ECS Fargate. */
-    public static final List<String> LAYOUTS = List.of("ec2", "fargate");
+    /** The layouts the app can build, each one stack: the EC2 host, ECS Fargate, EKS. */
+    public static final List<String> LAYOUTS = List.of("ec2", "fargate", "eks");
 
     /** Another stack's ALB to add our rules to; null when the app creates its own. */
     public record ExistingAlb(String loadBalancerArn, String listenerArn, String securityGroupId, String dnsName,
@@ -124,6 +125,7 @@ public record Settings(
                 release(c, Release.grafana(), host ? arch : null),
                 AlertingSettings.from(c, host ? arch : null),
                 FargateSettings.from(c),
+                EksSettings.from(c),
                 c.bool("albDeletionProtection"),
                 c.bool("logsKmsKey"));
     }

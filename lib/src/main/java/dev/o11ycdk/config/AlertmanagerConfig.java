@@ -103,14 +103,19 @@ public final class AlertmanagerConfig {
                 .map(r -> r.name().equals("heartbeat") ? Receiver.webhook(r.name(), url) : r).toList(), inhibitRules);
     }
 
-    public String toYaml() {
+    /** The configuration as Alertmanager reads it (route, receivers, inhibit_rules), e.g. for a chart's values. */
+    public Map<String, Object> toMap() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("route", route.toMap());
         root.put("receivers", receivers.stream().map(Receiver::toMap).toList());
         if (!inhibitRules.isEmpty()) {
             root.put("inhibit_rules", inhibitRules);
         }
-        return Rendering.yaml(root);
+        return root;
+    }
+
+    public String toYaml() {
+        return Rendering.yaml(toMap());
     }
 
     static String matcher(String setting, String m) {

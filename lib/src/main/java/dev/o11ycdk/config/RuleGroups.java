@@ -53,7 +53,8 @@ public final class RuleGroups {
         return all;
     }
 
-    public String toYaml() {
+    /** The groups as Prometheus reads them ({@code name}, {@code interval}, {@code rules}), e.g. a PrometheusRule's spec.groups. */
+    public List<Map<String, Object>> toGroupList() {
         List<Map<String, Object>> rendered = new ArrayList<>();
         groups.forEach((name, rules) -> {
             Map<String, Object> g = new LinkedHashMap<>();
@@ -64,6 +65,10 @@ public final class RuleGroups {
             g.put("rules", rules.stream().map(Rule::toMap).toList());
             rendered.add(g);
         });
-        return Rendering.yaml(Map.of("groups", rendered));
+        return rendered;
+    }
+
+    public String toYaml() {
+        return Rendering.yaml(Map.of("groups", toGroupList()));
     }
 }

@@ -19,6 +19,7 @@ public final class ScrapeJob {
     private final List<Map<String, Object>> fileSdConfigs;
     private final List<Map<String, Object>> ec2SdConfigs;
     private final List<Map<String, Object>> dnsSdConfigs;
+    private final List<Map<String, Object>> kubernetesSdConfigs;
     private final List<Map<String, Object>> relabelConfigs;
 
     private ScrapeJob(Builder b) {
@@ -31,6 +32,7 @@ public final class ScrapeJob {
         this.fileSdConfigs = List.copyOf(b.fileSdConfigs);
         this.ec2SdConfigs = List.copyOf(b.ec2SdConfigs);
         this.dnsSdConfigs = List.copyOf(b.dnsSdConfigs);
+        this.kubernetesSdConfigs = List.copyOf(b.kubernetesSdConfigs);
         this.relabelConfigs = List.copyOf(b.relabelConfigs);
     }
 
@@ -65,6 +67,7 @@ public final class ScrapeJob {
         putIfAny(m, "file_sd_configs", fileSdConfigs);
         putIfAny(m, "ec2_sd_configs", ec2SdConfigs);
         putIfAny(m, "dns_sd_configs", dnsSdConfigs);
+        putIfAny(m, "kubernetes_sd_configs", kubernetesSdConfigs);
         putIfAny(m, "relabel_configs", relabelConfigs);
         return m;
     }
@@ -88,6 +91,7 @@ public final class ScrapeJob {
         private final List<Map<String, Object>> fileSdConfigs = new ArrayList<>();
         private final List<Map<String, Object>> ec2SdConfigs = new ArrayList<>();
         private final List<Map<String, Object>> dnsSdConfigs = new ArrayList<>();
+        private final List<Map<String, Object>> kubernetesSdConfigs = new ArrayList<>();
         private final List<Map<String, Object>> relabelConfigs = new ArrayList<>();
 
         private Builder(String jobName) {
@@ -181,6 +185,31 @@ public final class ScrapeJob {
         }
 
         /**
+         * The endpoints of the Kubernetes Service {@code service} (any namespace, or those of
+         * {@code namespaces}) whose port is {@code port}, one target a ready pod, read through the API
+         * server's EndpointSlices; namespace, pod and service become labels.
+         */
+        public Builder kubernetesService(String service, int port, List<String> namespaces) {
+            if (service == null || !service.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                throw Check.bad(s("kubernetes service"), service, "must be a Kubernetes Service name (RFC 1035 label: "
+                        + "lower-case letters, digits and '-', at most 63)");
+            }
+            Check.port(s("kubernetes service port"), port);
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("role", "endpointslice");
+            if (!namespaces.isEmpty()) {
+                namespaces.forEach(n -> Check.notBlank(s("kubernetes namespace"), n));
+                sc.put("namespaces", Rendering.ordered("names", List.copyOf(namespaces)));
+            }
+            kubernetesSdConfigs.add(sc);
+            keep(List.of("__meta_kubernetes_service_name", "__meta_kubernetes_endpointslice_port"), service + ";" + port);
+            keep(List.of("__meta_kubernetes_endpointslice_endpoint_conditions_ready"), "true");
+            relabel(List.of("__meta_kubernetes_namespace"), "namespace", "(.+)", "$1");
+            relabel(List.of("__meta_kubernetes_pod_name"), "pod", "(.+)", "$1");
+            return this;
+        }
+
+        /**
          * DNS service discovery (e.g. Cloud Map): every A record behind {@code name} becomes a
          * target on {@code port}, so each task is scraped, not one of them.
          */
@@ -261,7 +290,8 @@ public final class ScrapeJob {
         }
 
         public ScrapeJob build() {
-            if (staticConfigs.isEmpty() && fileSdConfigs.isEmpty() && ec2SdConfigs.isEmpty() && dnsSdConfigs.isEmpty()) {
+            if (staticConfigs.isEmpty() && fileSdConfigs.isEmpty() && ec2SdConfigs.isEmpty() && dnsSdConfigs.isEmpty()
+                    && kubernetesSdConfigs.isEmpty()) {
                 throw Check.bad(s("targets"), "none", "add static targets or a service discovery");
             }
             if (scrapeTimeout != null && scrapeInterval != null && scrapeTimeout.toMillis() > scrapeInterval.toMillis()) {

@@ -11,32 +11,32 @@ public final class Dashboards {
     /**
      * Host view from node_exporter: what seed 002 imported as grafana.com dashboard 1860
      * ("Node Exporter Full"), reduced to the panels an operator reads first; the host itself (job
-     * node) and the EC2 instances found by tag (job ec2).
+     * node), the EC2 instances found by tag (job ec2) and the EKS nodes' DaemonSet (job node-exporter).
      */
     public static Dashboard nodeExporter() {
-        String sel = "{job=~\"node|ec2\",instance=~\"$instance\"}";
+        String sel = "{job=~\"node|ec2|node-exporter\",instance=~\"$instance\"}";
         return Dashboard.builder("o11y-node", "Node Exporter")
                 .tags("o11y-cdk", "node")
-                .queryVariable("instance", "label_values(node_uname_info{job=~\"node|ec2\"}, instance)")
+                .queryVariable("instance", "label_values(node_uname_info{job=~\"node|ec2|node-exporter\"}, instance)")
                 .panel(Panel.stat("Up", "none", new Target("up" + sel, "{{instance}}")))
                 .panel(Panel.timeseries("CPU busy", "percentunit", new Target(
-                        "1 - avg by (instance) (rate(node_cpu_seconds_total{job=~\"node|ec2\",instance=~\"$instance\",mode=\"idle\"}[$__rate_interval]))",
+                        "1 - avg by (instance) (rate(node_cpu_seconds_total{job=~\"node|ec2|node-exporter\",instance=~\"$instance\",mode=\"idle\"}[$__rate_interval]))",
                         "{{instance}}")))
                 .panel(Panel.timeseries("Memory used", "percentunit", new Target(
                         "1 - node_memory_MemAvailable_bytes" + sel + " / node_memory_MemTotal_bytes" + sel, "{{instance}}")))
                 .panel(Panel.timeseries("Load (1m) per core", "short", new Target(
-                        "node_load1" + sel + " / on (instance) count by (instance) (node_cpu_seconds_total{job=~\"node|ec2\",instance=~\"$instance\",mode=\"idle\"})",
+                        "node_load1" + sel + " / on (instance) count by (instance) (node_cpu_seconds_total{job=~\"node|ec2|node-exporter\",instance=~\"$instance\",mode=\"idle\"})",
                         "{{instance}}")))
                 .panel(Panel.timeseries("Filesystem used", "percentunit", new Target(
-                        "1 - node_filesystem_avail_bytes{job=~\"node|ec2\",instance=~\"$instance\",fstype!~\"tmpfs|overlay\"} / node_filesystem_size_bytes{job=~\"node|ec2\",instance=~\"$instance\",fstype!~\"tmpfs|overlay\"}",
+                        "1 - node_filesystem_avail_bytes{job=~\"node|ec2|node-exporter\",instance=~\"$instance\",fstype!~\"tmpfs|overlay\"} / node_filesystem_size_bytes{job=~\"node|ec2|node-exporter\",instance=~\"$instance\",fstype!~\"tmpfs|overlay\"}",
                         "{{instance}} {{mountpoint}}")))
                 .panel(Panel.timeseries("Disk I/O time", "percentunit", new Target(
                         "rate(node_disk_io_time_seconds_total" + sel + "[$__rate_interval])", "{{instance}} {{device}}")))
                 .panel(Panel.timeseries("Network received", "Bps", new Target(
-                        "rate(node_network_receive_bytes_total{job=~\"node|ec2\",instance=~\"$instance\",device!=\"lo\"}[$__rate_interval])",
+                        "rate(node_network_receive_bytes_total{job=~\"node|ec2|node-exporter\",instance=~\"$instance\",device!=\"lo\"}[$__rate_interval])",
                         "{{instance}} {{device}}")))
                 .panel(Panel.timeseries("Network transmitted", "Bps", new Target(
-                        "rate(node_network_transmit_bytes_total{job=~\"node|ec2\",instance=~\"$instance\",device!=\"lo\"}[$__rate_interval])",
+                        "rate(node_network_transmit_bytes_total{job=~\"node|ec2|node-exporter\",instance=~\"$instance\",device!=\"lo\"}[$__rate_interval])",
                         "{{instance}} {{device}}")))
                 .build();
     }
@@ -168,6 +168,46 @@ public final class Dashboards {
                 .panel(Panel.timeseries("CPU and memory of reservation", "percent",
                         new Target("max(ecs_cpu_utilization{service=~\"$ecs_service\"})", "cpu"),
                         new Target("max(ecs_memory_utilization{service=~\"$ecs_service\"})", "memory")))
+                .build();
+    }
+
+    /**
+     * The EKS layout's Kubernetes view (seed 004, problem 14): a pod's CPU and memory as a share of
+     * <em>its own limit</em>, which is what OOM-kills it, not of the node; node panels as a share of
+     * the node. Also what seed 004 had to dig for: OOM kills, restarts, PVCs stuck Pending, volumes
+     * filling up.
+     */
+    public static Dashboard kubernetes() {
+        String ns = "namespace=~\"$namespace\"";
+        return Dashboard.builder("o11y-kubernetes", "Kubernetes Pods and Nodes")
+                .tags("o11y-cdk", "kubernetes")
+                .queryVariable("namespace", "label_values(kube_pod_info, namespace)")
+                .panel(Panel.timeseries("Pod CPU of its limit", "percentunit", new Target(
+                        "sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{container!=\"\"," + ns + "}[$__rate_interval]))"
+                                + " / sum by (namespace, pod) (kube_pod_container_resource_limits{resource=\"cpu\"," + ns + "})",
+                        "{{namespace}}/{{pod}}")))
+                .panel(Panel.timeseries("Pod memory of its limit", "percentunit", new Target(
+                        "sum by (namespace, pod) (container_memory_working_set_bytes{container!=\"\"," + ns + "})"
+                                + " / sum by (namespace, pod) (kube_pod_container_resource_limits{resource=\"memory\"," + ns + "})",
+                        "{{namespace}}/{{pod}}")))
+                .panel(Panel.stat("Pods without a memory limit", "none", new Target(
+                        "count(kube_pod_info{" + ns + "} unless on (namespace, pod)"
+                                + " kube_pod_container_resource_limits{resource=\"memory\"}) or vector(0)", "pods")))
+                .panel(Panel.timeseries("Containers OOM-killed (last termination)", "none", new Target(
+                        "sum by (namespace, pod, container) (kube_pod_container_status_last_terminated_reason{reason=\"OOMKilled\"," + ns + "})",
+                        "{{namespace}}/{{pod}}/{{container}}")))
+                .panel(Panel.timeseries("Container restarts (1h)", "none", new Target(
+                        "sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{" + ns + "}[1h]))",
+                        "{{namespace}}/{{pod}}")))
+                .panel(Panel.stat("PVCs Pending", "none", new Target(
+                        "sum(kube_persistentvolumeclaim_status_phase{phase=\"Pending\"," + ns + "}) or vector(0)", "pending")))
+                .panel(Panel.timeseries("Volume used", "percentunit", new Target(
+                        "kubelet_volume_stats_used_bytes{" + ns + "} / kubelet_volume_stats_capacity_bytes{" + ns + "}",
+                        "{{namespace}}/{{persistentvolumeclaim}}")))
+                .panel(Panel.timeseries("Node CPU busy (of the node)", "percentunit", new Target(
+                        "1 - avg by (instance) (rate(node_cpu_seconds_total{mode=\"idle\"}[$__rate_interval]))", "{{instance}}")))
+                .panel(Panel.timeseries("Node memory used (of the node)", "percentunit", new Target(
+                        "1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes", "{{instance}}")))
                 .build();
     }
 }

@@ -19,13 +19,18 @@ public record Datasource(String name, String type, String uid, String url, boole
                 Map.of("httpMethod", "POST", "timeInterval", scrapeInterval));
     }
 
+    /** Loki at {@code url} (the logs next to the metrics); {@code maxLines} caps one query's lines. */
+    public static Datasource loki(String url) {
+        return new Datasource("Loki", "loki", "loki", Check.notBlank("loki url", url), false, Map.of("maxLines", 1000));
+    }
+
     /** CloudWatch with the task/instance role's credentials in {@code region}. */
     public static Datasource cloudWatch(String region) {
         return new Datasource("CloudWatch", "cloudwatch", "cloudwatch", null, false,
                 Map.of("authType", "default", "defaultRegion", Check.notBlank("cloudwatch region", region)));
     }
 
-    Map<String, Object> toMap() {
+    public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("type", type);

@@ -1,0 +1,238 @@
+package dev.o11ycdk.app;
+
+import dev.o11ycdk.KubePrometheusStack;
+import dev.o11ycdk.KubePrometheusStackProps;
+import java.util.List;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.certificatemanager.CertificateValidation;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.InstanceArchitecture;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.eks_v2.AccessEntry;
+import software.amazon.awscdk.services.eks_v2.AccessPolicy;
+import software.amazon.awscdk.services.eks_v2.AccessPolicyNameOptions;
+import software.amazon.awscdk.services.eks_v2.AccessScopeType;
+import software.amazon.awscdk.services.eks_v2.AlbControllerOptions;
+import software.amazon.awscdk.services.eks_v2.AlbControllerVersion;
+import software.amazon.awscdk.services.eks_v2.Cluster;
+import software.amazon.awscdk.services.eks_v2.ClusterAttributes;
+import software.amazon.awscdk.services.eks_v2.ClusterLoggingTypes;
+import software.amazon.awscdk.services.eks_v2.DefaultCapacityType;
+import software.amazon.awscdk.services.eks_v2.EndpointAccess;
+import software.amazon.awscdk.services.eks_v2.ICluster;
+import software.amazon.awscdk.services.eks_v2.KubectlProvider;
+import software.amazon.awscdk.services.eks_v2.KubectlProviderOptions;
+import software.amazon.awscdk.services.eks_v2.KubectlProviderProps;
+import software.amazon.awscdk.services.eks_v2.KubernetesVersion;
+import software.amazon.awscdk.services.eks_v2.Nodegroup;
+import software.amazon.awscdk.services.eks_v2.NodegroupAmiType;
+import software.amazon.awscdk.services.eks_v2.NodegroupOptions;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.ILayerVersion;
+import software.amazon.awscdk.services.route53.IHostedZone;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.constructs.Construct;
+
+/**
+ * Layout 3: the platform on EKS. A new cluster (private endpoint, every control-plane log type,
+ * secrets encrypted with a customer-managed key, a managed node group in the private subnets, the
+ * AWS Load Balancer Controller), or an existing one by name; then {@link KubePrometheusStack} with
+ * the same settings as the other layouts.
+ */
+public class EksStack extends Stack {
+    /** The AWS Load Balancer Controller the new cluster gets (its IAM policy ships with aws-cdk-lib). */
+    static final AlbControllerVersion ALB_CONTROLLER = AlbControllerVersion.V2_17_1;
+
+    private final List<String> availabilityZones;
+    private final ICluster cluster;
+    private final Nodegroup nodes;
+    private final KubePrometheusStack monitoring;
+
+    public EksStack(Construct scope, String id, StackProps props, Settings s) {
+        super(scope, id, props);
+        this.availabilityZones = s.availabilityZones();
+        EksSettings e = s.eks();
+        FargateSettings f = s.fargate();
+        AlertingSettings a = s.alerting();
+        IHostedZone zone = Network.zone(this, s);
+        ILayerVersion layer = KubectlLayers.create(this, "KubectlLayer", e.kubectlLayerVersion());
+        Construct accessReady = null;
+
+        if (e.clusterName() == null) {
+            IVpc vpc = Network.vpc(this, s);
+            Key secretsKey = Key.Builder.create(this, "ClusterSecretsKey")
+                    .description("o11y-cdk: envelope encryption of the EKS cluster's Kubernetes Secrets")
+                    .enableKeyRotation(true)
+                    .removalPolicy(RemovalPolicy.RETAIN)
+                    .build();
+            Cluster owned = Cluster.Builder.create(this, "Cluster")
+                    .version(KubernetesVersion.of(e.kubernetesVersion()))
+                    .vpc(vpc)
+                    .vpcSubnets(List.of(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build()))
+                    .defaultCapacityType(DefaultCapacityType.NODEGROUP)
+                    .defaultCapacity(0)
+                    .endpointAccess(e.publicEndpointCidrs().isEmpty() ? EndpointAccess.PRIVATE
+                            : EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(e.publicEndpointCidrs().toArray(String[]::new)))
+                    .clusterLogging(List.of(ClusterLoggingTypes.API, ClusterLoggingTypes.AUDIT, ClusterLoggingTypes.AUTHENTICATOR,
+                            ClusterLoggingTypes.CONTROLLER_MANAGER, ClusterLoggingTypes.SCHEDULER))
+                    .secretsEncryptionKey(secretsKey)
+                    .kubectlProviderOptions(KubectlProviderOptions.builder().kubectlLayer(layer).build())
+                    .albController(AlbControllerOptions.builder().version(ALB_CONTROLLER).build())
+                    .build();
+            boolean arm = new InstanceType(e.nodeInstanceType()).getArchitecture() == InstanceArchitecture.ARM_64;
+            this.nodes = owned.addNodegroupCapacity("Nodes", NodegroupOptions.builder()
+                    .instanceTypes(List.of(new InstanceType(e.nodeInstanceType())))
+                    .amiType(arm ? NodegroupAmiType.AL2023_ARM_64_STANDARD : NodegroupAmiType.AL2023_X86_64_STANDARD)
+                    .minSize(e.nodeMinSize())
+                    .desiredSize(e.nodeDesiredSize())
+                    .maxSize(e.nodeMaxSize())
+                    .subnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
+                    .build());
+            this.cluster = owned;
+            suppressClusterFindings(owned);
+        } else {
+            // An existing cluster (seed 004's team had one): our own kubectl provider, admitted by an access entry.
+            IVpc vpc = s.vpcId() != null ? Network.vpc(this, s) : null;
+            ClusterAttributes.Builder attrs = ClusterAttributes.builder().clusterName(e.clusterName());
+            if (vpc != null) {
+                attrs.vpc(vpc);
+            }
+            ICluster existing = Cluster.fromClusterAttributes(this, "ExistingCluster", attrs.build());
+            KubectlProvider provider = new KubectlProvider(this, "KubectlProvider", KubectlProviderProps.builder()
+                    .cluster(existing).kubectlLayer(layer).build());
+            accessReady = AccessEntry.Builder.create(this, "KubectlAccess")
+                    .cluster(existing)
+                    .principal(provider.getRole().getRoleArn())
+                    .accessPolicies(List.of(AccessPolicy.fromAccessPolicyName("AmazonEKSClusterAdminPolicy",
+                            AccessPolicyNameOptions.builder().accessScopeType(AccessScopeType.CLUSTER).build())))
+                    .build();
+            this.cluster = Cluster.fromClusterAttributes(this, "Cluster", ClusterAttributes.builder()
+                    .clusterName(e.clusterName()).kubectlProvider(provider).vpc(vpc).build());
+            this.nodes = null;
+        }
+
+        String certificateArn = s.certificateArn() != null ? s.certificateArn()
+                : Certificate.Builder.create(this, "Certificate")
+                        .domainName("*." + s.domainName())
+                        .validation(CertificateValidation.fromDns(zone))
+                        .build().getCertificateArn();
+        KubePrometheusStackProps.Builder kb = KubePrometheusStackProps.builder()
+                .cluster(cluster)
+                .domainName(s.domainName())
+                .certificateArn(certificateArn)
+                .hostedZone(zone)
+                .grafanaAllowedCidrs(s.allowedCidrs())
+                .prometheusAllowedCidrs(s.prometheusAllowedCidrs())
+                .environment(f.environment())
+                .scrapeInterval(s.scrapeInterval())
+                .retention(Duration.days(s.retentionDays()))
+                .expectedActiveSeries(f.expectedActiveSeries() + KubePrometheusStack.clusterSeries(e.nodeMaxSize()))
+                .services(f.services())
+                .logRetention(Duration.days(e.logRetentionDays()))
+                .logGiBPerDay(e.logGiBPerDay())
+                .slackWebhookSecret(a.slackWebhookSecret(this))
+                .criticalChannel(a.slackCriticalChannel())
+                .warningChannel(a.slackWarningChannel())
+                .mutedEnvironments(a.mutedEnvironments())
+                .heartbeatUrl(a.heartbeatUrl())
+                .runbookBaseUrl(a.runbookBaseUrl())
+                .rules(KubePrometheusStack.defaultRules(a.runbookBaseUrl())
+                        .override("ServiceDown", r -> r.withExpr(null, a.serviceDownFor())).toRuleGroups())
+                .kubePrometheusStackVersion(e.kubePrometheusStackVersion())
+                .lokiVersion(e.lokiVersion())
+                .alloyVersion(e.alloyVersion())
+                .externalSecretsVersion(e.externalSecretsVersion());
+        if (f.grafanaAdminSecretName() != null) {
+            kb.grafanaAdminSecret(Secret.fromSecretNameV2(this, "GrafanaAdmin", f.grafanaAdminSecretName()));
+        }
+        this.monitoring = new KubePrometheusStack(this, "Monitoring", kb.build());
+        if (nodes != null) {
+            // The add-on and the charts need nodes to run on.
+            monitoring.getNode().addDependency(nodes);
+        }
+        if (accessReady != null) {
+            monitoring.getNode().addDependency(accessReady);
+        }
+        warnVersion(e);
+        Logs.encrypt(this, s);
+
+        CfnOutput.Builder.create(this, "GrafanaUrl").value("https://grafana." + s.domainName() + "/").build();
+        CfnOutput.Builder.create(this, "PrometheusUrl").value("https://prometheus." + s.domainName() + "/")
+                .description(s.prometheusAllowedCidrs() + " only, on an internal ALB").build();
+        CfnOutput.Builder.create(this, "GrafanaAdminSecretArn").value(monitoring.getGrafanaAdminSecret().getSecretArn()).build();
+        CfnOutput.Builder.create(this, "UpdateKubeconfig").value("aws eks update-kubeconfig --region " + s.region() + " --name "
+                + cluster.getClusterName()).build();
+    }
+
+    private static String managed(String name) {
+        return "Policy::arn:<AWS::Partition>:iam::aws:policy/" + name;
+    }
+
+    /** cdk-nag findings on what aws-cdk-lib's eks_v2 builds for the cluster, each with why it stays. */
+    private void suppressClusterFindings(Cluster owned) {
+        dev.o11ycdk.Nag.suppress(owned, true,
+                dev.o11ycdk.Nag.Rule.of("AwsSolutions-IAM4", "The policies EKS documents for its cluster role, managed node "
+                        + "group role (worker, VPC CNI, ECR pull) and the kubectl provider (Lambda logs and VPC access, ECR pull "
+                        + "for OCI charts); AWS keeps them current with the services",
+                        managed("AmazonEKSClusterPolicy"), managed("AmazonEKSWorkerNodePolicy"), managed("AmazonEKS_CNI_Policy"),
+                        managed("AmazonEC2ContainerRegistryReadOnly"), managed("service-role/AWSLambdaBasicExecutionRole"),
+                        managed("service-role/AWSLambdaVPCAccessExecutionRole"),
+                        "Policy::{\"Fn::If\":[\"ClusterKubectlProviderHandlerHasEcrPublic69E09706\",{\"Fn::Join\":[\"\",[\"arn:\","
+                                + "{\"Ref\":\"AWS::Partition\"},\":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly\"]]},"
+                                + "{\"Ref\":\"AWS::NoValue\"}]}"),
+                dev.o11ycdk.Nag.Rule.of("AwsSolutions-IAM5", "The custom-resource framework may invoke every version of the "
+                        + "kubectl handler it owns (<handler ARN>:*), as aws-cdk-lib's Provider grants",
+                        "Resource::<ClusterKubectlProviderHandler2E05C68A.Arn>:*"),
+                dev.o11ycdk.Nag.Rule.of("AwsSolutions-L1", "The kubectl handler's Python runtime is chosen by aws-cdk-lib "
+                        + "(Runtime.determineLatestPythonRuntime) to match the handler code it ships"));
+        software.constructs.IConstruct alb = owned.getAlbController();
+        dev.o11ycdk.Nag.suppress(alb, true, dev.o11ycdk.Nag.Rule.of("AwsSolutions-IAM5", "The AWS Load Balancer Controller's "
+                + "published IAM policy (kubernetes-sigs/aws-load-balancer-controller " + ALB_CONTROLLER.getVersion() + ", shipped "
+                + "with aws-cdk-lib): it creates and tags load balancers, target groups and security groups whose names it "
+                + "cannot know in advance, and its write actions are conditioned on the elbv2.k8s.aws/cluster tag",
+                "Resource::*", "Resource::arn:<AWS::Partition>:ec2:*:*:security-group/*",
+                "Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/app/*/*",
+                "Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/net/*/*",
+                "Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:targetgroup/*/*",
+                "Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/app/*/*/*",
+                "Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/net/*/*/*",
+                "Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/app/*/*/*",
+                "Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/net/*/*/*"));
+    }
+
+    private void warnVersion(EksSettings e) {
+        java.time.LocalDate ends = e.standardSupportEnds();
+        if (ends != null && !java.time.LocalDate.now().isBefore(ends)) {
+            Annotations.of(this).addWarningV2("@o11y-cdk/eks:extendedSupport", "eksKubernetesVersion " + e.kubernetesVersion()
+                    + " left EKS standard support on " + ends + ": the control plane costs $0.60 an hour in extended support instead "
+                    + "of $0.10 (six times); upgrade the cluster");
+        }
+        if (e.kubectlSkew() > 1) {
+            Annotations.of(this).addWarningV2("@o11y-cdk/eks:kubectlSkew", "the kubectl layer (" + e.kubectlLayerVersion()
+                    + ") is " + e.kubectlSkew() + " minor versions from Kubernetes " + e.kubernetesVersion() + "; kubectl supports one. "
+                    + "Helm installs and plain manifests work across this skew; when a newer cdk-lambda-layer-kubectl artifact is "
+                    + "reachable, add it to app/pom.xml and set eksKubectlLayerVersion");
+        }
+    }
+
+    @Override
+    public List<String> getAvailabilityZones() {
+        return availabilityZones.isEmpty() ? super.getAvailabilityZones() : availabilityZones;
+    }
+
+    public ICluster getCluster() {
+        return cluster;
+    }
+
+    public KubePrometheusStack getMonitoring() {
+        return monitoring;
+    }
+}
