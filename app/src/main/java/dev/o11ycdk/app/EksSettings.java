@@ -44,19 +44,41 @@ public record EksSettings(
     /** The Kubernetes versions aws-cdk-lib 2.263's eks_v2 module names. */
     static final List<String> KUBERNETES_VERSIONS = List.of("1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36");
 
+    /** cdk.json's default: the newest version in standard support the longest. */
+    static final String RECOMMENDED_VERSION = "1.35";
+
+    /** EKS's limit on a managed node group's size (its default service quota, nodes per group). */
+    static final int MAX_NODES = 450;
+
+    /** EKS's limit on public endpoint CIDR blocks per cluster. */
+    static final int MAX_PUBLIC_CIDRS = 40;
+
+    /** Loki's volume: the log volume over the retention, 20% headroom, at least 10 GiB (as KubePrometheusStack sizes it). */
+    static int lokiVolumeGiB(int days, int gibPerDay) {
+        return (int) Math.max(10, Math.ceil(days * (double) gibPerDay * 1.2));
+    }
+
+    /** gp3's largest volume. */
+    static final int MAX_GP3_GIB = 16_384;
+
     static EksSettings from(Context c) {
         String name = c.optional("eksClusterName");
         if (name != null && !name.matches("[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}")) {
             throw c.bad("eksClusterName", "an EKS cluster name has 1-100 letters, digits, '-' and '_', starting with a letter or digit");
         }
-        String version = c.string("eksKubernetesVersion");
+        String version = minorVersion(c, "eksKubernetesVersion", RECOMMENDED_VERSION);
         if (!KUBERNETES_VERSIONS.contains(version)) {
-            throw c.bad("eksKubernetesVersion", "EKS versions this build knows: " + String.join(", ", KUBERNETES_VERSIONS));
+            throw c.bad("eksKubernetesVersion", "not a Kubernetes version of EKS this build knows (" + String.join(", ", KUBERNETES_VERSIONS)
+                    + ")");
         }
-        String layer = c.string("eksKubectlLayerVersion");
-        if (!layer.matches("1\\.\\d{2}")) {
-            throw c.bad("eksKubectlLayerVersion", "the kubectl minor version of a cdk-lambda-layer-kubectl artifact, e.g. 1.32");
+        LocalDate standardEnds = STANDARD_SUPPORT_ENDS.get(version);
+        if (standardEnds != null && !LocalDate.now().isBefore(standardEnds.plusYears(1))) {
+            // Twelve months of extended support follow standard support; then EKS upgrades the cluster itself.
+            throw c.bad("eksKubernetesVersion", "EKS support of " + version + " ended on " + standardEnds.plusYears(1) + " (extended "
+                    + "support included) and EKS creates no such cluster; use " + RECOMMENDED_VERSION + " (standard support until "
+                    + STANDARD_SUPPORT_ENDS.get(RECOMMENDED_VERSION) + ")");
         }
+        String layer = minorVersion(c, "eksKubectlLayerVersion", "1.32");
         if (KubectlLayers.className(layer) == null) {
             throw c.bad("eksKubectlLayerVersion", "software.amazon.awscdk:cdk-lambda-layer-kubectl-v" + layer.substring(2)
                     + " is not on the app's classpath; add it to app/pom.xml (this build has " + KubectlLayers.available() + ")");
@@ -65,15 +87,16 @@ public record EksSettings(
         if (!instanceType.matches("[a-z][a-z0-9-]*\\.(nano|micro|small|medium|large|metal|[0-9]*xlarge)")) {
             throw c.bad("eksNodeInstanceType", "not an EC2 instance type such as t3.large");
         }
-        new InstanceType(instanceType);
-        int min = c.integer("eksNodeMinSize", 1, 450);
-        int desired = c.integer("eksNodeDesiredSize", 1, 450);
-        int max = c.integer("eksNodeMaxSize", 1, 450);
-        if (desired < min) {
-            throw Context.bad("eksNodeDesiredSize", desired, "is below eksNodeMinSize " + min);
+        int min = c.integer("eksNodeMinSize", 1, MAX_NODES);
+        int desired = c.integer("eksNodeDesiredSize", 1, MAX_NODES);
+        int max = c.integer("eksNodeMaxSize", 1, MAX_NODES);
+        if (min > desired) {
+            throw Context.bad("eksNodeMinSize", min, "is above eksNodeDesiredSize " + desired + "; a node group needs "
+                    + "eksNodeMinSize <= eksNodeDesiredSize <= eksNodeMaxSize");
         }
         if (max < desired) {
-            throw Context.bad("eksNodeMaxSize", max, "is below eksNodeDesiredSize " + desired);
+            throw Context.bad("eksNodeMaxSize", max, "is below eksNodeDesiredSize " + desired + "; a node group needs "
+                    + "eksNodeMinSize <= eksNodeDesiredSize <= eksNodeMaxSize");
         }
         List<String> cidrs = c.list("eksPublicEndpointCidrs");
         cidrs.forEach(cidr -> Context.checkEntry("eksPublicEndpointCidrs", cidr,
@@ -82,14 +105,53 @@ public record EksSettings(
             throw Context.badEntry("eksPublicEndpointCidrs", "0.0.0.0/0", "opens the Kubernetes API to the internet; name your "
                     + "office or VPN ranges, or leave the list empty for a private endpoint");
         }
-        for (String k : List.of("kubePrometheusStackVersion", "lokiVersion", "alloyVersion", "externalSecretsVersion")) {
-            if (!c.string(k).matches("\\d+\\.\\d+\\.\\d+")) {
-                throw c.bad(k, "pin an exact chart version such as 1.2.3 (no ranges, no 'latest')");
+        for (String cidr : cidrs) {
+            if (cidrs.indexOf(cidr) != cidrs.lastIndexOf(cidr)) {
+                throw Context.badEntry("eksPublicEndpointCidrs", cidr, "appears more than once");
             }
+        }
+        if (cidrs.size() > MAX_PUBLIC_CIDRS) {
+            throw c.bad("eksPublicEndpointCidrs", "has " + cidrs.size() + " blocks; EKS takes at most " + MAX_PUBLIC_CIDRS);
+        }
+        if (name != null && !cidrs.isEmpty()) {
+            throw c.bad("eksPublicEndpointCidrs", "applies to the cluster this app creates; eksClusterName '" + name + "' is an "
+                    + "existing cluster whose endpoint is set where it was made: leave eksPublicEndpointCidrs empty");
+        }
+        List<String> charts = List.of("kubePrometheusStackVersion", "lokiVersion", "alloyVersion", "externalSecretsVersion");
+        for (String k : charts) {
+            if (!c.string(k).matches("\\d+\\.\\d+\\.\\d+")) {
+                throw c.bad(k, "pin an exact chart version such as " + DEFAULT_CHARTS.get(k) + " (no 'v', no ranges, no 'latest')");
+            }
+        }
+        int logDays = c.integer("eksLogRetentionDays", 1, 3650);
+        int logGiBPerDay = c.integer("eksLogGiBPerDay", 1, 10_000);
+        int lokiGiB = lokiVolumeGiB(logDays, logGiBPerDay);
+        if (lokiGiB > MAX_GP3_GIB) {
+            throw Context.bad("eksLogGiBPerDay", logGiBPerDay, "for eksLogRetentionDays " + logDays + " Loki needs a " + lokiGiB
+                    + " GiB volume, above gp3's 16384 GiB; lower either setting");
         }
         return new EksSettings(name, version, layer, instanceType, min, desired, max, cidrs,
                 c.string("kubePrometheusStackVersion"), c.string("lokiVersion"), c.string("alloyVersion"),
-                c.string("externalSecretsVersion"), c.integer("eksLogRetentionDays", 1, 3650), c.integer("eksLogGiBPerDay", 1, 10_000));
+                c.string("externalSecretsVersion"), logDays, logGiBPerDay);
+    }
+
+    /** The chart versions this build's values are written for (cdk.json's defaults), shown as examples. */
+    static final Map<String, String> DEFAULT_CHARTS = Map.of("kubePrometheusStackVersion", "88.5.3", "lokiVersion", "6.29.0",
+            "alloyVersion", "0.12.5", "externalSecretsVersion", "2.0.0");
+
+    /**
+     * A Kubernetes minor version such as 1.35, as a string. Unquoted in cdk.json it is a JSON number,
+     * and 1.30 reads as 1.3: the message says to quote it.
+     */
+    private static String minorVersion(Context c, String key, String example) {
+        String v = c.string(key);
+        if (c.raw(key) instanceof Number && !v.matches("1\\.\\d{2}")) {
+            throw c.bad(key, "write the version as a string, \"" + example + "\" (a JSON number loses trailing zeros: 1.30 reads as 1.3)");
+        }
+        if (!v.matches("1\\.\\d{2}")) {
+            throw c.bad(key, "must be a Kubernetes minor version such as " + example + " (no 'v', no patch)");
+        }
+        return v;
     }
 
     /** The day EKS standard support of the version ends, or null when this build does not know it. */

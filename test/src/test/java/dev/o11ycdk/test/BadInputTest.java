@@ -40,9 +40,14 @@ class BadInputTest {
     static final String OAUTH = "{\"name\":\"Cognito\",\"clientId\":\"abc\",\"clientSecretName\":\"o11y/oauth\","
             + "\"authUrl\":\"https://a.example.com\",\"tokenUrl\":\"https://t.example.com\",\"apiUrl\":\"https://u.example.com\"";
 
+    /** 41 distinct /32 blocks, one more than EKS takes, as -c gives them. */
+    static final String FORTY_ONE_CIDRS = java.util.stream.IntStream.rangeClosed(1, 41).mapToObj(i -> "198.51.100." + i + "/32")
+            .collect(Collectors.joining(","));
+
     static final List<Row> ROWS = List.of(
-            bad("layouts", List.of("eks"), "setting 'layouts' has 'eks': layouts are [ec2, fargate]"),
-            bad("layouts", List.of(), "setting 'layouts' = []: name at least one of [ec2, fargate]"),
+            bad("layouts", List.of("ec2", "gke"), "setting 'layouts' has 'gke': layouts are [ec2, fargate, eks]"),
+            bad("layouts", "EKS", "setting 'layouts' has 'EKS': layouts are [ec2, fargate, eks]"),
+            bad("layouts", List.of(), "setting 'layouts' = []: name at least one of [ec2, fargate, eks]"),
             bad("layouts", Map.of("ec2", true), "setting 'layouts' = {\"ec2\":true}: must be a list such as [\"a\", \"b\"] (with -c: a,b)"),
             bad("region", "ap-northest-2", "setting 'region' = 'ap-northest-2': not a region aws-cdk-lib knows (e.g. ap-northeast-2, us-east-1)"),
             bad("region", "Seoul", "setting 'region' = 'Seoul': not an AWS region such as ap-northeast-2"),
@@ -263,6 +268,62 @@ class BadInputTest {
                     + "largest first, e.g. 15s, 1m, 2h30m"),
             bad("cloudwatchExporterVersion", 0.15, "setting 'cloudwatchExporterVersion' = 0.15: must be an exact version like 0.27.0"),
             bad("adotCollectorVersion", "v0.49.0", "setting 'adotCollectorVersion' = 'v0.49.0': must be an exact version like 0.27.0"),
+            bad("eksClusterName", "o11y platform", "setting 'eksClusterName' = 'o11y platform': an EKS cluster name has 1-100 letters, "
+                    + "digits, '-' and '_', starting with a letter or digit"),
+            bad("eksClusterName", "-o11y", "setting 'eksClusterName' = '-o11y': an EKS cluster name has 1-100 letters, digits, '-' and "
+                    + "'_', starting with a letter or digit"),
+            bad("eksKubernetesVersion", "1.28", "setting 'eksKubernetesVersion' = '1.28': not a Kubernetes version of EKS this build knows "
+                    + "(1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36)"),
+            bad("eksKubernetesVersion", 1.3, "setting 'eksKubernetesVersion' = 1.3: write the version as a string, \"1.35\" (a JSON "
+                    + "number loses trailing zeros: 1.30 reads as 1.3)"),
+            bad("eksKubernetesVersion", "v1.35", "setting 'eksKubernetesVersion' = 'v1.35': must be a Kubernetes minor version such as "
+                    + "1.35 (no 'v', no patch)"),
+            bad("eksKubernetesVersion", "1.35.2", "setting 'eksKubernetesVersion' = '1.35.2': must be a Kubernetes minor version such as "
+                    + "1.35 (no 'v', no patch)"),
+            bad("eksKubernetesVersion", "1.29", "setting 'eksKubernetesVersion' = '1.29': EKS support of 1.29 ended on 2026-03-23 "
+                    + "(extended support included) and EKS creates no such cluster; use 1.35 (standard support until 2027-03-27)"),
+            bad("eksKubectlLayerVersion", "1.33", "setting 'eksKubectlLayerVersion' = '1.33': "
+                    + "software.amazon.awscdk:cdk-lambda-layer-kubectl-v33 is not on the app's classpath; add it to app/pom.xml (this "
+                    + "build has 1.32)"),
+            bad("eksKubectlLayerVersion", "v32", "setting 'eksKubectlLayerVersion' = 'v32': must be a Kubernetes minor version such as "
+                    + "1.32 (no 'v', no patch)"),
+            bad("eksNodeInstanceType", "t3.lage", "setting 'eksNodeInstanceType' = 't3.lage': not an EC2 instance type such as t3.large"),
+            bad("eksNodeInstanceType", "large", "setting 'eksNodeInstanceType' = 'large': not an EC2 instance type such as t3.large"),
+            bad("eksNodeMinSize", 0, "setting 'eksNodeMinSize' = 0: must be in 1..450"),
+            bad("eksNodeMinSize", 3, "setting 'eksNodeMinSize' = 3: is above eksNodeDesiredSize 2; a node group needs eksNodeMinSize <= "
+                    + "eksNodeDesiredSize <= eksNodeMaxSize"),
+            bad("eksNodeDesiredSize", "two", "setting 'eksNodeDesiredSize' = 'two': must be a whole number in 1..450"),
+            bad("eksNodeDesiredSize", 451, "setting 'eksNodeDesiredSize' = 451: must be in 1..450"),
+            bad("eksNodeMaxSize", 1, "setting 'eksNodeMaxSize' = 1: is below eksNodeDesiredSize 2; a node group needs eksNodeMinSize <= "
+                    + "eksNodeDesiredSize <= eksNodeMaxSize"),
+            bad("eksNodeMaxSize", 2.5, "setting 'eksNodeMaxSize' = 2.5: must be a whole number in 1..450"),
+            bad("eksPublicEndpointCidrs", "203.0.113.0/33", "setting 'eksPublicEndpointCidrs' has '203.0.113.0/33': must be an IPv4 CIDR "
+                    + "block such as 203.0.113.0/24"),
+            bad("eksPublicEndpointCidrs", List.of("203.0.113.0/24", "0.0.0.0/0"), "setting 'eksPublicEndpointCidrs' has '0.0.0.0/0': "
+                    + "opens the Kubernetes API to the internet; name your office or VPN ranges, or leave the list empty for a private "
+                    + "endpoint"),
+            bad("eksPublicEndpointCidrs", "203.0.113.0/24,", "setting 'eksPublicEndpointCidrs' has '': an empty entry; remove it (or the "
+                    + "extra comma)"),
+            bad("eksPublicEndpointCidrs", List.of("203.0.113.0/24", "203.0.113.0/24"), "setting 'eksPublicEndpointCidrs' has "
+                    + "'203.0.113.0/24': appears more than once"),
+            bad("eksPublicEndpointCidrs", FORTY_ONE_CIDRS, "setting 'eksPublicEndpointCidrs' = " + ("'" + FORTY_ONE_CIDRS).substring(0, 100)
+                    + "...: has 41 blocks; EKS takes at most 40"),
+            bad("eksPublicEndpointCidrs", List.of("203.0.113.0/24"), "setting 'eksPublicEndpointCidrs' = [\"203.0.113.0/24\"]: applies to "
+                    + "the cluster this app creates; eksClusterName 'team-cluster' is an existing cluster whose endpoint is set where it "
+                    + "was made: leave eksPublicEndpointCidrs empty").with("eksClusterName", "team-cluster"),
+            bad("eksLogRetentionDays", 0, "setting 'eksLogRetentionDays' = 0: must be in 1..3650"),
+            bad("eksLogRetentionDays", "7d", "setting 'eksLogRetentionDays' = '7d': must be a whole number in 1..3650"),
+            bad("eksLogGiBPerDay", 0, "setting 'eksLogGiBPerDay' = 0: must be in 1..10000"),
+            bad("eksLogGiBPerDay", 5000, "setting 'eksLogGiBPerDay' = 5000: for eksLogRetentionDays 7 Loki needs a 42000 GiB volume, "
+                    + "above gp3's 16384 GiB; lower either setting"),
+            bad("kubePrometheusStackVersion", "88.x", "setting 'kubePrometheusStackVersion' = '88.x': pin an exact chart version such as "
+                    + "88.5.3 (no 'v', no ranges, no 'latest')"),
+            bad("lokiVersion", "latest", "setting 'lokiVersion' = 'latest': pin an exact chart version such as 6.29.0 (no 'v', no ranges, "
+                    + "no 'latest')"),
+            bad("alloyVersion", "v0.12.5", "setting 'alloyVersion' = 'v0.12.5': pin an exact chart version such as 0.12.5 (no 'v', no "
+                    + "ranges, no 'latest')"),
+            bad("externalSecretsVersion", "~2.0.0", "setting 'externalSecretsVersion' = '~2.0.0': pin an exact chart version such as 2.0.0 "
+                    + "(no 'v', no ranges, no 'latest')"),
             bad("grafanaOAuth", "Cognito", "setting 'grafanaOAuth' = 'Cognito': must be a JSON object such as {\"name\": \"...\"}"),
             bad("grafanaOAuth", List.of(), "setting 'grafanaOAuth' = []: must be a JSON object such as {\"name\": \"...\"}"),
             bad("grafanaOAuth", "{\"name\":\"Cognito\",\"clientId\":\"abc\"}", "setting 'grafanaOAuth' = "
