@@ -3,11 +3,13 @@ package dev.o11ycdk.app;
 import dev.o11ycdk.FargateSize;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.cost.CostEstimate;
+import dev.o11ycdk.cost.KubernetesUsage;
 import dev.o11ycdk.cost.Prices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,19 +20,24 @@ import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
  * Prints a monthly estimate of each stack on synth and writes it to
  * {@code cdk.out/<stack>.rendered/cost-estimate.txt}, from the templates and the settings.
  */
-final class CostReport {
+public final class CostReport {
     /** Assumed monthly NAT traffic per gateway: image pulls, Slack, AWS APIs. */
     static final double NAT_GB = 5;
     static final double LOGS_GB_PER_GROUP = 0.5;
     static final double ALB_LCU = 1;
     static final double GRAFANA_GB = 1;
+    /**
+     * Assumed monthly EKS control-plane logs (all five types): about 1 GB a day for a small cluster,
+     * mostly the audit log of its controllers' lease renewals and watches.
+     */
+    static final double CONTROL_PLANE_LOGS_GB = 30;
 
     private CostReport() {
     }
 
     /** What each stack is estimated to cost; empty when prices.json has no entry for the region. */
     @SuppressWarnings("unchecked")
-    static Map<String, CostEstimate> estimate(CloudAssembly assembly, Settings s, O11yApp.Stacks stacks) {
+    public static Map<String, CostEstimate> estimate(CloudAssembly assembly, Settings s, O11yApp.Stacks stacks) {
         Map<String, CostEstimate> out = new LinkedHashMap<>();
         Optional<Prices> prices = Prices.forRegion(s.region());
         if (prices.isEmpty()) {
@@ -41,9 +48,18 @@ final class CostReport {
             CostEstimate.Usage usage = stacks.fargate() != null && a.getStackName().equals(stacks.fargate().getStackName())
                     ? fargateUsage(s, stacks)
                     : new CostEstimate.Usage(0, NAT_GB, LOGS_GB_PER_GROUP, ALB_LCU, 0, 0);
-            out.put(a.getStackName(), CostEstimate.of(a.getStackName(), template, prices.get(), usage));
+            KubernetesUsage kubernetes = stacks.eks() != null && a.getStackName().equals(stacks.eks().getStackName())
+                    ? kubernetesUsage(s.eks(), stacks.eks(), LocalDate.now()) : null;
+            out.put(a.getStackName(), CostEstimate.of(a.getStackName(), template, prices.get(), usage, kubernetes));
         }
         return out;
+    }
+
+    /** The EKS stack's volumes and controller ALBs (from its charts' values), and its version's support on {@code today}. */
+    static KubernetesUsage kubernetesUsage(EksSettings e, EksStack stack, LocalDate today) {
+        LocalDate standardEnds = e.standardSupportEnds();
+        boolean extended = standardEnds != null && !today.isBefore(standardEnds);
+        return KubernetesUsage.of(stack.getMonitoring(), extended, CONTROL_PLANE_LOGS_GB);
     }
 
     private static CostEstimate.Usage fargateUsage(Settings s, O11yApp.Stacks stacks) {
@@ -81,7 +97,8 @@ final class CostReport {
     static String assumptions() {
         return "Assumptions: NAT " + NAT_GB + " GB/month per gateway, " + LOGS_GB_PER_GROUP + " GB logs/month per log group, "
                 + ALB_LCU + " LCU per ALB, TSDB " + FargateSize.BYTES_PER_SAMPLE + " bytes/sample + " + GRAFANA_GB + " GB Grafana on EFS, "
-                + "Container Insights ~11 metrics per ECS service, the CloudWatch exporter's API calls every 60 s; "
+                + "Container Insights ~11 metrics per ECS service, the CloudWatch exporter's API calls every 60 s, "
+                + CONTROL_PLANE_LOGS_GB + " GB EKS control-plane logs/month; EKS nodes at their desired count; "
                 + "on-demand list prices, no free tier, no inter-AZ transfer.\n";
     }
 }

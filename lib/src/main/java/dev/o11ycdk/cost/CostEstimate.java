@@ -45,6 +45,16 @@ public final class CostEstimate {
     /** The estimate of one stack's template (its JSON as a map). */
     @SuppressWarnings("unchecked")
     public static CostEstimate of(String stackName, Map<String, Object> template, Prices prices, Usage usage) {
+        return of(stackName, template, prices, usage, null);
+    }
+
+    /**
+     * The estimate of an EKS stack's template, plus what its cluster runs outside the template
+     * ({@code kubernetes}: volumes, the controller's ALBs, control-plane logs; null for none).
+     */
+    @SuppressWarnings("unchecked")
+    public static CostEstimate of(String stackName, Map<String, Object> template, Prices prices, Usage usage,
+                                  KubernetesUsage kubernetes) {
         CostEstimate e = new CostEstimate(stackName, prices);
         Map<String, Object> resources = (Map<String, Object>) template.getOrDefault("Resources", Map.of());
         int alarms = 0;
@@ -52,6 +62,7 @@ public final class CostEstimate {
         int logGroups = 0;
         int secrets = 0;
         int keys = 0;
+        int logTypes = 0;
         boolean efs = false;
         boolean backup = false;
         for (Map.Entry<String, Object> r : resources.entrySet()) {
@@ -68,6 +79,8 @@ public final class CostEstimate {
                 case "AWS::EC2::NatGateway" -> e.add("NAT", r.getKey() + " (" + usage.natGb() + " GB)",
                         prices.get("natHour") * HOURS_PER_MONTH + usage.natGb() * prices.get("natGb"));
                 case "AWS::EC2::Instance" -> e.instance(r.getKey(), props);
+                case "AWS::EKS::Cluster" -> logTypes += e.cluster(r.getKey(), props, kubernetes != null && kubernetes.extendedSupport());
+                case "AWS::EKS::Nodegroup" -> e.nodegroup(r.getKey(), props);
                 case "AWS::EFS::FileSystem" -> efs = true;
                 case "AWS::Backup::BackupPlan" -> backup = true;
                 // Billed per metric an alarm reads: a metric-math alarm over two metrics costs two.
@@ -90,6 +103,9 @@ public final class CostEstimate {
         e.add("CloudWatch", dashboards + " dashboards", dashboards * prices.get("cloudWatchDashboardMonth"));
         e.add("CloudWatch", logGroups + " log groups x " + usage.logsGbPerGroup() + " GB",
                 logGroups * usage.logsGbPerGroup() * prices.get("cloudWatchLogsIngestGb"));
+        if (kubernetes != null) {
+            e.kubernetes(kubernetes, logTypes, usage);
+        }
         if (usage.containerInsightsServices() > 0) {
             // ECS Container Insights: ~11 metrics per service plus ~10 per cluster, billed as custom metrics.
             int metrics = 11 * usage.containerInsightsServices() + 10;
@@ -108,6 +124,47 @@ public final class CostEstimate {
             e.add("KMS", keys + (keys == 1 ? " customer-managed key" : " customer-managed keys"), keys * prices.get("kmsKeyMonth"));
         }
         return e;
+    }
+
+    /** The control plane, per cluster hour; returns how many log types it sends to CloudWatch. */
+    @SuppressWarnings("unchecked")
+    private int cluster(String id, Map<String, Object> props, boolean extended) {
+        String version = String.valueOf(props.getOrDefault("Version", "default version"));
+        add("EKS", id + " control plane (Kubernetes " + version + (extended ? ", extended support" : ", standard support") + ")",
+                prices.get(extended ? "eksClusterExtendedHour" : "eksClusterHour") * HOURS_PER_MONTH);
+        Object logging = props.get("Logging") instanceof Map<?, ?> l && l.get("ClusterLogging") instanceof Map<?, ?> c
+                ? c.get("EnabledTypes") : null;
+        return logging instanceof List<?> types ? types.size() : 0;
+    }
+
+    /** A managed node group at its desired size: instances and their root volumes (EKS's default 20 GiB, priced as gp3). */
+    @SuppressWarnings("unchecked")
+    private void nodegroup(String id, Map<String, Object> props) {
+        Map<String, Object> scaling = (Map<String, Object>) props.getOrDefault("ScalingConfig", Map.of());
+        int nodes = scaling.get("DesiredSize") instanceof Number n ? n.intValue()
+                : scaling.get("MinSize") instanceof Number n ? n.intValue() : 1;
+        List<Object> types = (List<Object>) props.getOrDefault("InstanceTypes", List.of("t3.medium"));
+        String type = String.valueOf(types.get(0));
+        int disk = props.get("DiskSize") instanceof Number d ? d.intValue() : EKS_DEFAULT_DISK_GIB;
+        add("EC2", id + " (" + nodes + " x " + type + ", managed node group)", nodes * prices.ec2Hour(type).orElse(Double.NaN) * HOURS_PER_MONTH);
+        add("EC2", id + " root volumes (" + nodes + " x " + disk + " GiB)", nodes * disk * prices.get("ebsGp3GbMonth"));
+    }
+
+    /** EKS's root volume size for a Linux managed node group without a launch template. */
+    static final int EKS_DEFAULT_DISK_GIB = 20;
+
+    private void kubernetes(KubernetesUsage k, int logTypes, Usage usage) {
+        k.volumesGiB().forEach((owner, gib) -> add("EBS", owner + " volume, " + gib + " GiB gp3 (claimed through the EBS CSI "
+                + "driver; not in the template)", gib * prices.get("ebsGp3GbMonth")));
+        if (!k.controllerAlbs().isEmpty()) {
+            add("ALB", k.controllerAlbs().size() + " made by the AWS Load Balancer Controller (ingress groups "
+                    + String.join(", ", k.controllerAlbs()) + "; not in the template), " + usage.albLcu() + " LCU each",
+                    k.controllerAlbs().size() * (prices.get("albHour") + usage.albLcu() * prices.get("albLcuHour")) * HOURS_PER_MONTH);
+        }
+        if (logTypes > 0) {
+            add("CloudWatch", "EKS control-plane logs, " + logTypes + " types, " + k.controlPlaneLogsGb() + " GB (log group made by "
+                    + "EKS; not in the template)", k.controlPlaneLogsGb() * prices.get("cloudWatchLogsIngestGb"));
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -153,7 +210,7 @@ public final class CostEstimate {
         return lines.stream().mapToDouble(Line::monthlyUsd).sum();
     }
 
-    /** Total per category (Fargate, EFS, ALB, NAT, EC2, CloudWatch, Secrets Manager, KMS). */
+    /** Total per category (Fargate, EFS, ALB, NAT, EC2, EKS, EBS, CloudWatch, Secrets Manager, KMS). */
     public Map<String, Double> byCategory() {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
         lines.forEach(l -> out.merge(l.category(), l.monthlyUsd(), Double::sum));

@@ -3,9 +3,13 @@ package dev.o11ycdk.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.o11ycdk.app.CostReport;
+import dev.o11ycdk.app.Settings;
 import dev.o11ycdk.cost.CostEstimate;
+import dev.o11ycdk.cost.KubernetesUsage;
 import dev.o11ycdk.cost.Prices;
 import dev.o11ycdk.test.support.Synth;
+import java.time.LocalDate;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +50,69 @@ class CostEstimateTest {
         assertThat(keys).isPositive();
         assertThat(e.byCategory().get("KMS")).isEqualTo(keys * 1.00);
         assertThat(e.lines()).anySatisfy(l -> assertThat(l.item()).startsWith(keys + " customer-managed key"));
+    }
+
+    @Test
+    void theEksLayoutIsPricedFromItsClusterNodesAndWhatItsChartsClaimOutsideTheTemplate() {
+        Synth synth = Synth.defaults();
+        var eks = synth.stacks().eks();
+        Map<String, CostEstimate> report = CostReport.estimate(synth.assembly(), Settings.from(synth.app()), synth.stacks());
+        CostEstimate e = report.get("O11yEks");
+        // The default version, 1.35, is in standard support until 2027-03-27; after it the same line doubles as the warning.
+        boolean extended = !LocalDate.now().isBefore(LocalDate.of(2027, 3, 27));
+        assertThat(e.lines()).filteredOn(l -> l.category().equals("EKS")).singleElement().satisfies(l -> {
+            assertThat(l.item()).contains("control plane (Kubernetes 1.35, " + (extended ? "extended" : "standard") + " support)");
+            assertThat(l.monthlyUsd()).isCloseTo((extended ? 0.60 : 0.10) * 730, within(1e-9));
+        });
+        // The managed node group at its desired size: 2 x t3.large (Seoul $0.104/h) and 20 GiB roots.
+        assertThat(e.lines()).anySatisfy(l -> {
+            assertThat(l.item()).endsWith("(2 x t3.large, managed node group)");
+            assertThat(l.monthlyUsd()).isCloseTo(2 * 0.104 * 730, within(1e-9));
+        });
+        assertThat(e.byCategory().get("EC2")).isCloseTo(2 * 0.104 * 730 + 2 * 20 * 0.0912, within(1e-9));
+        // The construct's volumes, each a line: Prometheus from retention x series, Loki from eksLogRetentionDays x eksLogGiBPerDay.
+        int prometheus = eks.getMonitoring().getPrometheusVolumeGiB();
+        int loki = eks.getMonitoring().getLokiVolumeGiB();
+        assertThat(loki).isEqualTo(17); // 7 days x 2 GiB x 1.2
+        assertThat(e.lines()).filteredOn(l -> l.category().equals("EBS")).extracting(CostEstimate.Line::item).containsExactlyInAnyOrder(
+                "alertmanager volume, 2 GiB gp3 (claimed through the EBS CSI driver; not in the template)",
+                "prometheus volume, " + prometheus + " GiB gp3 (claimed through the EBS CSI driver; not in the template)",
+                "grafana volume, 10 GiB gp3 (claimed through the EBS CSI driver; not in the template)",
+                "loki volume, 17 GiB gp3 (claimed through the EBS CSI driver; not in the template)");
+        assertThat(e.byCategory().get("EBS")).isCloseTo((prometheus + loki + 2 + 10) * 0.0912, within(1e-9));
+        // Grafana's internet-facing and Prometheus' internal ALB come from the controller, not the template.
+        assertThat(synth.template(eks).findResources("AWS::ElasticLoadBalancingV2::LoadBalancer")).isEmpty();
+        assertThat(e.lines()).filteredOn(l -> l.category().equals("ALB")).singleElement().satisfies(l -> {
+            assertThat(l.item()).startsWith("2 made by the AWS Load Balancer Controller (ingress groups o11y-grafana, o11y-prometheus; "
+                    + "not in the template)");
+            assertThat(l.monthlyUsd()).isCloseTo(2 * (0.0225 + 0.008) * 730, within(1e-9));
+        });
+        assertThat(e.byCategory().get("NAT")).isCloseTo(0.059 * 730 + 5 * 0.059, within(1e-9));
+        long keys = synth.template(eks).findResources("AWS::KMS::Key").size();
+        assertThat(keys).as("the cluster's secrets key and the logs key").isEqualTo(2);
+        assertThat(e.byCategory().get("KMS")).isEqualTo(keys * 1.00);
+        assertThat(e.byCategory().get("Secrets Manager")).isEqualTo(
+                synth.template(eks).findResources("AWS::SecretsManager::Secret").size() * 0.40);
+        assertThat(e.lines()).anySatisfy(l -> {
+            assertThat(l.item()).startsWith("EKS control-plane logs, 5 types, 30.0 GB");
+            assertThat(l.monthlyUsd()).isCloseTo(30 * 0.76, within(1e-9));
+        });
+        assertThat(e.total()).isGreaterThan(300).isLessThan(500);
+        assertThat(e.table()).contains("O11yEks monthly estimate", "EKS", "EBS", "total");
+    }
+
+    @Test
+    void aVersionInExtendedSupportCostsSixTimesTheControlPlane() {
+        Synth synth = Synth.defaults();
+        var eks = synth.stacks().eks();
+        Prices seoul = Prices.forRegion("ap-northeast-2").orElseThrow();
+        CostEstimate.Usage usage = new CostEstimate.Usage(0, 5, 0.5, 1, 0, 0);
+        double standard = CostEstimate.of("e", synth.templateJson(eks), seoul, usage,
+                KubernetesUsage.of(eks.getMonitoring(), false, 30)).byCategory().get("EKS");
+        double extended = CostEstimate.of("e", synth.templateJson(eks), seoul, usage,
+                KubernetesUsage.of(eks.getMonitoring(), true, 30)).byCategory().get("EKS");
+        assertThat(standard).isCloseTo(73.0, within(1e-9));
+        assertThat(extended).isCloseTo(6 * standard, within(1e-9));
     }
 
     @Test

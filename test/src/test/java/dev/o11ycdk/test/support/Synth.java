@@ -106,6 +106,11 @@ public final class Synth {
         return all;
     }
 
+    /** The synthesized assembly, as {@code main} hands it to the cost report. */
+    public CloudAssembly assembly() {
+        return assembly;
+    }
+
     public Path outdir() {
         return outdir;
     }
