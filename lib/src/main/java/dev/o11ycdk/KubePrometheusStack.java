@@ -226,6 +226,24 @@ public class KubePrometheusStack extends Construct {
             record("Prometheus", "prometheus", RELEASE + "-prometheus", kps);
         }
         warnWithoutEgress(cluster);
+        ReviewFiles.register(this, this::getReviewFiles);
+    }
+
+    /**
+     * What reviewers and tools read in {@code cdk.out/<stack>.rendered/kubernetes/}: each chart's values
+     * as Helm receives them, and the files they carry (rules, Alertmanager's configuration, the extra
+     * scrape jobs, Alloy's pipeline); deploy-time values show as {@value ReviewFiles#DEPLOY_TIME}.
+     */
+    public Map<String, String> getReviewFiles() {
+        Map<String, String> out = new LinkedHashMap<>();
+        String dir = "kubernetes/";
+        charts.forEach((id, c) -> out.put(dir + "values/" + c.getChart() + ".yaml",
+                ReviewFiles.text(this, dev.o11ycdk.config.Rendering.yaml(values.get(id)))));
+        out.put(dir + "rules.yml", rules.toYaml());
+        out.put(dir + "alertmanager.yml", dev.o11ycdk.config.Rendering.yaml(alertmanagerValues()));
+        out.put(dir + "additional-scrape-configs.yml", dev.o11ycdk.config.Rendering.yaml(additionalScrapeConfigs()));
+        out.put(dir + "config.alloy", alloyConfig());
+        return out;
     }
 
     /** Series Kubernetes itself brings on {@code nodes} nodes (apiserver, kubelet and cAdvisor, node-exporter, kube-state-metrics). */
