@@ -25,7 +25,7 @@ class AppCommandTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "layouts|eks|o11y-cdk: setting 'layouts' has 'eks': layouts are [ec2, fargate]",
+        "layouts|gke|o11y-cdk: setting 'layouts' has 'gke': layouts are [ec2, fargate, eks]",
         "discoveryClusters|team a|o11y-cdk: setting 'discoveryClusters' has 'team a': an ECS cluster name has 1-255 letters, digits, '-' and '_'",
         // Found by the task definition's own check, after the settings: the value as given is put in, cut short.
         "services|SERVICES_8000|o11y-cdk: setting 'services' = '[{\"name\":\"svc-0000\",\"port\":8080,\"path\":\"/actuator/prometheus\",\"env\":\"test\"},{\"name\":\"svc-0001\",\"por...: the prometheus task definition is "})
@@ -55,6 +55,7 @@ class AppCommandTest {
         // Found before any template is written (CDK validates the whole app first): no stack is half there.
         assertThat(dir.resolve("cdk.out/O11yEc2Host.template.json")).doesNotExist();
         assertThat(dir.resolve("cdk.out/O11yFargate.template.json")).doesNotExist();
+        assertThat(dir.resolve("cdk.out/O11yEks.template.json")).doesNotExist();
     }
 
     /**
@@ -81,5 +82,6 @@ class AppCommandTest {
         assertThat(all).doesNotContain("\tat ", "at dev.o11ycdk", "Exception");
         assertThat(out.resolve("cdk.out").resolve("O11yEc2Host.template.json")).doesNotExist();
         assertThat(out.resolve("cdk.out").resolve("O11yFargate.template.json")).doesNotExist();
+        assertThat(out.resolve("cdk.out").resolve("O11yEks.template.json")).doesNotExist();
     }
 }

@@ -40,6 +40,11 @@ class CdkCliSynthTest {
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(out.resolve("O11yEc2Host.template.json")).exists();
         assertThat(out.resolve("O11yFargate.template.json")).exists();
+        assertThat(out.resolve("O11yEks.template.json")).exists();
+        // The kubectl layer's asset, staged from the jsii bundle: the EKS stack's Helm releases need it.
+        try (var assets = Files.list(out)) {
+            assertThat(assets.filter(f -> f.getFileName().toString().startsWith("asset.")).count()).isGreaterThanOrEqualTo(3);
+        }
         // The reviewable files sit next to the templates.
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/prometheus.yml"))).contains("job_name: ecs");
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/ecs-discovery/otel-collector.yaml")))
@@ -51,8 +56,10 @@ class CdkCliSynthTest {
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/cost-estimate.txt"))).contains("O11yFargate monthly estimate",
                 "Fargate", "EFS", "ALB", "NAT", "CloudWatch", "total", "Assumptions:");
         assertThat(Files.readString(out.resolve("O11yEc2Host.rendered/cost-estimate.txt"))).contains("EC2", "t3.medium", "total");
+        assertThat(Files.readString(out.resolve("O11yEks.rendered/cost-estimate.txt"))).contains("O11yEks monthly estimate", "total");
         assertThat(output).contains("O11yFargate monthly estimate (ap-northeast-2 list prices, USD):");
         assertThat(Files.readString(out.resolve("O11yEc2Host.rendered/user-data/bootstrap.sh"))).startsWith("#!/bin/bash");
+        assertThat(output).contains("worst-case alert delay (scrape + evaluation + for + group_wait), O11yEks:");
         assertThat(output).contains("worst-case alert delay", "ServiceDown: 15s scrape + 15s evaluation + 1m for + 10s group_wait = 1m40s (goal 2m: met)");
         assertThat(output).doesNotContain("[Error at");
     }
