@@ -2,6 +2,8 @@ package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.Tools;
 import java.io.IOException;
@@ -41,10 +43,15 @@ class CdkCliSynthTest {
         assertThat(out.resolve("O11yEc2Host.template.json")).exists();
         assertThat(out.resolve("O11yFargate.template.json")).exists();
         assertThat(out.resolve("O11yEks.template.json")).exists();
-        // The kubectl layer's asset, staged from the jsii bundle: the EKS stack's Helm releases need it.
-        try (var assets = Files.list(out)) {
-            assertThat(assets.filter(f -> f.getFileName().toString().startsWith("asset.")).count()).isGreaterThanOrEqualTo(3);
-        }
+        // Every file asset the EKS stack deploys is staged next to it: the kubectl and AWS CLI layers its
+        // Helm releases run with, the kubectl handler, the custom-resource handlers.
+        JsonNode files = new ObjectMapper()
+                .readTree(out.resolve("O11yEks.assets.json").toFile()).path("files");
+        List<String> staged = new ArrayList<>();
+        files.forEach(f -> staged.add(f.path("source").path("path").asText()));
+        assertThat(staged).hasSizeGreaterThanOrEqualTo(5).allSatisfy(path -> assertThat(out.resolve(path)).exists());
+        assertThat(staged.stream().filter(path -> path.endsWith(".zip")).mapToLong(path -> out.resolve(path).toFile().length()))
+                .as("the two layer zips").hasSize(2).allSatisfy(bytes -> assertThat(bytes).isGreaterThan(10_000_000L));
         // The reviewable files sit next to the templates.
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/prometheus.yml"))).contains("job_name: ecs");
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/ecs-discovery/otel-collector.yaml")))
