@@ -55,6 +55,7 @@ class AppCommandTest {
         // Found before any template is written (CDK validates the whole app first): no stack is half there.
         assertThat(dir.resolve("cdk.out/O11yEc2Host.template.json")).doesNotExist();
         assertThat(dir.resolve("cdk.out/O11yFargate.template.json")).doesNotExist();
+        assertThat(dir.resolve("cdk.out/O11yEks.template.json")).doesNotExist();
     }
 
     /**
@@ -81,5 +82,6 @@ class AppCommandTest {
         assertThat(all).doesNotContain("\tat ", "at dev.o11ycdk", "Exception");
         assertThat(out.resolve("cdk.out").resolve("O11yEc2Host.template.json")).doesNotExist();
         assertThat(out.resolve("cdk.out").resolve("O11yFargate.template.json")).doesNotExist();
+        assertThat(out.resolve("cdk.out").resolve("O11yEks.template.json")).doesNotExist();
     }
 }

@@ -2,6 +2,8 @@ package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.Tools;
 import java.io.IOException;
@@ -40,6 +42,16 @@ class CdkCliSynthTest {
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(out.resolve("O11yEc2Host.template.json")).exists();
         assertThat(out.resolve("O11yFargate.template.json")).exists();
+        assertThat(out.resolve("O11yEks.template.json")).exists();
+        // Every file asset the EKS stack deploys is staged next to it: the kubectl and AWS CLI layers its
+        // Helm releases run with, the kubectl handler, the custom-resource handlers.
+        JsonNode files = new ObjectMapper()
+                .readTree(out.resolve("O11yEks.assets.json").toFile()).path("files");
+        List<String> staged = new ArrayList<>();
+        files.forEach(f -> staged.add(f.path("source").path("path").asText()));
+        assertThat(staged).hasSizeGreaterThanOrEqualTo(5).allSatisfy(path -> assertThat(out.resolve(path)).exists());
+        assertThat(staged.stream().filter(path -> path.endsWith(".zip")).mapToLong(path -> out.resolve(path).toFile().length()))
+                .as("the two layer zips").hasSize(2).allSatisfy(bytes -> assertThat(bytes).isGreaterThan(10_000_000L));
         // The reviewable files sit next to the templates.
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/prometheus.yml"))).contains("job_name: ecs");
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/prometheus/ecs-discovery/otel-collector.yaml")))
@@ -51,8 +63,10 @@ class CdkCliSynthTest {
         assertThat(Files.readString(out.resolve("O11yFargate.rendered/cost-estimate.txt"))).contains("O11yFargate monthly estimate",
                 "Fargate", "EFS", "ALB", "NAT", "CloudWatch", "total", "Assumptions:");
         assertThat(Files.readString(out.resolve("O11yEc2Host.rendered/cost-estimate.txt"))).contains("EC2", "t3.medium", "total");
+        assertThat(Files.readString(out.resolve("O11yEks.rendered/cost-estimate.txt"))).contains("O11yEks monthly estimate", "total");
         assertThat(output).contains("O11yFargate monthly estimate (ap-northeast-2 list prices, USD):");
         assertThat(Files.readString(out.resolve("O11yEc2Host.rendered/user-data/bootstrap.sh"))).startsWith("#!/bin/bash");
+        assertThat(output).contains("worst-case alert delay (scrape + evaluation + for + group_wait), O11yEks:");
         assertThat(output).contains("worst-case alert delay", "ServiceDown: 15s scrape + 15s evaluation + 1m for + 10s group_wait = 1m40s (goal 2m: met)");
         assertThat(output).doesNotContain("[Error at");
     }

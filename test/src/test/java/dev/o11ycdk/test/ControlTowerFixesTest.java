@@ -202,6 +202,56 @@ class ControlTowerFixesTest {
                 .hasMessage("setting 'albDeletionProtection' = 'off': must be true or false");
     }
 
+    /**
+     * CT.LAMBDA.PR.3 on the EKS stack: aws-cdk-lib's kubectl provider (its handler and the custom-resource
+     * framework's onEvent) runs in the private subnets with a security group of its own, HTTPS out only,
+     * and the cluster admits that group on 443; the cluster security group (every node and pod) is not theirs.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theKubectlProviderRunsInThePrivateSubnetsWithItsOwnHttpsOnlySecurityGroup() {
+        Synth s = Synth.defaults();
+        Map<String, Object> t = s.templateJson(s.stacks().eks());
+        Map<String, Map<String, Object>> groups = ofType(t, "AWS::EC2::SecurityGroup");
+        String kubectl = groups.keySet().stream().filter(id -> id.startsWith("KubectlProviderSecurityGroup")).findFirst().orElseThrow();
+        assertThat(props(groups.get(kubectl)).get("SecurityGroupEgress")).isEqualTo(List.of(Map.of("CidrIp", "0.0.0.0/0",
+                "Description", "HTTPS: the cluster endpoint, the EKS and STS APIs, Helm chart repositories",
+                "FromPort", 443, "IpProtocol", "tcp", "ToPort", 443)));
+        assertThat(props(groups.get(kubectl))).doesNotContainKey("SecurityGroupIngress");
+        for (String prefix : List.of("ClusterKubectlProviderHandler", "ClusterKubectlProviderframeworkonEvent")) {
+            Map<String, Object> vpc = (Map<String, Object>) Cfn.props(t, "AWS::Lambda::Function", prefix).get("VpcConfig");
+            assertThat(vpc.get("SecurityGroupIds")).as(prefix).isEqualTo(List.of(Map.of("Fn::GetAtt", List.of(kubectl, "GroupId"))));
+            assertThat(String.valueOf(vpc.get("SubnetIds"))).as(prefix).contains("VpcprivateSubnet1", "VpcprivateSubnet2")
+                    .doesNotContain("public");
+        }
+        // The control plane admits the provider on 443 (both of the endpoint's security groups).
+        List<Map<String, Object>> ingress = ofType(t, "AWS::EC2::SecurityGroupIngress").values().stream().map(ControlTowerFixesTest::props)
+                .filter(i -> Map.of("Fn::GetAtt", List.of(kubectl, "GroupId")).equals(i.get("SourceSecurityGroupId"))).toList();
+        assertThat(ingress).hasSize(2).allSatisfy(i -> assertThat(i).containsEntry("FromPort", 443).containsEntry("ToPort", 443)
+                .containsEntry("IpProtocol", "tcp"));
+        assertThat(Cfn.json(ingress)).contains("ClusterSecurityGroupId", "ClusterControlPlaneSecurityGroup");
+        // The one Lambda function outside the VPC says why.
+        assertThat(String.valueOf(Cfn.resources(t).entrySet().stream().filter(e -> e.getKey().startsWith("AWSCDKCfnUtilsProvider")
+                && "AWS::Lambda::Function".equals(((Map<String, Object>) e.getValue()).get("Type"))).findFirst().orElseThrow().getValue()))
+                .contains("SuppressedRules=[lambda_inside_vpc_check]", "Custom::AWSCDKCfnJson", "calls no API");
+    }
+
+    /** CT.KMS.PR.3 on the key of the cluster's Kubernetes Secrets: kept, rotated, grants only through AWS services (EKS). */
+    @Test
+    void theClusterSecretsKeyIsRetainedRotatedAndGrantsOnlyToAwsServices() {
+        Synth s = Synth.defaults();
+        Template t = s.template(s.stacks().eks());
+        t.hasResource("AWS::KMS::Key", Map.of("DeletionPolicy", "Retain", "Properties", Match.objectLike(Map.of(
+                "Description", "o11y-cdk: envelope encryption of the EKS cluster's Kubernetes Secrets",
+                "EnableKeyRotation", true,
+                "KeyPolicy", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Sid", "GrantsOnlyForAwsServices",
+                        "Effect", "Deny", "Action", "kms:CreateGrant", "Principal", Map.of("AWS", "*"),
+                        "Condition", Map.of("BoolIfExists", Map.of("kms:GrantIsForAWSResource", "false",
+                                "aws:PrincipalIsAWSService", "false")))))))))));
+        t.hasResourceProperties("AWS::EKS::Cluster", Map.of("EncryptionConfig", List.of(Map.of("Provider",
+                Map.of("KeyArn", Match.objectLike(Map.of("Fn::GetAtt", Match.arrayWith(List.of("Arn"))))), "Resources", List.of("secrets")))));
+    }
+
     @Test
     void aSuppressionCannotBeWrittenWithoutAReason() {
         assertThatThrownBy(() -> Nag.Guard.of("lambda_inside_vpc_check", " ")).hasMessage(

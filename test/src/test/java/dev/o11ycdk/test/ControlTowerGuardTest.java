@@ -39,7 +39,7 @@ class ControlTowerGuardTest {
         Synth defaults = Synth.defaults();
         Synth existingAlb = Synth.of(ExistingAlbTest.SETTINGS);
         Map<Path, String> labels = new LinkedHashMap<>();
-        for (Stack s : List.<Stack>of(defaults.stacks().ec2Host(), defaults.stacks().fargate())) {
+        for (Stack s : List.<Stack>of(defaults.stacks().ec2Host(), defaults.stacks().fargate(), defaults.stacks().eks())) {
             labels.put(defaults.templateFile(s), s.getStackName());
         }
         labels.put(existingAlb.templateFile(existingAlb.stacks().ec2Host()), "O11yEc2Host (existing ALB)");
@@ -62,7 +62,7 @@ class ControlTowerGuardTest {
 
     @Test
     void everyControlTowerRuleRanOnEveryTemplate() {
-        assertThat(REPORTS.keySet()).containsExactly("O11yEc2Host", "O11yFargate", "O11yEc2Host (existing ALB)", "O11yEc2Host (existing VPC)");
+        assertThat(REPORTS.keySet()).containsExactly("O11yEc2Host", "O11yFargate", "O11yEks", "O11yEc2Host (existing ALB)", "O11yEc2Host (existing VPC)");
         Set<String> all = guard.controls().keySet();
         assertThat(all).as("the package's rule count").hasSizeGreaterThan(230);
         REPORTS.forEach((label, r) -> assertThat(r.evaluated()).as(label).isEqualTo(all));

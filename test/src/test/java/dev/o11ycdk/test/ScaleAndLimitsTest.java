@@ -52,9 +52,14 @@ class ScaleAndLimitsTest {
         System.out.printf("Scale: 1,000 named services -> Prometheus task definition %d bytes (5 services: %d; ECS limit %d)%n",
                 bytes, five.stacks().fargate().getPrometheus().getTaskDefinitionBytes(), FargatePlatformService.MAX_TASK_DEFINITION_BYTES);
         assertThat(bytes).isLessThan(FargatePlatformService.MAX_TASK_DEFINITION_BYTES);
-        for (var stack : List.of(big.stacks().fargate(), big.stacks().ec2Host())) {
+        for (var stack : List.<software.amazon.awscdk.Stack>of(big.stacks().fargate(), big.stacks().ec2Host())) {
             Map<String, Object> template = big.templateJson(stack);
             long size = Files.size(big.templateFile(stack));
+            System.out.printf("Scale: 1,000 named services -> %s: %d resources, %d bytes (5 services: %d resources, %d bytes)%n",
+                    stack.getStackName(), Cfn.resources(template).size(), size,
+                    Cfn.resources(five.templateJson(stack.getStackName().equals("O11yFargate") ? five.stacks().fargate()
+                            : five.stacks().ec2Host())).size(),
+                    Files.size(five.templateFile(stack)));
             assertThat(StackLimits.check(stack.getStackName(), template, size)).as(stack.getStackName()).isEmpty();
             assertThat(Cfn.resources(template).size()).isLessThan(StackLimits.MAX_RESOURCES);
             assertThat(size).isLessThan(StackLimits.MAX_TEMPLATE_BYTES);
@@ -62,6 +67,26 @@ class ScaleAndLimitsTest {
         // The same number of resources as with 5: services add none to the platform's stack.
         assertThat(Cfn.resources(big.templateJson(big.stacks().fargate())).keySet())
                 .isEqualTo(Cfn.resources(five.templateJson(five.stacks().fargate())).keySet());
+    }
+
+    /**
+     * The same 1,000 services on the EKS layout (in the default synth since it has three): they are scrape
+     * jobs in the kube-prometheus-stack release's values, a JSON string in the template, so they add no
+     * resources, and the template must stay under CloudFormation's 1 MB with them.
+     */
+    @Test
+    void aThousandServicesFitTheEksStackWithinEveryLimit() throws Exception {
+        Synth big = Synth.of(Map.of("services", services(1000)));
+        Synth five = Synth.defaults();
+        var stack = big.stacks().eks();
+        Map<String, Object> template = big.templateJson(stack);
+        long size = Files.size(big.templateFile(stack));
+        long fiveSize = Files.size(five.templateFile(five.stacks().eks()));
+        System.out.printf("Scale: 1,000 named services -> O11yEks: %d resources, %d bytes (5 services: %d bytes; %d bytes a service)%n",
+                Cfn.resources(template).size(), size, fiveSize, (size - fiveSize) / 995);
+        assertThat(Cfn.resources(template).keySet()).isEqualTo(Cfn.resources(five.templateJson(five.stacks().eks())).keySet());
+        assertThat(StackLimits.check(stack.getStackName(), template, size)).as(stack.getStackName()).isEmpty();
+        assertThat(size).isLessThan(StackLimits.MAX_TEMPLATE_BYTES);
     }
 
     @Test

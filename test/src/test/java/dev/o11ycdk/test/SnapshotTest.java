@@ -27,6 +27,13 @@ class SnapshotTest {
         expect.toMatchSnapshot(Snapshots.normalisedTemplate(synth.templateJson(synth.stacks().fargate())));
     }
 
+    /** The new cluster and the Helm releases: each release's values are one JSON string, rendered in insertion order. */
+    @Test
+    void eksStackTemplate() {
+        Synth synth = Synth.defaults();
+        expect.toMatchSnapshot(Snapshots.normalisedTemplate(synth.templateJson(synth.stacks().eks())));
+    }
+
     /** Every file in cdk.out/<stack>.rendered/, as reviewers see it. */
     @Test
     void renderedFilesOfEveryStack() {

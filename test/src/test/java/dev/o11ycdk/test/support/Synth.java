@@ -33,9 +33,19 @@ public final class Synth {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        // Removed when the test JVM exits: with the EKS stack each assembly holds 54 MB of staged layer zips.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(outdir)));
         this.app = newApp(overrides, outdir);
         this.stacks = O11yApp.build(app, Settings.from(app));
         this.assembly = app.synth();
+    }
+
+    private static void delete(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // Best effort: the directory is a temporary one.
+        }
     }
 
     /** The default configuration from cdk.json. */
