@@ -467,24 +467,30 @@ public class KubePrometheusStack extends Construct {
         return jobs;
     }
 
-    /** One job per service, each at its own metrics path (seed 004, problem 12), labelled service and env. */
+    /**
+     * The services' scrape jobs, each service at its own metrics path (seed 004, problem 12): one job
+     * for all the services sharing a port, path and env, its targets labelled job and service by
+     * their Service's name, so the values grow by a name per service, not by a job (1,000 services
+     * would otherwise pass CloudFormation's 1 MB template limit).
+     */
     private static List<ScrapeJob> serviceJobs(KubePrometheusStackProps props) {
-        List<ScrapeJob> jobs = new ArrayList<>();
+        Map<String, List<ScrapeTarget>> byEndpoint = new LinkedHashMap<>();
         for (ScrapeTarget t : props.getServices()) {
-            jobs.add(ScrapeJob.builder(t.name())
-                    .metricsPath(t.metricsPath())
-                    .kubernetesService(t.name(), t.port(), List.of())
-                    .labels(ordered2("service", t.name(), "env", t.env()))
+            byEndpoint.computeIfAbsent(t.port() + " " + t.metricsPath() + " " + t.env(), k -> new ArrayList<>()).add(t);
+        }
+        List<ScrapeJob> jobs = new ArrayList<>();
+        for (List<ScrapeTarget> group : byEndpoint.values()) {
+            ScrapeTarget first = group.get(0);
+            String slug = first.metricsPath().replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "");
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("env", first.env());
+            jobs.add(ScrapeJob.builder("services-" + first.port() + (slug.isEmpty() ? "" : "-" + slug) + "-" + first.env())
+                    .metricsPath(first.metricsPath())
+                    .kubernetesServices(group.stream().map(ScrapeTarget::name).toList(), first.port(), List.of())
+                    .labels(env)
                     .build());
         }
         return jobs;
-    }
-
-    private static Map<String, String> ordered2(String k1, String v1, String k2, String v2) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(k1, v1);
-        m.put(k2, v2);
-        return m;
     }
 
     private String lokiUrl() {

@@ -9,6 +9,7 @@ import software.amazon.awscdk.services.ec2.InstanceType;
 /** Settings of the EKS layout, read with the others by {@link Settings#from}. */
 public record EksSettings(
         String clusterName,
+        String clusterSecurityGroupId,
         String kubernetesVersion,
         String kubectlLayerVersion,
         String nodeInstanceType,
@@ -130,7 +131,15 @@ public record EksSettings(
             throw Context.bad("eksLogGiBPerDay", logGiBPerDay, "for eksLogRetentionDays " + logDays + " Loki needs a " + lokiGiB
                     + " GiB volume, above gp3's 16384 GiB; lower either setting");
         }
-        return new EksSettings(name, version, layer, instanceType, min, desired, max, cidrs,
+        String clusterGroup = c.optional("eksClusterSecurityGroupId");
+        if (clusterGroup != null && !clusterGroup.matches("sg-[0-9a-f]{8,17}")) {
+            throw c.bad("eksClusterSecurityGroupId", "not a security group id such as sg-0123abcd");
+        }
+        if (clusterGroup != null && name == null) {
+            throw c.bad("eksClusterSecurityGroupId", "the security group of an existing cluster: set eksClusterName too, or leave it "
+                    + "empty (a new cluster's group is the stack's own)");
+        }
+        return new EksSettings(name, clusterGroup, version, layer, instanceType, min, desired, max, cidrs,
                 c.string("kubePrometheusStackVersion"), c.string("lokiVersion"), c.string("alloyVersion"),
                 c.string("externalSecretsVersion"), logDays, logGiBPerDay);
     }

@@ -40,10 +40,15 @@ import software.amazon.awscdk.services.eks_v2.Nodegroup;
 import software.amazon.awscdk.services.eks_v2.NodegroupAmiType;
 import software.amazon.awscdk.services.eks_v2.NodegroupOptions;
 import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.lambda.ILayerVersion;
 import software.amazon.awscdk.services.route53.IHostedZone;
 import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.CfnCondition;
+import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.constructs.Construct;
+import software.constructs.IConstruct;
 
 /**
  * Layout 3: the platform on EKS. A new cluster (private endpoint, every control-plane log type,
@@ -82,14 +87,17 @@ public class EksStack extends Stack {
             // The kubectl provider's Lambda functions run in the private subnets (the endpoint is private) with a
             // security group of their own: HTTPS out only, and the control plane admits them on 443. Without it
             // aws-cdk-lib puts them into the cluster security group, which reaches every node and pod.
-            SecurityGroup kubectlGroup = SecurityGroup.Builder.create(this, "KubectlProviderSecurityGroup")
-                    .vpc(vpc)
-                    .description("o11y-cdk: kubectl provider Lambda functions (Helm releases and manifests into the cluster)")
-                    .allowAllOutbound(false)
+            SecurityGroup kubectlGroup = kubectlGroup(vpc);
+            // EKS writes the control-plane logs to /aws/eks/<name>/cluster, a group it creates without expiry and
+            // that outlives the stack: made here first (a named cluster), it is kept a year and encrypted like the rest.
+            String clusterName = getStackName() + "-cluster";
+            LogGroup controlPlaneLogs = LogGroup.Builder.create(this, "ControlPlaneLogs")
+                    .logGroupName("/aws/eks/" + clusterName + "/cluster")
+                    .retention(RetentionDays.ONE_YEAR)
+                    .removalPolicy(RemovalPolicy.RETAIN)
                     .build();
-            kubectlGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), "HTTPS: the cluster endpoint, the EKS and STS APIs, "
-                    + "Helm chart repositories");
             Cluster owned = Cluster.Builder.create(this, "Cluster")
+                    .clusterName(clusterName)
                     .version(KubernetesVersion.of(e.kubernetesVersion()))
                     .vpc(vpc)
                     .vpcSubnets(List.of(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build()))
@@ -114,6 +122,7 @@ public class EksStack extends Stack {
                     .subnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
                     .build());
             owned.getConnections().allowFrom(kubectlGroup, Port.tcp(443), "The kubectl provider to the cluster endpoint");
+            owned.getNode().addDependency(controlPlaneLogs);
             this.cluster = owned;
             suppressClusterFindings(owned);
         } else {
@@ -124,8 +133,26 @@ public class EksStack extends Stack {
                 attrs.vpc(vpc);
             }
             ICluster existing = Cluster.fromClusterAttributes(this, "ExistingCluster", attrs.build());
-            KubectlProvider provider = new KubectlProvider(this, "KubectlProvider", KubectlProviderProps.builder()
-                    .cluster(existing).kubectlLayer(layer).build());
+            KubectlProviderProps.Builder pb = KubectlProviderProps.builder().cluster(existing).kubectlLayer(layer);
+            if (vpc != null) {
+                // In the VPC's private subnets, so a private endpoint is reachable; admitted by the cluster's group.
+                SecurityGroup kubectlGroup = kubectlGroup(vpc);
+                pb.privateSubnets(vpc.getPrivateSubnets()).securityGroups(List.of(kubectlGroup));
+                if (e.clusterSecurityGroupId() != null) {
+                    SecurityGroup.fromSecurityGroupId(this, "ExistingClusterSecurityGroup", e.clusterSecurityGroupId())
+                            .addIngressRule(kubectlGroup, Port.tcp(443), "o11y-cdk kubectl provider to the cluster endpoint");
+                } else {
+                    Annotations.of(this).addWarningV2("@o11y-cdk/eks:kubectlIngress", "eksClusterSecurityGroupId is empty: "
+                            + "allow HTTPS (443) from the KubectlProviderSecurityGroup to cluster " + e.clusterName()
+                            + "'s endpoint yourself, or set it and the stack adds the rule");
+                }
+            } else {
+                Annotations.of(this).addWarningV2("@o11y-cdk/eks:kubectlOutsideVpc", "vpcId is empty: the kubectl provider "
+                        + "runs outside any VPC, so cluster " + e.clusterName() + " needs a public endpoint that admits AWS "
+                        + "Lambda; set vpcId and its subnets to reach a private endpoint from inside");
+            }
+            KubectlProvider provider = new KubectlProvider(this, "KubectlProvider", pb.build());
+            suppressKubectlProviderFindings(provider);
             accessReady = AccessEntry.Builder.create(this, "KubectlAccess")
                     .cluster(existing)
                     .principal(provider.getRole().getRoleArn())
@@ -172,6 +199,10 @@ public class EksStack extends Stack {
             kb.grafanaAdminSecret(Secret.fromSecretNameV2(this, "GrafanaAdmin", f.grafanaAdminSecretName()));
         }
         this.monitoring = new KubePrometheusStack(this, "Monitoring", kb.build());
+        if (cluster instanceof Cluster owned && owned.getAlbController() != null) {
+            // The ingresses need the controller to get their ALBs, and must go before it on delete, or the ALBs dangle.
+            monitoring.getNode().addDependency(owned.getAlbController());
+        }
         if (nodes != null) {
             // The add-on and the charts need nodes to run on.
             monitoring.getNode().addDependency(nodes);
@@ -191,27 +222,28 @@ public class EksStack extends Stack {
                 + cluster.getClusterName()).build();
     }
 
+    private SecurityGroup kubectlGroup(IVpc vpc) {
+        SecurityGroup group = SecurityGroup.Builder.create(this, "KubectlProviderSecurityGroup")
+                .vpc(vpc)
+                .description("o11y-cdk: kubectl provider Lambda functions (Helm releases and manifests into the cluster)")
+                .allowAllOutbound(false)
+                .build();
+        group.addEgressRule(Peer.anyIpv4(), Port.tcp(443), "HTTPS: the cluster endpoint, the EKS and STS APIs, "
+                + "Helm chart repositories");
+        return group;
+    }
+
     private static String managed(String name) {
         return "Policy::arn:<AWS::Partition>:iam::aws:policy/" + name;
     }
 
     /** cdk-nag findings on what aws-cdk-lib's eks_v2 builds for the cluster, each with why it stays. */
     private void suppressClusterFindings(Cluster owned) {
-        dev.o11ycdk.Nag.suppress(owned, true,
-                dev.o11ycdk.Nag.Rule.of("AwsSolutions-IAM4", "The policies EKS documents for its cluster role, managed node "
-                        + "group role (worker, VPC CNI, ECR pull) and the kubectl provider (Lambda logs and VPC access, ECR pull "
-                        + "for OCI charts); AWS keeps them current with the services",
-                        managed("AmazonEKSClusterPolicy"), managed("AmazonEKSWorkerNodePolicy"), managed("AmazonEKS_CNI_Policy"),
-                        managed("AmazonEC2ContainerRegistryReadOnly"), managed("service-role/AWSLambdaBasicExecutionRole"),
-                        managed("service-role/AWSLambdaVPCAccessExecutionRole"),
-                        "Policy::{\"Fn::If\":[\"ClusterKubectlProviderHandlerHasEcrPublic69E09706\",{\"Fn::Join\":[\"\",[\"arn:\","
-                                + "{\"Ref\":\"AWS::Partition\"},\":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly\"]]},"
-                                + "{\"Ref\":\"AWS::NoValue\"}]}"),
-                dev.o11ycdk.Nag.Rule.of("AwsSolutions-IAM5", "The custom-resource framework may invoke every version of the "
-                        + "kubectl handler it owns (<handler ARN>:*), as aws-cdk-lib's Provider grants",
-                        "Resource::<ClusterKubectlProviderHandler2E05C68A.Arn>:*"),
-                dev.o11ycdk.Nag.Rule.of("AwsSolutions-L1", "The kubectl handler's Python runtime is chosen by aws-cdk-lib "
-                        + "(Runtime.determineLatestPythonRuntime) to match the handler code it ships"));
+        suppressKubectlProviderFindings(owned);
+        dev.o11ycdk.Nag.suppress(owned, true, dev.o11ycdk.Nag.Rule.of("AwsSolutions-IAM4", "The policies EKS documents for its "
+                + "cluster role and managed node group role (worker, VPC CNI, ECR pull); AWS keeps them current with the service",
+                managed("AmazonEKSClusterPolicy"), managed("AmazonEKSWorkerNodePolicy"), managed("AmazonEKS_CNI_Policy"),
+                managed("AmazonEC2ContainerRegistryReadOnly")));
         software.constructs.IConstruct alb = owned.getAlbController();
         dev.o11ycdk.Nag.suppress(alb, true, dev.o11ycdk.Nag.Rule.of("AwsSolutions-IAM5", "The AWS Load Balancer Controller's "
                 + "published IAM policy (kubernetes-sigs/aws-load-balancer-controller " + ALB_CONTROLLER.getVersion() + ", shipped "
@@ -240,6 +272,35 @@ public class EksStack extends Stack {
                 "CDK's own singleton handler of Custom::AWSCDKCfnJson: it returns the JSON value it is given (the "
                         + "OIDC-issuer condition keys of the service-account roles' trust policies) and calls no API and no "
                         + "network at all; in the VPC it would only add a network interface and a security group."));
+    }
+
+    /** cdk-nag findings on aws-cdk-lib's kubectl provider under {@code scope} (ours, or the new cluster's), each with why it stays. */
+    private void suppressKubectlProviderFindings(IConstruct scope) {
+        String condition = null;
+        String handler = null;
+        for (IConstruct c : scope.getNode().findAll()) {
+            if (c instanceof CfnCondition cc && c.getNode().getId().equals("HasEcrPublic")) {
+                condition = getLogicalId(cc);
+            } else if (c instanceof CfnFunction fn && c.getNode().getPath().endsWith("KubectlProvider/Handler/Resource")) {
+                handler = getLogicalId(fn);
+            }
+        }
+        if (condition == null || handler == null) {
+            throw new IllegalStateException("aws-cdk-lib's kubectl provider changed shape under " + scope.getNode().getPath());
+        }
+        dev.o11ycdk.Nag.suppress(scope, true,
+                dev.o11ycdk.Nag.Rule.of("AwsSolutions-IAM4", "The kubectl provider's policies as aws-cdk-lib attaches them: Lambda "
+                        + "logs and VPC access, and ECR pull for OCI charts",
+                        managed("AmazonEC2ContainerRegistryReadOnly"), managed("service-role/AWSLambdaBasicExecutionRole"),
+                        managed("service-role/AWSLambdaVPCAccessExecutionRole"),
+                        "Policy::{\"Fn::If\":[\"" + condition + "\",{\"Fn::Join\":[\"\",[\"arn:\","
+                                + "{\"Ref\":\"AWS::Partition\"},\":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly\"]]},"
+                                + "{\"Ref\":\"AWS::NoValue\"}]}"),
+                dev.o11ycdk.Nag.Rule.of("AwsSolutions-IAM5", "The custom-resource framework may invoke every version of the "
+                        + "kubectl handler it owns (<handler ARN>:*), as aws-cdk-lib's Provider grants",
+                        "Resource::<" + handler + ".Arn>:*"),
+                dev.o11ycdk.Nag.Rule.of("AwsSolutions-L1", "The kubectl handler's Python runtime is chosen by aws-cdk-lib "
+                        + "(Runtime.determineLatestPythonRuntime) to match the handler code it ships"));
     }
 
     private void warnVersion(EksSettings e) {

@@ -185,14 +185,21 @@ public final class ScrapeJob {
         }
 
         /**
-         * The endpoints of the Kubernetes Service {@code service} (any namespace, or those of
+         * The endpoints of the Kubernetes Services named in {@code services} (any namespace, or those of
          * {@code namespaces}) whose port is {@code port}, one target a ready pod, read through the API
-         * server's EndpointSlices; namespace, pod and service become labels.
+         * server's EndpointSlices. Each target's {@code job} and {@code service} labels are its Service's
+         * name, as if each Service had a job of its own, so one job serves every Service that shares a
+         * port and metrics path (1,000 services stay a few jobs); namespace and pod become labels too.
          */
-        public Builder kubernetesService(String service, int port, List<String> namespaces) {
-            if (service == null || !service.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
-                throw Check.bad(s("kubernetes service"), service, "must be a Kubernetes Service name (RFC 1035 label: "
-                        + "lower-case letters, digits and '-', at most 63)");
+        public Builder kubernetesServices(List<String> services, int port, List<String> namespaces) {
+            if (services.isEmpty()) {
+                throw Check.bad(s("kubernetes services"), "[]", "name at least one Service");
+            }
+            for (String service : services) {
+                if (service == null || !service.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                    throw Check.bad(s("kubernetes service"), service, "must be a Kubernetes Service name (RFC 1035 label: "
+                            + "lower-case letters, digits and '-', at most 63)");
+                }
             }
             Check.port(s("kubernetes service port"), port);
             Map<String, Object> sc = new LinkedHashMap<>();
@@ -202,8 +209,11 @@ public final class ScrapeJob {
                 sc.put("namespaces", Rendering.ordered("names", List.copyOf(namespaces)));
             }
             kubernetesSdConfigs.add(sc);
-            keep(List.of("__meta_kubernetes_service_name", "__meta_kubernetes_endpointslice_port"), service + ";" + port);
+            String names = services.size() == 1 ? services.get(0) : "(" + String.join("|", services) + ")";
+            keep(List.of("__meta_kubernetes_service_name", "__meta_kubernetes_endpointslice_port"), names + ";" + port);
             keep(List.of("__meta_kubernetes_endpointslice_endpoint_conditions_ready"), "true");
+            relabel(List.of("__meta_kubernetes_service_name"), "job", "(.+)", "$1");
+            relabel(List.of("__meta_kubernetes_service_name"), "service", "(.+)", "$1");
             relabel(List.of("__meta_kubernetes_namespace"), "namespace", "(.+)", "$1");
             relabel(List.of("__meta_kubernetes_pod_name"), "pod", "(.+)", "$1");
             return this;

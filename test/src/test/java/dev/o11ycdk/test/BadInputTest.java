@@ -272,6 +272,11 @@ class BadInputTest {
                     + "digits, '-' and '_', starting with a letter or digit"),
             bad("eksClusterName", "-o11y", "setting 'eksClusterName' = '-o11y': an EKS cluster name has 1-100 letters, digits, '-' and "
                     + "'_', starting with a letter or digit"),
+            bad("eksClusterSecurityGroupId", "0123abcd", "setting 'eksClusterSecurityGroupId' = '0123abcd': not a security group "
+                    + "id such as sg-0123abcd").with("eksClusterName", "team-cluster"),
+            bad("eksClusterSecurityGroupId", "sg-0123abcd", "setting 'eksClusterSecurityGroupId' = 'sg-0123abcd': the security "
+                    + "group of an existing cluster: set eksClusterName too, or leave it empty (a new cluster's group is the "
+                    + "stack's own)"),
             bad("eksKubernetesVersion", "1.28", "setting 'eksKubernetesVersion' = '1.28': not a Kubernetes version of EKS this build knows "
                     + "(1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36)"),
             bad("eksKubernetesVersion", 1.3, "setting 'eksKubernetesVersion' = 1.3: write the version as a string, \"1.35\" (a JSON "

@@ -37,6 +37,7 @@ class EksStackTest {
     static final Map<String, String> IMPORTED = Map.of(
             "layouts", "eks",
             "eksClusterName", "platform",
+            "eksClusterSecurityGroupId", "sg-0ccccccccccccccc1",
             "vpcId", "vpc-0123456789abcdef0",
             "vpcPublicSubnetIds", "subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2",
             "vpcPrivateSubnetIds", "subnet-0bbbbbbbbbbbbbbb1,subnet-0bbbbbbbbbbbbbbb2",
@@ -194,6 +195,16 @@ class EksStackTest {
         assertThat(ofType(t, "AWS::CertificateManager::Certificate")).isEmpty();
         assertThat(Cfn.props(t, HELM, "MonitoringKubePrometheusStack").get("Values")).isInstanceOf(String.class);
         assertThat(Cfn.json(values(t, "MonitoringKubePrometheusStack"))).contains("\"alb.ingress.kubernetes.io/certificate-arn\":\"" + CERT + "\"");
+        // The provider runs in the cluster VPC's private subnets, in a group of its own that the cluster's group admits on 443.
+        List<Map<String, Object>> functions = ofType(t, "AWS::Lambda::Function").stream()
+                .map(f -> (Map<String, Object>) f.get("Properties")).filter(p -> p.containsKey("Layers")).toList();
+        assertThat(functions).as("the kubectl handler").hasSize(1);
+        String vpcConfig = Cfn.json(functions.get(0).get("VpcConfig"));
+        assertThat(vpcConfig).contains("subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2", "KubectlProviderSecurityGroup")
+                .doesNotContain("subnet-0aaaaaaaaaaaaaaa1");
+        assertThat(ofType(t, "AWS::EC2::SecurityGroupIngress").stream().map(i -> Cfn.json(i.get("Properties"))))
+                .anySatisfy(i -> assertThat(i).contains("\"GroupId\":\"sg-0ccccccccccccccc1\"", "\"FromPort\":443",
+                        "\"SourceSecurityGroupId\":{\"Fn::GetAtt\":[\"KubectlProviderSecurityGroup"));
         // Its VPC is given, with private subnets: no egress warning.
         assertThat(Annotations.fromStack(Synth.of(IMPORTED).stacks().eks()).findWarning("*",
                 Match.stringLikeRegexp(".*seed 004, problem 6.*"))).isEmpty();
@@ -468,9 +479,22 @@ class EksStackTest {
         List<Map<String, Object>> jobs = (List<Map<String, Object>>) spec.get("additionalScrapeConfigs");
         Map<String, Object> paths = jobs.stream().collect(Collectors.toMap(j -> (String) j.get("job_name"), j -> j.get("metrics_path"),
                 (a, b) -> a, LinkedHashMap::new));
-        assertThat(paths).containsExactly(Map.entry("atlantis", "/metrics"), Map.entry("api-1", "/actuator/prometheus"),
-                Map.entry("api-2", "/actuator/prometheus"), Map.entry("worker", "/metrics"), Map.entry("chat", "/metrics"));
-        assertThat(yaml(jobs)).contains("role: endpointslice", "regex: api-1;8080", "target_label: env\n    replacement: prod");
+        // One job per port, path and env (1,000 services stay a few jobs), each service still at its own path.
+        assertThat(paths).containsExactly(Map.entry("services-4141-metrics-prod", "/metrics"),
+                Map.entry("services-8080-actuator-prometheus-prod", "/actuator/prometheus"),
+                Map.entry("services-9091-metrics-prod", "/metrics"), Map.entry("services-5000-metrics-prod", "/metrics"));
+        assertThat(yaml(jobs)).contains("role: endpointslice", "regex: (api-1|api-2);8080", "regex: atlantis;4141",
+                "target_label: env\n    replacement: prod");
+        // Each target is labelled job and service by its own Service's name, as with a job per service.
+        for (Map<String, Object> j : jobs) {
+            List<Map<String, Object>> relabel = (List<Map<String, Object>>) j.get("relabel_configs");
+            for (String label : List.of("job", "service")) {
+                assertThat(relabel).as(j.get("job_name") + " " + label).anySatisfy(r -> {
+                    assertThat(r.get("source_labels")).isEqualTo(List.of("__meta_kubernetes_service_name"));
+                    assertThat(r.get("target_label")).isEqualTo(label);
+                });
+            }
+        }
         // What the operator gives Prometheus: its global settings and these jobs (the ServiceMonitors' own jobs aside).
         Map<String, Object> prom = new LinkedHashMap<>();
         prom.put("global", Map.of("scrape_interval", spec.get("scrapeInterval"), "evaluation_interval", spec.get("evaluationInterval"),
