@@ -10,7 +10,6 @@ import dev.o11ycdk.Ports;
 import java.util.List;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
 import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
@@ -27,14 +26,12 @@ import software.amazon.awscdk.services.route53.IHostedZone;
 import software.constructs.Construct;
 
 /** Layout 1: one EC2 host with Prometheus, Grafana, Alertmanager and node_exporter behind the HTTPS ALB. */
-public class Ec2HostStack extends Stack {
+public class Ec2HostStack extends LayoutStack {
     private final MonitoringAlb alb;
     private final ObservabilityInstance host;
-    private final List<String> availabilityZones;
 
     public Ec2HostStack(Construct scope, String id, StackProps props, Settings s) {
-        super(scope, id, props);
-        this.availabilityZones = s.availabilityZones();
+        super(scope, id, props, s);
         IVpc vpc = Network.vpc(this, s);
         IHostedZone zone = Network.zone(this, s);
         IAlarmAction alarms = Alarms.action(this, s);
@@ -121,11 +118,6 @@ public class Ec2HostStack extends Stack {
     }
 
     /** Zones from the settings keep synth offline even with an explicit account. */
-    @Override
-    public List<String> getAvailabilityZones() {
-        return availabilityZones.isEmpty() ? super.getAvailabilityZones() : availabilityZones;
-    }
-
     public MonitoringAlb getAlb() {
         return alb;
     }

@@ -8,7 +8,6 @@ import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
 import software.amazon.awscdk.services.certificatemanager.CertificateValidation;
@@ -56,18 +55,16 @@ import software.constructs.IConstruct;
  * AWS Load Balancer Controller), or an existing one by name; then {@link KubePrometheusStack} with
  * the same settings as the other layouts.
  */
-public class EksStack extends Stack {
+public class EksStack extends LayoutStack {
     /** The AWS Load Balancer Controller the new cluster gets (its IAM policy ships with aws-cdk-lib). */
     static final AlbControllerVersion ALB_CONTROLLER = AlbControllerVersion.V2_17_1;
 
-    private final List<String> availabilityZones;
     private final ICluster cluster;
     private final Nodegroup nodes;
     private final KubePrometheusStack monitoring;
 
     public EksStack(Construct scope, String id, StackProps props, Settings s) {
-        super(scope, id, props);
-        this.availabilityZones = s.availabilityZones();
+        super(scope, id, props, s);
         EksSettings e = s.eks();
         FargateSettings f = s.fargate();
         AlertingSettings a = s.alerting();
@@ -316,11 +313,6 @@ public class EksStack extends Stack {
                     + "Helm installs and plain manifests work across this skew; when a newer cdk-lambda-layer-kubectl artifact is "
                     + "reachable, add it to app/pom.xml and set eksKubectlLayerVersion");
         }
-    }
-
-    @Override
-    public List<String> getAvailabilityZones() {
-        return availabilityZones.isEmpty() ? super.getAvailabilityZones() : availabilityZones;
     }
 
     public ICluster getCluster() {

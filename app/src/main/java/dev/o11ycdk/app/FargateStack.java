@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
 import software.amazon.awscdk.services.ec2.IVpc;
@@ -36,8 +35,7 @@ import software.constructs.Construct;
  * Layout 2: Prometheus (TSDB on EFS), Grafana, a CloudWatch exporter and Alertmanager on ECS
  * Fargate, scraping the team's services through Cloud Map, Grafana behind the HTTPS ALB.
  */
-public class FargateStack extends Stack {
-    private final List<String> availabilityZones;
+public class FargateStack extends LayoutStack {
     private final FargatePrometheus prometheus;
     private final GrafanaService grafana;
     private final AlertmanagerService alertmanager;
@@ -45,8 +43,7 @@ public class FargateStack extends Stack {
     private final EfsStorage storage;
 
     public FargateStack(Construct scope, String id, StackProps props, Settings s) {
-        super(scope, id, props);
-        this.availabilityZones = s.availabilityZones();
+        super(scope, id, props, s);
         FargateSettings f = s.fargate();
         IVpc vpc = Network.vpc(this, s);
         IHostedZone zone = Network.zone(this, s);
@@ -151,11 +148,6 @@ public class FargateStack extends Stack {
     private static String str(Map<String, Object> m, String k) {
         Object v = m.get(k);
         return v == null || String.valueOf(v).isBlank() ? null : String.valueOf(v);
-    }
-
-    @Override
-    public List<String> getAvailabilityZones() {
-        return availabilityZones.isEmpty() ? super.getAvailabilityZones() : availabilityZones;
     }
 
     public FargatePrometheus getPrometheus() {
