@@ -20,6 +20,7 @@ import java.util.Map;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.eks.CfnAddon;
 import software.amazon.awscdk.services.eks.CfnPodIdentityAssociation;
@@ -96,7 +97,8 @@ public class KubePrometheusStack extends Construct {
         }
         String domain = Check.notBlank("domainName", props.getDomainName());
         String cert = props.getCertificateArn();
-        if (cert == null || !software.amazon.awscdk.Token.isUnresolved(cert) && !cert.matches("arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[0-9a-f-]+")) {
+        boolean certArn = cert != null && (Token.isUnresolved(cert) || cert.matches("arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[0-9a-f-]+"));
+        if (!certArn) {
             throw Check.bad("certificateArn", cert, "the ALB's HTTPS listener needs an ACM certificate ARN");
         }
         String ns = props.getNamespace();
@@ -105,14 +107,17 @@ public class KubePrometheusStack extends Construct {
         }
         props.getGrafanaAllowedCidrs().forEach(c -> Check.ipv4Cidr("grafanaAllowedCidrs", c));
         props.getPrometheusAllowedCidrs().forEach(c -> Check.ipv4Cidr("prometheusAllowedCidrs", c));
-        Check.labelName("environment", "env");
         Check.notBlank("environment", props.getEnvironment());
-        for (String v : List.of(props.getKubePrometheusStackVersion(), props.getLokiVersion(), props.getAlloyVersion(),
-                props.getExternalSecretsVersion())) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("kubePrometheusStackVersion", props.getKubePrometheusStackVersion());
+        versions.put("lokiVersion", props.getLokiVersion());
+        versions.put("alloyVersion", props.getAlloyVersion());
+        versions.put("externalSecretsVersion", props.getExternalSecretsVersion());
+        versions.forEach((prop, v) -> {
             if (!v.matches("\\d+\\.\\d+\\.\\d+")) {
-                throw Check.bad("chart version", v, "pin an exact chart version such as 1.2.3 (no ranges, no 'latest')");
+                throw Check.bad(prop, v, "pin an exact chart version such as 1.2.3 (no ranges, no 'latest')");
             }
-        }
+        });
         PromDuration interval = PromDuration.parse("scrapeInterval", props.getScrapeInterval()).positive("scrapeInterval");
         long retentionDays = props.getRetention().toDays().longValue();
         Check.range("retentionDays", (int) Math.min(retentionDays, Integer.MAX_VALUE), 1, 3650);

@@ -73,7 +73,7 @@ class KubePrometheusStackTest {
                 Arguments.of("certificate", (Consumer<KubePrometheusStackProps.Builder>) b -> b.certificateArn("o11y.example.com"),
                         "certificateArn = 'o11y.example.com': the ALB's HTTPS listener needs an ACM certificate ARN"),
                 Arguments.of("chart range", (Consumer<KubePrometheusStackProps.Builder>) b -> b.kubePrometheusStackVersion("88.x"),
-                        "chart version = '88.x': pin an exact chart version such as 1.2.3 (no ranges, no 'latest')"),
+                        "kubePrometheusStackVersion = '88.x': pin an exact chart version such as 1.2.3 (no ranges, no 'latest')"),
                 Arguments.of("scrape interval", (Consumer<KubePrometheusStackProps.Builder>) b -> b.scrapeInterval("15sec"),
                         "scrapeInterval = '15sec': is not a Prometheus duration; use units y w d h m s ms, largest first, e.g. 15s, 1m, 2h30m"),
                 Arguments.of("CIDR", (Consumer<KubePrometheusStackProps.Builder>) b -> b.prometheusAllowedCidrs(List.of("10.0.0.0/33")),
