@@ -58,7 +58,6 @@ import software.constructs.IConstruct;
 public class KubePrometheusStack extends Construct {
     /** Helm release of kube-prometheus-stack; its objects are named o11y-prometheus, o11y-alertmanager, o11y-grafana. */
     public static final String RELEASE = "o11y";
-    public static final String STORAGE_CLASS = "gp3";
     /** The Kubernetes Secret (key {@code url}) the Slack webhook is copied into; Alertmanager mounts it. */
     public static final String SLACK_SECRET = "alertmanager-slack-webhook";
     public static final String GRAFANA_SECRET = "grafana-admin";
@@ -81,6 +80,7 @@ public class KubePrometheusStack extends Construct {
     private final List<ScrapeJob> serviceJobs;
     private final Map<String, HelmChart> charts = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> values = new LinkedHashMap<>();
+    private final String storageClass;
     private final Role ebsCsiRole;
     private final Role externalSecretsRole;
 
@@ -100,6 +100,10 @@ public class KubePrometheusStack extends Construct {
         boolean certArn = cert != null && (Token.isUnresolved(cert) || cert.matches("arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[0-9a-f-]+"));
         if (!certArn) {
             throw Check.bad("certificateArn", cert, "the ALB's HTTPS listener needs an ACM certificate ARN");
+        }
+        this.storageClass = props.getStorageClassName();
+        if (!storageClass.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+            throw Check.bad("storageClassName", storageClass, "must be a Kubernetes object name (lower-case letters, digits, '-' and '.')");
         }
         String ns = props.getNamespace();
         if (!ns.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
@@ -181,11 +185,11 @@ public class KubePrometheusStack extends Construct {
         } else {
             storageReady = ebsCsiRole;
         }
-        KubernetesManifest storageClass = manifest("Gp3StorageClass", ordered(
+        KubernetesManifest classManifest = manifest("Gp3StorageClass", ordered(
                 "apiVersion", "storage.k8s.io/v1",
                 "kind", "StorageClass",
-                "metadata", ordered("name", STORAGE_CLASS,
-                        "annotations", ordered("storageclass.kubernetes.io/is-default-class", "true")),
+                "metadata", ordered("name", storageClass,
+                        "annotations", ordered("storageclass.kubernetes.io/is-default-class", String.valueOf(props.isDefaultStorageClass()))),
                 "provisioner", "ebs.csi.aws.com",
                 "parameters", ordered("type", "gp3", "encrypted", "true", "csi.storage.k8s.io/fstype", "ext4"),
                 // A deleted claim (or stack) keeps its EBS volume: the TSDB and Grafana's database are state.
@@ -193,7 +197,7 @@ public class KubePrometheusStack extends Construct {
                 "allowVolumeExpansion", true,
                 // Bound where the pod is scheduled, so a volume is never in another zone than its pod.
                 "volumeBindingMode", "WaitForFirstConsumer"));
-        storageClass.getNode().addDependency(storageReady);
+        classManifest.getNode().addDependency(storageReady);
 
         KubernetesManifest namespace = manifest("Namespace", ordered("apiVersion", "v1", "kind", "Namespace",
                 "metadata", ordered("name", ns, "labels", ordered("app.kubernetes.io/part-of", "o11y-cdk"))));
@@ -219,9 +223,9 @@ public class KubePrometheusStack extends Construct {
 
         HelmChart kps = chart("KubePrometheusStack", "kube-prometheus-stack", "https://prometheus-community.github.io/helm-charts",
                 props.getKubePrometheusStackVersion(), RELEASE, ns, kubePrometheusStackValues(domain, cert, interval));
-        kps.getNode().addDependency(storageClass, secrets, namespace);
+        kps.getNode().addDependency(classManifest, secrets, namespace);
         HelmChart loki = chart("Loki", "loki", "https://grafana.github.io/helm-charts", props.getLokiVersion(), "loki", ns, lokiValues());
-        loki.getNode().addDependency(storageClass, namespace);
+        loki.getNode().addDependency(classManifest, namespace);
         HelmChart alloy = chart("Alloy", "alloy", "https://grafana.github.io/helm-charts", props.getAlloyVersion(), "alloy", ns,
                 alloyValues());
         alloy.getNode().addDependency(loki);
@@ -271,8 +275,12 @@ public class KubePrometheusStack extends Construct {
     static final List<String> REPLACED_CHART_ALERTS = List.of("NodeFilesystemSpaceFillingUp", "NodeFilesystemAlmostOutOfSpace");
 
     private Role podRole(String id, String description) {
+        // Only this cluster's pods, in this account, may take the role (EKS Pod Identity's confused-deputy conditions).
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        conditions.put("StringEquals", ordered("aws:SourceAccount", Stack.of(this).getAccount()));
+        conditions.put("ArnEquals", ordered("aws:SourceArn", props.getCluster().getClusterArn()));
         return Role.Builder.create(this, id)
-                .assumedBy(new ServicePrincipal("pods.eks.amazonaws.com").withSessionTags())
+                .assumedBy(new ServicePrincipal("pods.eks.amazonaws.com").withConditions(conditions).withSessionTags())
                 .description(description)
                 .build();
     }
@@ -300,7 +308,8 @@ public class KubePrometheusStack extends Construct {
                 .createNamespace(true)
                 // Seed 004's Pending PVCs and CrashLoopBackOffs failed nothing: waiting makes them fail the deployment.
                 .wait(true)
-                .timeout(Duration.minutes(15))
+                // Below the kubectl handler's own 15-minute limit, so Helm reports why before the Lambda is stopped.
+                .timeout(Duration.minutes(10))
                 .values(chartValues)
                 .build();
         charts.put(id, c);
@@ -338,9 +347,9 @@ public class KubePrometheusStack extends Construct {
         return ordered("requests", ordered("cpu", cpu, "memory", requestMiB + "Mi"), "limits", ordered("memory", limitMiB + "Mi"));
     }
 
-    private static Map<String, Object> volumeClaim(int gib) {
+    private Map<String, Object> volumeClaim(int gib) {
         return ordered("volumeClaimTemplate", ordered("spec", ordered(
-                "storageClassName", STORAGE_CLASS,
+                "storageClassName", storageClass,
                 "accessModes", List.of("ReadWriteOnce"),
                 "resources", ordered("requests", ordered("storage", gib + "Gi")))));
     }
@@ -434,7 +443,7 @@ public class KubePrometheusStack extends Construct {
                         "service", ordered("type", "ClusterIP"),
                         // One ReadWriteOnce volume: the old pod must let go of it before the new one starts.
                         "deploymentStrategy", ordered("type", "Recreate"),
-                        "persistence", ordered("enabled", true, "type", "pvc", "storageClassName", STORAGE_CLASS,
+                        "persistence", ordered("enabled", true, "type", "pvc", "storageClassName", storageClass,
                                 "accessModes", List.of("ReadWriteOnce"), "size", GRAFANA_VOLUME_GIB + "Gi"),
                         "resources", resources("100m", 512, 512),
                         "ingress", ordered(
@@ -517,7 +526,7 @@ public class KubePrometheusStack extends Construct {
                         "compactor", ordered("retention_enabled", true, "delete_request_store", "filesystem")),
                 "singleBinary", ordered(
                         "replicas", 1,
-                        "persistence", ordered("enabled", true, "storageClass", STORAGE_CLASS, "size", lokiVolumeGiB + "Gi"),
+                        "persistence", ordered("enabled", true, "storageClass", storageClass, "size", lokiVolumeGiB + "Gi"),
                         "resources", resources("100m", 512, 1024)),
                 "read", ordered("replicas", 0),
                 "write", ordered("replicas", 0),

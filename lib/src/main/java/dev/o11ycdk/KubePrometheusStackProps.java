@@ -48,6 +48,8 @@ public final class KubePrometheusStackProps {
     private final String alloyVersion;
     private final String externalSecretsVersion;
     private final boolean installEbsCsiDriver;
+    private final String storageClassName;
+    private final boolean defaultStorageClass;
 
     private KubePrometheusStackProps(Builder b) {
         this.cluster = b.cluster;
@@ -79,6 +81,8 @@ public final class KubePrometheusStackProps {
         this.alloyVersion = b.alloyVersion != null ? b.alloyVersion : ALLOY_VERSION;
         this.externalSecretsVersion = b.externalSecretsVersion != null ? b.externalSecretsVersion : EXTERNAL_SECRETS_VERSION;
         this.installEbsCsiDriver = b.installEbsCsiDriver;
+        this.storageClassName = b.storageClassName != null ? b.storageClassName : "gp3";
+        this.defaultStorageClass = b.defaultStorageClass != null ? b.defaultStorageClass : true;
     }
 
     public static Builder builder() {
@@ -233,6 +237,22 @@ public final class KubePrometheusStackProps {
         return installEbsCsiDriver;
     }
 
+    /**
+     * The StorageClass the construct makes (encrypted gp3, Retain) and every volume claims. On a
+     * cluster you do not own, pick a name its owner does not use (e.g. o11y-gp3). @default gp3
+     */
+    public String getStorageClassName() {
+        return storageClassName;
+    }
+
+    /**
+     * Marks that class the cluster's default, so no claim waits for a class (seed 004, problem 9);
+     * false on a cluster that already has a default. @default true
+     */
+    public boolean isDefaultStorageClass() {
+        return defaultStorageClass;
+    }
+
     public static final class Builder {
         private ICluster cluster;
         private String namespace;
@@ -263,6 +283,8 @@ public final class KubePrometheusStackProps {
         private String alloyVersion;
         private String externalSecretsVersion;
         private boolean installEbsCsiDriver = true;
+        private String storageClassName;
+        private Boolean defaultStorageClass;
 
         private Builder() {
         }
@@ -409,6 +431,16 @@ public final class KubePrometheusStackProps {
 
         public Builder installEbsCsiDriver(boolean v) {
             this.installEbsCsiDriver = v;
+            return this;
+        }
+
+        public Builder storageClassName(String v) {
+            this.storageClassName = v;
+            return this;
+        }
+
+        public Builder defaultStorageClass(boolean v) {
+            this.defaultStorageClass = v;
             return this;
         }
 

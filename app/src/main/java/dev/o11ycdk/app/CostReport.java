@@ -49,7 +49,7 @@ public final class CostReport {
                     ? fargateUsage(s, stacks)
                     : new CostEstimate.Usage(0, NAT_GB, LOGS_GB_PER_GROUP, ALB_LCU, 0, 0);
             KubernetesUsage kubernetes = stacks.eks() != null && a.getStackName().equals(stacks.eks().getStackName())
-                    ? kubernetesUsage(s.eks(), stacks.eks(), LocalDate.now()) : null;
+                    ? kubernetesUsage(s.eks(), stacks.eks(), s.eks().today()) : null;
             out.put(a.getStackName(), CostEstimate.of(a.getStackName(), template, prices.get(), usage, kubernetes));
         }
         return out;

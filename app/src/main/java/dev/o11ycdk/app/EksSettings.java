@@ -22,7 +22,15 @@ public record EksSettings(
         String alloyVersion,
         String externalSecretsVersion,
         int logRetentionDays,
-        int logGiBPerDay) {
+        int logGiBPerDay,
+        boolean installEbsCsiDriver,
+        LocalDate today) {
+
+    /**
+     * Context key of the day the support calendar is read for; unset, today. Not a cdk.json setting:
+     * it pins the date in tests, so a synth does not change its verdict when a date passes.
+     */
+    static final String TODAY_KEY = "@o11y-cdk/today";
 
     /**
      * End of EKS standard support per Kubernetes minor version (AWS's release calendar); after it a
@@ -67,13 +75,14 @@ public record EksSettings(
         if (name != null && !name.matches("[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}")) {
             throw c.bad("eksClusterName", "an EKS cluster name has 1-100 letters, digits, '-' and '_', starting with a letter or digit");
         }
+        LocalDate today = c.optional(TODAY_KEY) == null ? LocalDate.now() : LocalDate.parse(c.optional(TODAY_KEY));
         String version = minorVersion(c, "eksKubernetesVersion", RECOMMENDED_VERSION);
         if (!KUBERNETES_VERSIONS.contains(version)) {
             throw c.bad("eksKubernetesVersion", "not a Kubernetes version of EKS this build knows (" + String.join(", ", KUBERNETES_VERSIONS)
                     + ")");
         }
         LocalDate standardEnds = STANDARD_SUPPORT_ENDS.get(version);
-        if (standardEnds != null && !LocalDate.now().isBefore(standardEnds.plusYears(1))) {
+        if (standardEnds != null && !today.isBefore(standardEnds.plusYears(1))) {
             // Twelve months of extended support follow standard support; then EKS upgrades the cluster itself.
             throw c.bad("eksKubernetesVersion", "EKS support of " + version + " ended on " + standardEnds.plusYears(1) + " (extended "
                     + "support included) and EKS creates no such cluster; use " + RECOMMENDED_VERSION + " (standard support until "
@@ -141,7 +150,7 @@ public record EksSettings(
         }
         return new EksSettings(name, clusterGroup, version, layer, instanceType, min, desired, max, cidrs,
                 c.string("kubePrometheusStackVersion"), c.string("lokiVersion"), c.string("alloyVersion"),
-                c.string("externalSecretsVersion"), logDays, logGiBPerDay);
+                c.string("externalSecretsVersion"), logDays, logGiBPerDay, c.bool("eksInstallEbsCsiDriver"), today);
     }
 
     /** The chart versions this build's values are written for (cdk.json's defaults), shown as examples. */

@@ -191,7 +191,11 @@ public class EksStack extends LayoutStack {
                 .kubePrometheusStackVersion(e.kubePrometheusStackVersion())
                 .lokiVersion(e.lokiVersion())
                 .alloyVersion(e.alloyVersion())
-                .externalSecretsVersion(e.externalSecretsVersion());
+                .externalSecretsVersion(e.externalSecretsVersion())
+                .installEbsCsiDriver(e.installEbsCsiDriver())
+                // A cluster we do not own may have a gp3 class and a default of its own: ours stays beside them.
+                .storageClassName(e.clusterName() == null ? "gp3" : "o11y-gp3")
+                .defaultStorageClass(e.clusterName() == null);
         if (f.grafanaAdminSecretName() != null) {
             kb.grafanaAdminSecret(Secret.fromSecretNameV2(this, "GrafanaAdmin", f.grafanaAdminSecretName()));
         }
@@ -302,7 +306,7 @@ public class EksStack extends LayoutStack {
 
     private void warnVersion(EksSettings e) {
         java.time.LocalDate ends = e.standardSupportEnds();
-        if (ends != null && !java.time.LocalDate.now().isBefore(ends)) {
+        if (ends != null && !e.today().isBefore(ends)) {
             Annotations.of(this).addWarningV2("@o11y-cdk/eks:extendedSupport", "eksKubernetesVersion " + e.kubernetesVersion()
                     + " left EKS standard support on " + ends + ": the control plane costs $0.60 an hour in extended support instead "
                     + "of $0.10 (six times); upgrade the cluster");

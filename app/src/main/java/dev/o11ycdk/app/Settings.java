@@ -117,14 +117,25 @@ public record Settings(
         Release.Arch arch = new InstanceType(instanceType).getArchitecture() == InstanceArchitecture.ARM_64
                 ? Release.Arch.ARM64 : Release.Arch.AMD64;
         boolean host = layouts.contains("ec2");
+        AlertingSettings alerting = AlertingSettings.from(c, host ? arch : null);
+        FargateSettings fargate = FargateSettings.from(c);
+        if (layouts.contains("eks")) {
+            // The eks layout finds a service by its Kubernetes Service name, stricter than an ECS one.
+            for (dev.o11ycdk.ScrapeTarget t : fargate.services()) {
+                if (!t.name().matches("[a-z]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                    throw Context.badEntry("services", t.name(), "the eks layout scrapes a service by its Kubernetes Service name: "
+                            + "lower-case letters, digits and '-', at most 63, starting with a letter");
+                }
+            }
+        }
         return new Settings(layouts, region, account, azs, domain, zoneId, zoneName, certArn, allowedCidrs,
                 prometheusCidrs, alarmTopicArn, vpcId, pub, priv, grafanaPriority, prometheusPriority, existing,
                 alb, instanceType, c.integer("retentionDays", 1, MAX_RETENTION_DAYS), scrapeInterval(c),
                 release(c, Release.prometheus(), host ? arch : null),
                 release(c, Release.nodeExporter(), host ? arch : null),
                 release(c, Release.grafana(), host ? arch : null),
-                AlertingSettings.from(c, host ? arch : null),
-                FargateSettings.from(c),
+                alerting,
+                fargate,
                 EksSettings.from(c),
                 c.bool("albDeletionProtection"),
                 c.bool("logsKmsKey"));

@@ -170,6 +170,9 @@ class BadInputTest {
                     + "8080, \"path\": \"/metrics\"}]"),
             bad("services", Map.of("api-1", 8080), "setting 'services' = {\"api-1\":8080}: must be a JSON "
                     + "list such as [{\"name\": \"api\", \"port\": 8080, \"path\": \"/metrics\"}]"),
+            bad("services", "[{\"name\":\"Api1Service\",\"port\":8080}]", "setting 'services' has 'Api1Service': the eks layout "
+                    + "scrapes a service by its Kubernetes Service name: lower-case letters, digits and '-', at most 63, starting with "
+                    + "a letter"),
             bad("services", List.of("api-1"), "setting 'services' has 'api-1': each service is an object {\"name\", \"port\", \"path\", \"env\"}"),
             bad("services", "[{\"name\":\"api-1\",\"port\":70000}]", "setting 'services' has {\"name\":\"api-1\",\"port\":70000}: port must "
                     + "be a TCP port in 1..65535"),
@@ -251,6 +254,7 @@ class BadInputTest {
                     + "needs it; take it from the release's sha256sums.txt").with("alertmanagerVersion", "0.28.1")
                     .with("alertmanagerSha256Amd64", SHA).with("instanceType", "t4g.medium"),
             bad("albDeletionProtection", "yes", "setting 'albDeletionProtection' = 'yes': must be true or false"),
+            bad("eksInstallEbsCsiDriver", "no", "setting 'eksInstallEbsCsiDriver' = 'no': must be true or false"),
             bad("logsKmsKey", List.of(true), "setting 'logsKmsKey' = [true]: must be true or false"),
             bad("heartbeatUrl", "http://hc-ping.com/abc", "setting 'heartbeatUrl' = 'http://hc-ping.com/abc': must be an https URL such as "
                     + "https://hc-ping.com/<uuid>"),
@@ -286,7 +290,8 @@ class BadInputTest {
             bad("eksKubernetesVersion", "1.35.2", "setting 'eksKubernetesVersion' = '1.35.2': must be a Kubernetes minor version such as "
                     + "1.35 (no 'v', no patch)"),
             bad("eksKubernetesVersion", "1.29", "setting 'eksKubernetesVersion' = '1.29': EKS support of 1.29 ended on 2026-03-23 "
-                    + "(extended support included) and EKS creates no such cluster; use 1.35 (standard support until 2027-03-27)"),
+                    + "(extended support included) and EKS creates no such cluster; use 1.35 (standard support until 2027-03-27)")
+                    .with("@o11y-cdk/today", "2026-11-21"),
             bad("eksKubectlLayerVersion", "1.33", "setting 'eksKubectlLayerVersion' = '1.33': "
                     + "software.amazon.awscdk:cdk-lambda-layer-kubectl-v33 is not on the app's classpath; add it to app/pom.xml (this "
                     + "build has 1.32)"),

@@ -38,6 +38,7 @@ class EksStackTest {
             "layouts", "eks",
             "eksClusterName", "platform",
             "eksClusterSecurityGroupId", "sg-0ccccccccccccccc1",
+            "eksInstallEbsCsiDriver", "false",
             "vpcId", "vpc-0123456789abcdef0",
             "vpcPublicSubnetIds", "subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2",
             "vpcPrivateSubnetIds", "subnet-0bbbbbbbbbbbbbbb1,subnet-0bbbbbbbbbbbbbbb2",
@@ -190,7 +191,14 @@ class EksStackTest {
             assertThat((List<String>) ((Map<String, Object>) Cfn.resources(t).get(logicalId(t, HELM, chart))).get("DependsOn"))
                     .as(chart).anyMatch(d -> d.startsWith("KubectlAccess"));
         }
-        assertThat(Cfn.props(t, "AWS::EKS::Addon", "MonitoringEbsCsiDriver")).containsEntry("ClusterName", "platform");
+        // Its EBS CSI add-on is already there (eksInstallEbsCsiDriver false): not created twice. Our class stands
+        // beside the owner's classes under its own name, not as the default.
+        assertThat(ofType(t, "AWS::EKS::Addon")).isEmpty();
+        Map<String, Object> sc = manifest(t, "MonitoringGp3StorageClass").get(0);
+        assertThat((String) at(sc, "metadata.name")).isEqualTo("o11y-gp3");
+        assertThat((Map<String, Object>) at(sc, "metadata.annotations")).containsEntry("storageclass.kubernetes.io/is-default-class", "false");
+        assertThat(Cfn.json(values(t, "MonitoringKubePrometheusStack"))).contains("\"storageClassName\":\"o11y-gp3\"")
+                .doesNotContain("\"storageClassName\":\"gp3\"");
         // Its own certificate: no ACM certificate created, and the values carry no token.
         assertThat(ofType(t, "AWS::CertificateManager::Certificate")).isEmpty();
         assertThat(Cfn.props(t, HELM, "MonitoringKubePrometheusStack").get("Values")).isInstanceOf(String.class);
@@ -223,7 +231,7 @@ class EksStackTest {
         Map<String, Object> p = Cfn.props(template(), HELM, prefix);
         assertThat(p).containsEntry("Chart", chart).containsEntry("Version", version).containsEntry("Release", release)
                 .containsEntry("Namespace", namespace).containsEntry("Repository", repository)
-                .containsEntry("Wait", true).containsEntry("Timeout", "900s");
+                .containsEntry("Wait", true).containsEntry("Timeout", "600s");
         // cdk.json pins the same version the template installs.
         String setting = Map.of("external-secrets", "externalSecretsVersion", "kube-prometheus-stack", "kubePrometheusStackVersion",
                 "loki", "lokiVersion", "alloy", "alloyVersion").get(chart);
@@ -280,6 +288,11 @@ class EksStackTest {
         Map<String, Object> role = Cfn.props(t, "AWS::IAM::Role", "MonitoringEbsCsiRole");
         assertThat(Cfn.json(role.get("AssumeRolePolicyDocument"))).contains("\"Service\":\"pods.eks.amazonaws.com\"", "sts:AssumeRole",
                 "sts:TagSession");
+        // Only this cluster's pods in this account (Pod Identity's confused-deputy conditions), for both pod roles.
+        for (String podRole : List.of("MonitoringEbsCsiRole", "MonitoringExternalSecretsRole")) {
+            assertThat(Cfn.json(Cfn.props(t, "AWS::IAM::Role", podRole).get("AssumeRolePolicyDocument"))).as(podRole)
+                    .contains("\"StringEquals\":{\"aws:SourceAccount\":{\"Ref\":\"AWS::AccountId\"}}", "\"ArnEquals\":{\"aws:SourceArn\"");
+        }
         assertThat(Cfn.json(role.get("ManagedPolicyArns"))).contains(":iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
         // Its own role: not the nodes' role, and no other pod's.
         assertThat(Cfn.json(Cfn.props(t, "AWS::EKS::Nodegroup", "Cluster").get("NodeRole"))).doesNotContain("EbsCsi");
