@@ -162,8 +162,8 @@ public final class CostEstimate {
                     k.controllerAlbs().size() * (prices.get("albHour") + usage.albLcu() * prices.get("albLcuHour")) * HOURS_PER_MONTH);
         }
         if (logTypes > 0) {
-            add("CloudWatch", "EKS control-plane logs, " + logTypes + " types, " + k.controlPlaneLogsGb() + " GB (log group made by "
-                    + "EKS; not in the template)", k.controlPlaneLogsGb() * prices.get("cloudWatchLogsIngestGb"));
+            add("CloudWatch", "EKS control-plane logs, " + logTypes + " types, " + k.controlPlaneLogsGb() + " GB ingested into "
+                    + "/aws/eks/<cluster>/cluster)", k.controlPlaneLogsGb() * prices.get("cloudWatchLogsIngestGb"));
         }
     }
 
