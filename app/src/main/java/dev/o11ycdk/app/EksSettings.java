@@ -75,7 +75,12 @@ public record EksSettings(
         if (name != null && !name.matches("[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}")) {
             throw c.bad("eksClusterName", "an EKS cluster name has 1-100 letters, digits, '-' and '_', starting with a letter or digit");
         }
-        LocalDate today = c.optional(TODAY_KEY) == null ? LocalDate.now() : LocalDate.parse(c.optional(TODAY_KEY));
+        LocalDate today;
+        try {
+            today = c.optional(TODAY_KEY) == null ? LocalDate.now() : LocalDate.parse(c.optional(TODAY_KEY));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw c.bad(TODAY_KEY, "a date such as 2026-11-21");
+        }
         String version = minorVersion(c, "eksKubernetesVersion", RECOMMENDED_VERSION);
         if (!KUBERNETES_VERSIONS.contains(version)) {
             throw c.bad("eksKubernetesVersion", "not a Kubernetes version of EKS this build knows (" + String.join(", ", KUBERNETES_VERSIONS)
