@@ -46,6 +46,23 @@ public final class Tools {
         return null;
     }
 
+    /**
+     * {@code amtool config routes test}: the alert with {@code labels} (space-separated name=value)
+     * reaches exactly {@code receiver} under the Alertmanager configuration {@code config}; fails
+     * the test with amtool's output otherwise.
+     */
+    public static void assertRoute(Path config, String labels, String receiver) {
+        String amtool = require("amtool", "apt-get install prometheus-alertmanager");
+        List<String> cmd = new ArrayList<>(List.of(amtool, "config", "routes", "test", "--config.file=" + config,
+                "--verify.receivers=" + receiver));
+        cmd.addAll(List.of(labels.split(" ")));
+        Result r = run(cmd, config.getParent(), 60);
+        List<String> routed = r.output().lines().filter(l -> !l.isBlank() && !l.startsWith("Warning")).toList();
+        if (r.exitCode() != 0 || !routed.equals(List.of(receiver))) {
+            fail("amtool routed {" + labels + "} to " + routed + ", not [" + receiver + "] (exit " + r.exitCode() + ")\n" + r.output());
+        }
+    }
+
     /** Runs a command with a time limit; returns exit code and combined output. */
     public static Result run(List<String> command, Path workDir, long timeoutSeconds) {
         return run(command, workDir, java.util.Map.of(), timeoutSeconds);
