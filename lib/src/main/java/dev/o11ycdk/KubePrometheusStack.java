@@ -265,10 +265,7 @@ public class KubePrometheusStack extends Construct {
      * ECS); kube-prometheus-stack's own rules cover the cluster.
      */
     public static AlertRules defaultRules(String runbookBaseUrl) {
-        return AlertRules.defaults(runbookBaseUrl)
-                .disableGroup("ecs").disableGroup("service-info")
-                .disableRule("ServiceTasksGone")
-                .disableRule(AlertRules.TASKS_GONE);
+        return AlertRules.withoutEcs(runbookBaseUrl);
     }
 
     /** Alerts of the chart's own rule set that the shared model replaces (same name, same meaning), so none fires twice. */

@@ -384,10 +384,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
      * without the rules on ECS metrics (the host has no CloudWatch exporter) and on discovered ECS services.
      */
     public static AlertRules defaultRules(String runbookBaseUrl) {
-        return AlertRules.defaults(runbookBaseUrl)
-                .disableGroup("ecs").disableGroup("service-info")
-                .disableRule("ServiceTasksGone")
-                .disableRule(AlertRules.TASKS_GONE);
+        return AlertRules.withoutEcs(runbookBaseUrl);
     }
 
     /** Worst-case delay of every alert: scrape + evaluation (both scrapeInterval) + for + group_wait. */

@@ -138,6 +138,17 @@ public final class AlertRules {
     }
 
     /**
+     * {@link #defaults} for a layout that runs nothing on ECS (the EC2 host, Kubernetes): without the
+     * rules on ECS metrics and on discovered ECS services.
+     */
+    public static AlertRules withoutEcs(String runbookBase) {
+        return defaults(runbookBase)
+                .disableGroup("ecs").disableGroup("service-info")
+                .disableRule("ServiceTasksGone")
+                .disableRule(TASKS_GONE);
+    }
+
+    /**
      * Prometheus' own capacity: memory close to the limit of its container (seed 004: it was
      * OOM-killed) and more active series than that memory is sized for.
      *
