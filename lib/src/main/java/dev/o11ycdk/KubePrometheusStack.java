@@ -663,9 +663,9 @@ public class KubePrometheusStack extends Construct {
         return alertmanagerConfig;
     }
 
-    /** The Helm charts by construct id: ExternalSecrets, KubePrometheusStack, Loki, Alloy. */
+    /** The Helm charts by construct id, in install order: ExternalSecrets, KubePrometheusStack, Loki, Alloy. */
     public Map<String, HelmChart> getCharts() {
-        return Map.copyOf(charts);
+        return java.util.Collections.unmodifiableMap(charts);
     }
 
     /** Each chart's values as rendered (by construct id), for review files and tests. */
