@@ -315,6 +315,7 @@ class EksStackTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void volumesForPrometheusAlertmanagerGrafanaAndLokiAreSizedFromRetentionOnTheGp3Class() {
         Map<String, Object> v = kps();
         // 15 days of 15 s samples of the expected series at 2 bytes each, plus a quarter for compaction and WAL.
@@ -449,6 +450,7 @@ class EksStackTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void amtoolAcceptsTheAlertmanagerConfigurationTheValuesCarry(@TempDir Path dir) throws IOException {
         Path file = alertmanagerYaml(dir);
         String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");
