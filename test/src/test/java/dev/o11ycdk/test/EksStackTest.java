@@ -341,6 +341,7 @@ class EksStackTest {
         assertThat((Boolean) at(loki, "loki.compactor.retention_enabled")).isTrue();
     }
 
+    @SuppressWarnings("unchecked")
     private static void assertClaim(Map<String, Object> storage, String size) {
         assertThat((String) at(storage, "volumeClaimTemplate.spec.storageClassName")).isEqualTo("gp3");
         assertThat((List<String>) at(storage, "volumeClaimTemplate.spec.accessModes")).containsExactly("ReadWriteOnce");
