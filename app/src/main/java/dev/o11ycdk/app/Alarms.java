@@ -1,7 +1,7 @@
 package dev.o11ycdk.app;
 
-import dev.o11ycdk.AlarmTopic;
-import dev.o11ycdk.AlarmTopicProps;
+import dev.o11ycdk.core.AlarmTopic;
+import dev.o11ycdk.core.AlarmTopicProps;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;

@@ -1,8 +1,8 @@
 package dev.o11ycdk.app;
 
-import dev.o11ycdk.AlarmTopic;
 import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.PromDuration;
+import dev.o11ycdk.core.AlarmTopic;
 import dev.o11ycdk.host.Release;
 import java.util.List;
 import software.amazon.awscdk.services.secretsmanager.ISecret;

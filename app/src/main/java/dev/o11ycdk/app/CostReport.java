@@ -1,7 +1,7 @@
 package dev.o11ycdk.app;
 
-import dev.o11ycdk.FargateSize;
 import dev.o11ycdk.config.PromDuration;
+import dev.o11ycdk.core.FargateSize;
 import dev.o11ycdk.cost.CostEstimate;
 import dev.o11ycdk.cost.KubernetesUsage;
 import dev.o11ycdk.cost.Prices;
@@ -59,7 +59,7 @@ public final class CostReport {
     static KubernetesUsage kubernetesUsage(EksSettings e, EksStack stack, LocalDate today) {
         LocalDate standardEnds = e.standardSupportEnds();
         boolean extended = standardEnds != null && !today.isBefore(standardEnds);
-        return KubernetesUsage.of(stack.getMonitoring(), extended, CONTROL_PLANE_LOGS_GB);
+        return KubernetesUsage.of(stack.getMonitoring().getValues(), extended, CONTROL_PLANE_LOGS_GB);
     }
 
     private static CostEstimate.Usage fargateUsage(Settings s, O11yApp.Stacks stacks) {

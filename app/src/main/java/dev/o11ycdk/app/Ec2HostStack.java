@@ -1,12 +1,12 @@
 package dev.o11ycdk.app;
 
-import dev.o11ycdk.HostRoute;
-import dev.o11ycdk.HostRouteOptions;
-import dev.o11ycdk.MonitoringAlb;
-import dev.o11ycdk.MonitoringAlbProps;
-import dev.o11ycdk.ObservabilityInstance;
-import dev.o11ycdk.ObservabilityInstanceProps;
-import dev.o11ycdk.Ports;
+import dev.o11ycdk.alb.HostRoute;
+import dev.o11ycdk.alb.HostRouteOptions;
+import dev.o11ycdk.alb.MonitoringAlb;
+import dev.o11ycdk.alb.MonitoringAlbProps;
+import dev.o11ycdk.core.Ports;
+import dev.o11ycdk.host.ObservabilityInstance;
+import dev.o11ycdk.host.ObservabilityInstanceProps;
 import java.util.List;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;

@@ -1,11 +1,12 @@
 package dev.o11ycdk.app;
 
-import dev.o11ycdk.FargatePrometheus;
-import dev.o11ycdk.FargateSize;
-import dev.o11ycdk.RemoteWrite;
-import dev.o11ycdk.ScrapeTarget;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
+import dev.o11ycdk.config.ScrapeJob;
+import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.ScrapeTarget;
+import dev.o11ycdk.fargate.FargatePrometheus;
+import dev.o11ycdk.fargate.RemoteWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -196,8 +197,8 @@ public record FargateSettings(
             if (own != null && (!(own instanceof String e) || !e.matches(ENV))) {
                 throw Context.badEntry("services", o, "env must be lowercase letters, digits and '-'");
             }
-            if (FargatePrometheus.RESERVED.contains(name)) {
-                throw Context.badEntry("services", o, "name is one of the platform's own jobs " + FargatePrometheus.RESERVED);
+            if (ScrapeJob.PLATFORM_JOBS.contains(name)) {
+                throw Context.badEntry("services", o, "name is one of the platform's own jobs " + ScrapeJob.PLATFORM_JOBS);
             }
             if (out.stream().anyMatch(t -> t.name().equals(name))) {
                 throw Context.badEntry("services", o, "name appears more than once");

@@ -1,7 +1,7 @@
 package dev.o11ycdk.app;
 
-import dev.o11ycdk.LogsKey;
-import dev.o11ycdk.Nag;
+import dev.o11ycdk.core.LogsKey;
+import dev.o11ycdk.core.Nag;
 import java.util.List;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.logs.CfnLogGroup;

@@ -1,6 +1,6 @@
 package dev.o11ycdk.app;
 
-import dev.o11ycdk.Nag;
+import dev.o11ycdk.core.Nag;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnResource;

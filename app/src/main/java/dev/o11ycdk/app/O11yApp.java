@@ -1,7 +1,7 @@
 package dev.o11ycdk.app;
 
-import dev.o11ycdk.StackLimits;
 import dev.o11ycdk.config.AlertDelay;
+import dev.o11ycdk.core.StackLimits;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import java.nio.file.Files;
@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.App;
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;

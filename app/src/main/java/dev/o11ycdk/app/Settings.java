@@ -1,6 +1,6 @@
 package dev.o11ycdk.app;
 
-import dev.o11ycdk.MonitoringAlb;
+import dev.o11ycdk.alb.MonitoringAlb;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.host.Release;
@@ -121,7 +121,7 @@ public record Settings(
         FargateSettings fargate = FargateSettings.from(c);
         if (layouts.contains("eks")) {
             // The eks layout finds a service by its Kubernetes Service name, stricter than an ECS one.
-            for (dev.o11ycdk.ScrapeTarget t : fargate.services()) {
+            for (dev.o11ycdk.core.ScrapeTarget t : fargate.services()) {
                 if (!t.name().matches("[a-z]([-a-z0-9]{0,61}[a-z0-9])?")) {
                     throw Context.badEntry("services", t.name(), "the eks layout scrapes a service by its Kubernetes Service name: "
                             + "lower-case letters, digits and '-', at most 63, starting with a letter");

@@ -17,6 +17,11 @@ import java.util.function.UnaryOperator;
 public final class AlertRules {
     private static final String FS = "fstype!~\"tmpfs|overlay|squashfs\",mountpoint!~\"/run.*\"";
 
+    /**
+     * The runbooks of the platform's alerts: docs/runbooks.md of the o11y-cdk repository, one section per
+     * alert, as a path relative to the repository's root (open it in a checkout or on your Git host).
+     */
+    public static final String DEFAULT_RUNBOOKS = "docs/runbooks.md";
     /** Recorded: ECS services whose desired task count is above zero while none runs. */
     public static final String TASKS_GONE = "o11y_ecs_service_tasks_gone";
     /** Recorded: the service, env and team labels of each discovered ECS service, by cluster and ECS name. */

@@ -10,6 +10,10 @@ import java.util.Map;
  * when {@link Builder#build()} runs, so a bad port or label fails {@code cdk synth}.
  */
 public final class ScrapeJob {
+    /** Job names the platform itself uses; a service may not take them. */
+    public static final List<String> PLATFORM_JOBS = List.of("prometheus", "grafana", "alertmanager", "cloudwatch",
+            "cloudwatch-exporter", "ec2", "node", "ecs");
+
     private final String jobName;
     private final String metricsPath;
     private final String scheme;

@@ -13,7 +13,7 @@ import java.util.Map;
  * CloudWatch API calls). On-demand, no free tier, no data transfer between AZs.
  */
 public final class CostEstimate {
-    public static final int HOURS_PER_MONTH = dev.o11ycdk.grafana.FargatePricing.HOURS_PER_MONTH;
+    public static final int HOURS_PER_MONTH = dev.o11ycdk.cost.FargatePricing.HOURS_PER_MONTH;
 
     /** One line of the estimate. */
     public record Line(String category, String item, double monthlyUsd) {

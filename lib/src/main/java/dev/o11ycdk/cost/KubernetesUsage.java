@@ -1,6 +1,5 @@
 package dev.o11ycdk.cost;
 
-import dev.o11ycdk.KubePrometheusStack;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +29,10 @@ public record KubernetesUsage(boolean extendedSupport, Map<String, Integer> volu
      * Read from the charts' values as the construct rendered them: every {@code storage:}/{@code size:}
      * of the form {@code <n>Gi} is a volume, every ingress group an ALB.
      */
-    public static KubernetesUsage of(KubePrometheusStack monitoring, boolean extendedSupport, double controlPlaneLogsGb) {
+    public static KubernetesUsage of(Map<String, Map<String, Object>> chartValues, boolean extendedSupport, double controlPlaneLogsGb) {
         Map<String, Integer> volumes = new LinkedHashMap<>();
         Set<String> groups = new TreeSet<>();
-        monitoring.getValues().forEach((chart, values) -> values.forEach((top, v) -> walk(
+        chartValues.forEach((chart, values) -> values.forEach((top, v) -> walk(
                 "KubePrometheusStack".equals(chart) ? top : chart.toLowerCase(java.util.Locale.ROOT), v, volumes, groups)));
         return new KubernetesUsage(extendedSupport, volumes, List.copyOf(groups), controlPlaneLogsGb);
     }

@@ -3,7 +3,7 @@ package dev.o11ycdk.cost;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.Rendering;
-import dev.o11ycdk.grafana.FargatePricing;
+import dev.o11ycdk.cost.FargatePricing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

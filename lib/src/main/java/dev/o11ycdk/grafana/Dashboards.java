@@ -1,5 +1,6 @@
 package dev.o11ycdk.grafana;
 
+import dev.o11ycdk.cost.FargatePricing;
 import dev.o11ycdk.grafana.Dashboard.Panel;
 import dev.o11ycdk.grafana.Dashboard.Target;
 

@@ -2,10 +2,16 @@ package dev.o11ycdk.grafana;
 
 import dev.o11ycdk.config.Check;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** One entry of a Grafana datasource provisioning file. */
 public record Datasource(String name, String type, String uid, String url, boolean isDefault, Map<String, Object> jsonData) {
+    /** What Grafana's CloudWatch datasource calls; nothing else. */
+    public static final List<String> CLOUDWATCH_READ = List.of("cloudwatch:DescribeAlarmsForMetric",
+            "cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics",
+            "cloudwatch:GetMetricData", "cloudwatch:GetInsightRuleReport");
+
     public Datasource {
         Check.notBlank("datasource name", name);
         Check.notBlank("datasource type", type);

@@ -1,6 +1,7 @@
 package dev.o11ycdk.host;
 
 import dev.o11ycdk.config.Check;
+import dev.o11ycdk.config.Shell;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class HostBootstrapScript {
 
     public HostBootstrapScript installRelease(Release release, Release.Arch arch, String dest) {
         lines.add("install_release " + String.join(" ", List.of(
-                release.name(), release.version(), shellQuote(release.url(arch)), release.sha256(arch), dest)));
+                release.name(), release.version(), Shell.quote(release.url(arch)), release.sha256(arch), dest)));
         return this;
     }
 
@@ -119,7 +120,7 @@ public final class HostBootstrapScript {
             throw Check.bad("secret file " + path, secretIdVar, "variables are upper-case names, paths absolute without spaces");
         }
         String call = FETCH_SECRET + " \"${" + regionVar + "}\" \"${" + secretIdVar + "}\" " + path + " " + owner;
-        lines.add(required ? call : call + " || echo " + shellQuote("o11y-cdk: " + warning) + " >&2");
+        lines.add(required ? call : call + " || echo " + Shell.quote("o11y-cdk: " + warning) + " >&2");
         return this;
     }
 
@@ -156,11 +157,6 @@ public final class HostBootstrapScript {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Single-quotes a value for bash. */
-    public static String shellQuote(String value) {
-        return "'" + value.replace("'", "'\"'\"'") + "'";
     }
 
     private static void requireSafeWord(String what, String value) {

@@ -2,17 +2,17 @@ package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.o11ycdk.AlertmanagerService;
-import dev.o11ycdk.AlertmanagerServiceProps;
-import dev.o11ycdk.EfsStorage;
-import dev.o11ycdk.EfsStorageProps;
-import dev.o11ycdk.FargatePrometheus;
-import dev.o11ycdk.FargatePrometheusProps;
 import dev.o11ycdk.config.AlertDelay;
 import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.Rule;
 import dev.o11ycdk.config.RuleGroups;
+import dev.o11ycdk.fargate.AlertmanagerService;
+import dev.o11ycdk.fargate.AlertmanagerServiceProps;
+import dev.o11ycdk.fargate.EfsStorage;
+import dev.o11ycdk.fargate.EfsStorageProps;
+import dev.o11ycdk.fargate.FargatePrometheus;
+import dev.o11ycdk.fargate.FargatePrometheusProps;
 import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.Synth;
 import java.util.List;

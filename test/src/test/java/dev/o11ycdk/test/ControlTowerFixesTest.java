@@ -3,7 +3,7 @@ package dev.o11ycdk.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.o11ycdk.Nag;
+import dev.o11ycdk.core.Nag;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
 import java.util.List;

@@ -108,9 +108,9 @@ class CostEstimateTest {
         Prices seoul = Prices.forRegion("ap-northeast-2").orElseThrow();
         CostEstimate.Usage usage = new CostEstimate.Usage(0, 5, 0.5, 1, 0, 0);
         double standard = CostEstimate.of("e", synth.templateJson(eks), seoul, usage,
-                KubernetesUsage.of(eks.getMonitoring(), false, 30)).byCategory().get("EKS");
+                KubernetesUsage.of(eks.getMonitoring().getValues(), false, 30)).byCategory().get("EKS");
         double extended = CostEstimate.of("e", synth.templateJson(eks), seoul, usage,
-                KubernetesUsage.of(eks.getMonitoring(), true, 30)).byCategory().get("EKS");
+                KubernetesUsage.of(eks.getMonitoring().getValues(), true, 30)).byCategory().get("EKS");
         assertThat(standard).isCloseTo(73.0, within(1e-9));
         assertThat(extended).isCloseTo(6 * standard, within(1e-9));
     }

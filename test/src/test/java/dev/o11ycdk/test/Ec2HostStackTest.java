@@ -2,7 +2,7 @@ package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.o11ycdk.ObservabilityInstance;
+import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
 import java.util.List;

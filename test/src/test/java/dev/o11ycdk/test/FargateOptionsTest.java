@@ -2,8 +2,8 @@ package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.o11ycdk.AlertmanagerService;
-import dev.o11ycdk.AlertmanagerServiceProps;
+import dev.o11ycdk.fargate.AlertmanagerService;
+import dev.o11ycdk.fargate.AlertmanagerServiceProps;
 import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;

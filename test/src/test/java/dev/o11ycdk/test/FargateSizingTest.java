@@ -2,7 +2,7 @@ package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.o11ycdk.FargateSize;
+import dev.o11ycdk.core.FargateSize;
 import dev.o11ycdk.test.support.Synth;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.o11ycdk.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.o11ycdk.ObservabilityInstance;
+import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.test.support.LocalProcess;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;

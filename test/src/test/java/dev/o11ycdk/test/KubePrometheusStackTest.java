@@ -3,9 +3,9 @@ package dev.o11ycdk.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.o11ycdk.KubePrometheusStack;
-import dev.o11ycdk.KubePrometheusStackProps;
 import dev.o11ycdk.config.Check;
+import dev.o11ycdk.eks.KubePrometheusStack;
+import dev.o11ycdk.eks.KubePrometheusStackProps;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;

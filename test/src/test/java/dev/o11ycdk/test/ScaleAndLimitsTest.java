@@ -3,12 +3,12 @@ package dev.o11ycdk.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.o11ycdk.FargatePlatformService;
-import dev.o11ycdk.FargatePrometheus;
-import dev.o11ycdk.FargateSize;
-import dev.o11ycdk.StackLimits;
 import dev.o11ycdk.app.O11yApp;
 import dev.o11ycdk.app.Settings;
+import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.StackLimits;
+import dev.o11ycdk.fargate.FargatePlatformService;
+import dev.o11ycdk.fargate.FargatePrometheus;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
 import java.nio.file.Files;

@@ -3,12 +3,12 @@ package dev.o11ycdk.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.o11ycdk.FargatePrometheus;
-import dev.o11ycdk.IFargatePrometheus;
-import dev.o11ycdk.ScrapeOptions;
-import dev.o11ycdk.ScrapeRegistration;
 import dev.o11ycdk.app.O11yApp;
 import dev.o11ycdk.app.Settings;
+import dev.o11ycdk.core.ScrapeOptions;
+import dev.o11ycdk.fargate.FargatePrometheus;
+import dev.o11ycdk.fargate.IFargatePrometheus;
+import dev.o11ycdk.fargate.ScrapeRegistration;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
 import java.nio.file.Files;

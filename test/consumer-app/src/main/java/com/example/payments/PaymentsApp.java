@@ -1,8 +1,8 @@
 package com.example.payments;
 
-import dev.o11ycdk.FargatePrometheus;
-import dev.o11ycdk.IFargatePrometheus;
-import dev.o11ycdk.ScrapeOptions;
+import dev.o11ycdk.core.ScrapeOptions;
+import dev.o11ycdk.fargate.FargatePrometheus;
+import dev.o11ycdk.fargate.IFargatePrometheus;
 import java.util.List;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;

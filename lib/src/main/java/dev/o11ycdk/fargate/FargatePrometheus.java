@@ -1,0 +1,557 @@
+package dev.o11ycdk.fargate;
+
+import dev.o11ycdk.config.AlertDelay;
+import dev.o11ycdk.config.AlertRules;
+import dev.o11ycdk.config.Check;
+import dev.o11ycdk.config.EcsDiscoveryConfig;
+import dev.o11ycdk.config.PromDuration;
+import dev.o11ycdk.config.PrometheusConfig;
+import dev.o11ycdk.config.RuleGroups;
+import dev.o11ycdk.config.ScrapeJob;
+import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.Ports;
+import dev.o11ycdk.core.ScrapeOptions;
+import dev.o11ycdk.core.ScrapeTarget;
+import dev.o11ycdk.core.internal.AlertDelayWarnings;
+import dev.o11ycdk.core.internal.Regions;
+import dev.o11ycdk.core.internal.ReviewFiles;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Lazy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
+import software.amazon.awscdk.services.ec2.Connections;
+import software.amazon.awscdk.services.ec2.ConnectionsProps;
+import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SecurityGroupImportOptions;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.ContainerDefinition;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.HealthCheck;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.servicediscovery.INamespace;
+import software.amazon.awscdk.services.servicediscovery.PrivateDnsNamespace;
+import software.amazon.awscdk.services.servicediscovery.PrivateDnsNamespaceAttributes;
+import software.amazon.awscdk.services.ssm.StringParameter;
+import software.constructs.Construct;
+
+/**
+ * Prometheus on Fargate (SPEC layout 2): TSDB on an EFS access point (transit encryption, IAM
+ * authorization), 15 s scrape/evaluation, 15 d retention, one task that is stopped before its
+ * replacement starts, registered in Cloud Map as {@code prometheus.<namespace>}.
+ *
+ * <p>Application services are found while Prometheus runs: an ECS discovery sidecar (the AWS
+ * Distro for OpenTelemetry collector's {@code ecs_observer}) lists the tasks of the platform's
+ * cluster and of {@code discoveryClusters} every {@code discoveryInterval} and writes them to a
+ * file Prometheus reads. A service opts in by the docker labels its own container carries, set by
+ * one call from any app: {@code prometheus.scrape(service, ScrapeOptions.builder().name("payments")
+ * .port(8080).metricsPath("/actuator/prometheus").build())}. Neither the configuration nor the
+ * template of Prometheus changes when a service joins.
+ */
+public class FargatePrometheus extends FargatePlatformService implements IFargatePrometheus {
+    public static final int DEFAULT_PORT = Ports.PROMETHEUS;
+    public static final String CLOUD_MAP_NAME = "prometheus";
+    /** The job that reads the ECS discovery results. */
+    public static final String DISCOVERY_JOB = "ecs";
+    /** Where the discovery sidecar writes and Prometheus reads (an EFS access point both mount). */
+    public static final String DISCOVERY_DIR = "/o11y/discovery";
+    /** What the discovery sidecar may use of the task: a hard memory limit and a CPU share. */
+    public static final int DISCOVERY_MEMORY_MIB = 256;
+    public static final int DISCOVERY_CPU = 128;
+    /** The container's user, nobody as in prom/prometheus' Dockerfile, and the EFS access points' POSIX user. */
+    static final String USER = "65534:65534";
+    /**
+     * Where the entrypoint writes the configuration: on the TSDB's EFS access point, the one volume
+     * Prometheus may write (the root file system is read-only). The TSDB opens only block
+     * directories (ULIDs), the WAL and its own files, so a sibling directory is left alone.
+     */
+    static final String FILES = "/prometheus/o11y";
+    static final String CONFIG_PATH = FILES + "/prometheus.yml";
+    /** Relative to the config file, as Prometheus resolves it: the same file runs anywhere. */
+    static final String RULES_FILE = "rules/o11y.yml";
+    static final String RULES_PATH = FILES + "/" + RULES_FILE;
+    /** Prometheus' own words on NFS, linked from the synth warning. */
+    public static final String STORAGE_DOCS = "https://prometheus.io/docs/prometheus/latest/storage/#operational-aspects";
+    /** The SSM parameters {@link #publishToSsm} writes and {@link #fromSsm} reads, under a prefix. */
+    public static final List<String> SSM_NAMES = List.of("security-group-id", "cluster-name", "namespace-name", "namespace-id",
+            "namespace-arn");
+
+    private final FargatePrometheusProps props;
+    private final INamespace namespace;
+    private final FargateSize size;
+    private final long expectedSeries;
+    private final RuleGroups rules;
+    private final EcsDiscoveryConfig discovery;
+    private final List<ScrapeJob> platformJobs = new ArrayList<>();
+    private String alertmanagerName;
+    private String ssmPrefix;
+    private PromDuration groupWait = PromDuration.ofSeconds(0);
+
+    public FargatePrometheus(Construct scope, String id, FargatePrometheusProps props) {
+        super(scope, id);
+        this.props = props;
+        String region = Regions.require(this, "FargatePrometheus");
+        if (props.getCluster() == null || props.getStorage() == null) {
+            throw Check.bad(id + ".cluster/storage", null, "FargatePrometheus needs an ECS cluster and an EfsStorage");
+        }
+        if (props.getDesiredCount() != 1) {
+            throw Check.bad("prometheusDesiredCount", props.getDesiredCount(), "Prometheus' TSDB on EFS must have exactly one "
+                    + "writer (" + STORAGE_DOCS + "); scale out with remoteWrite to Amazon Managed Service for Prometheus instead");
+        }
+        this.namespace = props.getNamespace() != null ? props.getNamespace() : props.getCluster().getDefaultCloudMapNamespace();
+        if (namespace == null) {
+            throw Check.bad(id + ".namespace", null, "give a Cloud Map namespace or a cluster with a default one");
+        }
+        PromDuration.parse("scrapeInterval", props.getScrapeInterval()).positive("scrapeInterval");
+        PromDuration.parse("evaluationInterval", props.getEvaluationInterval()).positive("evaluationInterval");
+        long retentionDays = props.getRetention().toDays().longValue();
+        Check.range("retentionDays", (int) Math.min(retentionDays, Integer.MAX_VALUE), 1, 3650);
+        Check.notBlank("environment", props.getEnvironment());
+
+        this.discovery = discoveryConfig(props, region, literalClusterName(props.getCluster()));
+        this.expectedSeries = props.getExpectedActiveSeries();
+        this.size = props.getSize() != null
+                ? FargateSize.of("prometheus", props.getSize().cpu(), props.getSize().memoryMiB())
+                : FargateSize.forPrometheus("expectedActiveSeries", expectedSeries, DISCOVERY_MEMORY_MIB);
+        int prometheusMemoryMiB = size.memoryMiB() - DISCOVERY_MEMORY_MIB;
+        int floorMiB = FargateSize.prometheusMemoryMiB(0);
+        if (prometheusMemoryMiB < floorMiB) {
+            // Below it the series alert's threshold (what the memory holds) would be zero: firing for ever.
+            throw Check.bad("prometheusMemoryMiB", size.memoryMiB(), "leaves Prometheus " + prometheusMemoryMiB + " MiB next to the "
+                    + DISCOVERY_MEMORY_MIB + " MiB discovery sidecar; the sizing formula needs " + floorMiB + " MiB for Prometheus "
+                    + "itself and the platform's own series");
+        }
+        RuleGroups base = props.getRules() != null ? props.getRules() : AlertRules.defaults(props.getRunbookBaseUrl()).toRuleGroups();
+        this.rules = base.copy()
+                .group("prometheus-capacity", AlertRules.prometheusCapacity((long) prometheusMemoryMiB * 1024 * 1024,
+                        FargateSize.seriesCapacity(prometheusMemoryMiB), props.getRunbookBaseUrl()))
+                .group("ecs-discovery", AlertRules.ecsDiscovery(discovery.getRefreshInterval(), ".*/ecs-[^/]+\\.yaml",
+                        props.getRunbookBaseUrl()));
+
+        EfsStorage.Tenant tsdb = props.getStorage().addTenant("Prometheus", "/prometheus", 65534, 65534);
+        EfsStorage.Tenant results = props.getStorage().addTenant("Discovery", "/discovery", 65534, 65534);
+        FargateComponent.Spec spec = FargateComponent.spec(this, "prometheus", props.getImage())
+                .size(size)
+                .containerMemoryMiB(prometheusMemoryMiB)
+                .user(USER)
+                .port(DEFAULT_PORT, "/-/healthy")
+                .placement(props.getCluster(), namespace, CLOUD_MAP_NAME, null)
+                .singleWriter()
+                .volume(tsdb.volume("tsdb"), EfsStorage.Tenant.mount("tsdb", "/prometheus"))
+                .volume(results.volume("discovery"), EfsStorage.Tenant.mount("discovery", DISCOVERY_DIR, true))
+                .command(List.of("/bin/prometheus",
+                        "--config.file=" + CONFIG_PATH,
+                        "--storage.tsdb.path=/prometheus",
+                        "--storage.tsdb.retention.time=" + retentionDays + "d",
+                        "--web.listen-address=:" + DEFAULT_PORT,
+                        "--web.console.libraries=/usr/share/prometheus/console_libraries",
+                        "--web.console.templates=/usr/share/prometheus/consoles"));
+        // Rendered at synth, after useAlertmanager and scrapeCloudWatchExporter added their jobs.
+        spec.files().root(FILES).file(CONFIG_PATH, Lazy.string(() -> getPrometheusConfig().toYaml()));
+        spec.files().file(RULES_PATH, rules.toYaml());
+        init(spec.build(), namespace, CLOUD_MAP_NAME, DEFAULT_PORT, "services");
+        tsdb.grantReadWrite(component().taskDefinition.getTaskRole());
+        results.grantReadWrite(component().taskDefinition.getTaskRole());
+        tsdb.allowMountFrom(component().service);
+        discoverySidecar(region, results);
+
+        component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ecs:ListTasks", "ecs:DescribeTasks", "ecs:ListServices", "ecs:DescribeServices",
+                        "ecs:DescribeContainerInstances"))
+                .resources(List.of("*"))
+                .conditions(Map.of("ArnEquals", Map.of("ecs:cluster", discovery.getClusters().values().stream()
+                        .map(this::clusterArn).toList())))
+                .build());
+        component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ecs:DescribeTaskDefinition", "ec2:DescribeInstances", "ec2:DescribeAvailabilityZones"))
+                .resources(List.of("*"))
+                .build());
+        if (props.getRemoteWrite() != null) {
+            component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+                    .actions(props.getRemoteWrite().actions())
+                    .resources(List.of(props.getRemoteWrite().workspaceArn()))
+                    .build());
+        }
+        Nag.suppress(component().taskDefinition.getTaskRole(), true, Nag.Rule.of("AwsSolutions-IAM5",
+                "ecs:DescribeTaskDefinition (ECS discovery), ec2:DescribeInstances and ec2:DescribeAvailabilityZones "
+                        + "(ec2_sd, and the discovery's EC2 launch type) support no resource-level permissions; the ECS list and "
+                        + "describe calls are limited to the discovered clusters by the ecs:cluster condition.", "Resource::*"));
+        Annotations.of(this).addWarningV2("@o11y-cdk/prometheus:tsdbOnEfs", "Prometheus keeps its TSDB on EFS, an NFS "
+                + "file system, which Prometheus does not support for local storage (" + STORAGE_DOCS + "). This service "
+                + "therefore runs exactly one task and stops it before starting its replacement (a short scrape gap on "
+                + "each deploy). To outgrow it, enable remoteWrite to Amazon Managed Service for Prometheus.");
+    }
+
+    /** The cluster's name, a literal where it is known at synth (an imported cluster, or one given a clusterName). */
+    private static String literalClusterName(software.amazon.awscdk.services.ecs.ICluster cluster) {
+        String name = cluster.getClusterName();
+        if (Token.isUnresolved(name) && cluster.getNode().getDefaultChild() instanceof software.amazon.awscdk.services.ecs.CfnCluster cfn
+                && cfn.getClusterName() != null && !Token.isUnresolved(cfn.getClusterName())) {
+            return cfn.getClusterName();
+        }
+        return name;
+    }
+
+    private static EcsDiscoveryConfig discoveryConfig(FargatePrometheusProps props, String region, String platform) {
+        EcsDiscoveryConfig.Builder d = EcsDiscoveryConfig.builder()
+                .region(region)
+                .resultDir(DISCOVERY_DIR)
+                .refreshInterval(props.getDiscoveryInterval());
+        d.cluster(Token.isUnresolved(platform) ? "platform" : platform, platform);
+        props.getDiscoveryClusters().forEach(c -> d.cluster(c, c));
+        List<String> seen = new ArrayList<>();
+        for (ScrapeTarget t : props.getServices()) {
+            if (seen.contains(t.name()) || ScrapeJob.PLATFORM_JOBS.contains(t.name())) {
+                throw Check.bad("services", t.name(), "service names must be unique and not one of the platform's jobs " + ScrapeJob.PLATFORM_JOBS);
+            }
+            seen.add(t.name());
+            d.namedService(t.name(), t.port(), t.metricsPath(), t.env());
+        }
+        return d.build();
+    }
+
+    private String clusterArn(String name) {
+        return Stack.of(this).formatArn(ArnComponents.builder().service("ecs").resource("cluster").resourceName(name).build());
+    }
+
+    /**
+     * The ADOT collector next to Prometheus: not essential (Prometheus keeps scraping what it found
+     * when discovery stops, and EcsDiscoveryStale says so), restarted by ECS, non-root, with a hard
+     * memory limit, its configuration in the environment (ADOT reads AOT_CONFIG_CONTENT), a
+     * read-only root file system: it writes only its result files, on the discovery access point.
+     */
+    private void discoverySidecar(String region, EfsStorage.Tenant results) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AOT_CONFIG_CONTENT", discovery.toYaml());
+        env.put("AWS_REGION", region);
+        ContainerDefinition sidecar = component().taskDefinition.addContainer("ecs-discovery", ContainerDefinitionOptions.builder()
+                .containerName("ecs-discovery")
+                .image(ContainerImage.fromRegistry(props.getDiscoveryImage()))
+                .essential(false)
+                .enableRestartPolicy(true)
+                .restartAttemptPeriod(Duration.seconds(60))
+                .user(USER)
+                .readonlyRootFilesystem(true)
+                .cpu(DISCOVERY_CPU)
+                .memoryLimitMiB(DISCOVERY_MEMORY_MIB)
+                .environment(env)
+                .healthCheck(HealthCheck.builder()
+                        .command(List.of("CMD", "/healthcheck"))
+                        .interval(Duration.seconds(30)).timeout(Duration.seconds(5)).retries(3).startPeriod(Duration.seconds(30))
+                        .build())
+                .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(component().logGroup).streamPrefix("ecs-discovery").build()))
+                .build());
+        sidecar.addMountPoints(EfsStorage.Tenant.mount("discovery", DISCOVERY_DIR));
+    }
+
+    /**
+     * Publishes what another app needs ({@link #SSM_NAMES}) as SSM parameters under {@code prefix},
+     * which {@link #fromSsm} resolves at deploy time: no synth-time look-up, no cross-stack export.
+     */
+    public void publishToSsm(String prefix) {
+        checkPrefix(prefix);
+        if (ssmPrefix != null) {
+            throw Check.bad("ssmParameterPrefix", prefix, "attributes are already published under " + ssmPrefix);
+        }
+        this.ssmPrefix = prefix;
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("security-group-id", getSecurityGroupId());
+        values.put("cluster-name", getClusterName());
+        values.put("namespace-name", namespace.getNamespaceName());
+        values.put("namespace-id", namespace.getNamespaceId());
+        values.put("namespace-arn", namespace.getNamespaceArn());
+        values.forEach((name, value) -> StringParameter.Builder.create(this, "Ssm-" + name)
+                .parameterName(prefix + "/" + name)
+                .stringValue(value)
+                .description("o11y-cdk: Prometheus " + name + ", read by service stacks with FargatePrometheus.fromSsm")
+                .build());
+    }
+
+    private static String checkPrefix(String prefix) {
+        if (prefix == null || !prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
+            throw Check.bad("ssmParameterPrefix", prefix, "must be an SSM path such as /o11y-cdk/platform");
+        }
+        return prefix;
+    }
+
+    /**
+     * Opts in a service of this app. From another stack, once {@link #publishToSsm} ran, it goes
+     * through the SSM parameters, so the platform's stack gains no export and its template does not
+     * change; without them the service's stack references this one (a CloudFormation export).
+     */
+    @Override
+    public ScrapeRegistration scrape(software.amazon.awscdk.services.ecs.BaseService service, ScrapeOptions options) {
+        checkDiscovered(service, options);
+        return Scraping.register(seenFrom(service), service, options);
+    }
+
+    /**
+     * A service labelled in a cluster the sidecar never lists would silently never be scraped: an
+     * error when every name is known at synth, a warning when the platform's own cluster has a name
+     * only CloudFormation knows (the service might name that cluster by it).
+     */
+    private void checkDiscovered(software.amazon.awscdk.services.ecs.BaseService service, ScrapeOptions options) {
+        software.amazon.awscdk.services.ecs.ICluster cluster = service.getCluster();
+        String name = literalClusterName(cluster);
+        if (cluster.getNode().getPath().equals(props.getCluster().getNode().getPath()) || Token.isUnresolved(name)
+                || discovery.getClusters().containsValue(name)) {
+            return;
+        }
+        String what = "scrape '" + options.getName() + "' of service " + service.getNode().getPath() + " cluster";
+        String watched = discovery.getClusters().values().stream().map(v -> Token.isUnresolved(v) ? "the platform's cluster" : v)
+                .collect(java.util.stream.Collectors.joining(", "));
+        if (discovery.getClusters().values().stream().noneMatch(Token::isUnresolved)) {
+            throw Check.bad(what, name, "ECS discovery watches only " + watched + "; add it to discoveryClusters");
+        }
+        Annotations.of(service).addWarningV2("@o11y-cdk/prometheus:undiscoveredCluster", Check.bad(what, name, "ECS discovery "
+                + "watches only " + watched + ": unless that is the platform's cluster, add it to discoveryClusters or its tasks "
+                + "are never scraped").getMessage());
+    }
+
+    @Override
+    public ScrapeRegistration scrape(IConnectable network, ScrapeOptions options) {
+        return Scraping.register(network instanceof software.constructs.IConstruct c ? seenFrom(c) : this, network, options);
+    }
+
+    private IFargatePrometheus seenFrom(software.constructs.IConstruct construct) {
+        Stack there = Stack.of(construct);
+        if (there.getNode().getPath().equals(Stack.of(this).getNode().getPath())) {
+            return this;
+        }
+        if (ssmPrefix == null) {
+            Annotations.of(construct).addWarningV2("@o11y-cdk/prometheus:crossStackScrape", "Opting "
+                    + construct.getNode().getPath() + " in from another stack references Prometheus' security group "
+                    + "directly, which adds an export to the platform's stack; call publishToSsm on the FargatePrometheus "
+                    + "first and teams' stacks import it through SSM instead.");
+            return this;
+        }
+        String id = "O11yPrometheus" + Integer.toHexString(ssmPrefix.hashCode());
+        software.constructs.IConstruct existing = there.getNode().tryFindChild(id);
+        if (existing instanceof IFargatePrometheus p) {
+            return p;
+        }
+        // The parameters must exist before that stack resolves them: deploy the platform first. A stack
+        // dependency orders `cdk deploy --all` and lives in the assembly manifest, not in either template.
+        there.addDependency(Stack.of(this), "reads the SSM parameters of the platform's Prometheus");
+        return fromSsm(there, id, ssmPrefix);
+    }
+
+    /** The platform's Prometheus as another app sees it, from known attributes. */
+    public static IFargatePrometheus fromPrometheusAttributes(Construct scope, String id, PrometheusAttributes attrs) {
+        return new Imported(scope, id, attrs);
+    }
+
+    /**
+     * The platform's Prometheus from the SSM parameters {@link #publishToSsm} wrote under
+     * {@code prefix}, resolved by CloudFormation at deploy time (synth needs no AWS access).
+     */
+    public static IFargatePrometheus fromSsm(Construct scope, String id, String prefix) {
+        checkPrefix(prefix);
+        Map<String, String> v = new LinkedHashMap<>();
+        for (String name : SSM_NAMES) {
+            v.put(name, StringParameter.valueForStringParameter(scope, prefix + "/" + name));
+        }
+        return new Imported(scope, id, PrometheusAttributes.builder()
+                .securityGroupId(v.get("security-group-id"))
+                .clusterName(v.get("cluster-name"))
+                .namespaceName(v.get("namespace-name"))
+                .namespaceId(v.get("namespace-id"))
+                .namespaceArn(v.get("namespace-arn"))
+                .build());
+    }
+
+    /** An imported Prometheus: its security group is referenced, never modified, by the rules of the importing stack. */
+    private static final class Imported extends Construct implements IFargatePrometheus {
+        private final PrometheusAttributes attrs;
+        private final ISecurityGroup securityGroup;
+        private final Connections connections;
+        private final INamespace namespace;
+
+        Imported(Construct scope, String id, PrometheusAttributes attrs) {
+            super(scope, id);
+            Check.notBlank(id + " securityGroupId", attrs.getSecurityGroupId());
+            Check.notBlank(id + " clusterName", attrs.getClusterName());
+            Check.notBlank(id + " namespaceName", attrs.getNamespaceName());
+            this.attrs = attrs;
+            this.securityGroup = SecurityGroup.fromSecurityGroupId(this, "SecurityGroup", attrs.getSecurityGroupId(),
+                    SecurityGroupImportOptions.builder().allowAllOutbound(true).mutable(true).build());
+            this.connections = new Connections(ConnectionsProps.builder().securityGroups(List.of(securityGroup))
+                    .defaultPort(Port.tcp(DEFAULT_PORT)).build());
+            this.namespace = attrs.getNamespaceId() == null || attrs.getNamespaceArn() == null ? null
+                    : PrivateDnsNamespace.fromPrivateDnsNamespaceAttributes(this, "Namespace", PrivateDnsNamespaceAttributes.builder()
+                    .namespaceName(attrs.getNamespaceName()).namespaceId(attrs.getNamespaceId()).namespaceArn(attrs.getNamespaceArn())
+                    .build());
+        }
+
+        @Override
+        public Connections getConnections() {
+            return connections;
+        }
+
+        @Override
+        public String getSecurityGroupId() {
+            return securityGroup.getSecurityGroupId();
+        }
+
+        @Override
+        public String getClusterName() {
+            return attrs.getClusterName();
+        }
+
+        @Override
+        public INamespace getNamespace() {
+            return namespace;
+        }
+
+        @Override
+        public String getInternalUrl() {
+            return "http://" + CLOUD_MAP_NAME + "." + attrs.getNamespaceName() + ":" + DEFAULT_PORT;
+        }
+    }
+
+    /** Sends alerts to {@code alertmanager} and scrapes it; opens its port to Prometheus only. */
+    public void useAlertmanager(AlertmanagerService alertmanager) {
+        this.alertmanagerName = alertmanager.getDnsName();
+        this.groupWait = alertmanager.getConfig().route().groupWait();
+        AlertDelayWarnings.warnMissedGoals(this, "@o11y-cdk/prometheus", getAlertDelays());
+        alertmanager.getConnections().allowDefaultPortFrom(this, "Prometheus to Alertmanager");
+        platformJobs.add(ScrapeJob.builder("alertmanager")
+                .dnsSd(List.of(alertmanagerName), ScrapeJob.DnsRecordType.A, Ports.ALERTMANAGER, "30s").build());
+    }
+
+    /** Scrapes the CloudWatch exporter (its slow CloudWatch calls get a 60 s interval). */
+    public void scrapeCloudWatchExporter(CloudWatchExporter exporter) {
+        exporter.getConnections().allowDefaultPortFrom(this, "Prometheus scrape of cloudwatch-exporter");
+        platformJobs.add(ScrapeJob.builder("cloudwatch")
+                .scrapeInterval("60s").scrapeTimeout("50s")
+                .dnsSd(List.of(exporter.getDnsName()), ScrapeJob.DnsRecordType.A, Ports.CLOUDWATCH_EXPORTER, "30s").build());
+    }
+
+    /** Lets {@code client} (Grafana, say) query the Prometheus API on 9090. */
+    public void allowQueriesFrom(IConnectable client) {
+        getConnections().allowDefaultPortFrom(client, "Prometheus queries");
+    }
+
+    /** The configuration as it is rendered now; synthesis renders it again after the platform's jobs are added. */
+    public PrometheusConfig getPrometheusConfig() {
+        return config(null, null);
+    }
+
+    /**
+     * A loopback profile of the same configuration, for end-to-end tests on one machine: the ECS
+     * discovery job reads {@code discoveryFiles} (result files in the sidecar's format), Alertmanager
+     * is at {@code alertmanagerAddress} (host:port, or null for none), cloud discovery (EC2), Cloud Map
+     * jobs and remote write are left out.
+     */
+    public PrometheusConfig getLocalProfile(String discoveryFiles, String alertmanagerAddress) {
+        return config(discoveryFiles, alertmanagerAddress);
+    }
+
+    private PrometheusConfig config(String localFiles, String localAlertmanager) {
+        boolean local = localFiles != null;
+        PrometheusConfig.Builder b = PrometheusConfig.builder()
+                .scrapeInterval(props.getScrapeInterval())
+                .evaluationInterval(props.getEvaluationInterval())
+                .scrapeTimeout(PromDuration.parse("scrapeInterval", props.getScrapeInterval()).toSeconds() >= 10 ? "10s" : props.getScrapeInterval())
+                .ruleFile(RULES_FILE)
+                .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + DEFAULT_PORT), Map.of()).build())
+                .scrapeJob(EcsDiscoveryConfig.scrapeJob(DISCOVERY_JOB, local ? localFiles : discovery.resultGlob(),
+                        fileRereadInterval(), props.getEnvironment(), ScrapeJob.PLATFORM_JOBS));
+        if (!local) {
+            b.scrapeJob(ScrapeJob.builder("ec2")
+                    .ec2Sd(Stack.of(this).getRegion(), Ports.NODE_EXPORTER, props.getEc2DiscoveryTagKey(), props.getEc2DiscoveryTagValue())
+                    .build());
+            b.scrapeJobs(platformJobs);
+            if (alertmanagerName != null) {
+                b.alertmanagerDns(alertmanagerName, Ports.ALERTMANAGER);
+            }
+            if (props.getRemoteWrite() != null) {
+                b.remoteWriteSigV4(props.getRemoteWrite().remoteWriteUrl(), props.getRemoteWrite().region());
+            }
+        } else if (localAlertmanager != null) {
+            b.alertmanagerStatic(List.of(localAlertmanager));
+            b.scrapeJob(ScrapeJob.builder("alertmanager").staticTargets(List.of(localAlertmanager), Map.of()).build());
+        }
+        return b.build();
+    }
+
+    /**
+     * How often Prometheus re-reads the result files when no file event reaches it (inotify may not
+     * cross the EFS mounts of two containers): 10 s, or the discovery interval if shorter.
+     */
+    private String fileRereadInterval() {
+        return discovery.getRefreshInterval().toSeconds() < 10 ? discovery.getRefreshInterval().toString() : "10s";
+    }
+
+    /** The rules as rendered: the given (or default) groups plus Prometheus' capacity and discovery alerts. */
+    public RuleGroups getRules() {
+        return rules;
+    }
+
+    /** The discovery sidecar's configuration. */
+    public EcsDiscoveryConfig getDiscoveryConfig() {
+        return discovery;
+    }
+
+    /** Worst-case outage-to-notification delay of every alert, from the intervals, for and group_wait. */
+    public List<AlertDelay> getAlertDelays() {
+        PromDuration scrape = PromDuration.parse("scrapeInterval", props.getScrapeInterval());
+        PromDuration eval = PromDuration.parse("evaluationInterval", props.getEvaluationInterval());
+        return rules.alerts().stream().map(r -> AlertDelay.of(r, scrape, eval, groupWait)).toList();
+    }
+
+    /** The services the platform names itself (settings), found by ECS service name. */
+    public List<ScrapeTarget> getServices() {
+        return props.getServices();
+    }
+
+    /** The task size: explicit, or from the expected active series. */
+    public FargateSize getSize() {
+        return size;
+    }
+
+    /** The active series the task is sized for. */
+    public long getExpectedActiveSeries() {
+        return expectedSeries;
+    }
+
+    @Override
+    public String getInternalUrl() {
+        return "http://" + getDnsName() + ":" + DEFAULT_PORT;
+    }
+
+    @Override
+    public String getSecurityGroupId() {
+        return getConnections().getSecurityGroups().get(0).getSecurityGroupId();
+    }
+
+    @Override
+    public String getClusterName() {
+        return props.getCluster().getClusterName();
+    }
+
+    @Override
+    public INamespace getNamespace() {
+        return namespace;
+    }
+
+    /** Adds the discovery sidecar's configuration and the alert-delay table to what reviewers read. */
+    @Override
+    public Map<String, String> getRenderedFiles() {
+        Map<String, String> out = super.getRenderedFiles();
+        out.put(CLOUD_MAP_NAME + "/ecs-discovery/otel-collector.yaml", ReviewFiles.text(this, discovery.toYaml()));
+        out.put(CLOUD_MAP_NAME + "/alert-delays.txt", AlertDelay.table(getAlertDelays()));
+        return out;
+    }
+}

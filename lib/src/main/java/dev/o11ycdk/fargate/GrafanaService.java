@@ -1,0 +1,180 @@
+package dev.o11ycdk.fargate;
+
+import dev.o11ycdk.alb.HostRoute;
+import dev.o11ycdk.alb.HostRouteOptions;
+import dev.o11ycdk.alb.MonitoringAlb;
+import dev.o11ycdk.config.Check;
+import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.Ports;
+import dev.o11ycdk.core.internal.Regions;
+import dev.o11ycdk.cost.Prices;
+import dev.o11ycdk.grafana.Dashboard;
+import dev.o11ycdk.grafana.Dashboards;
+import dev.o11ycdk.grafana.Datasource;
+import dev.o11ycdk.grafana.GrafanaProvisioning;
+import java.util.List;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ecs.Secret;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.constructs.Construct;
+
+/**
+ * Grafana on Fargate (0.5 vCPU / 1 GB) behind {@link MonitoringAlb} at {@code grafana.<domain>}:
+ * state on EFS, datasources (Prometheus default, CloudWatch) and dashboards provisioned from files,
+ * admin password from Secrets Manager, sign-up and anonymous access off, secure cookies, optional
+ * generic OAuth. Its task role may read CloudWatch and nothing else.
+ */
+public class GrafanaService extends FargatePlatformService {
+    public static final int DEFAULT_PORT = Ports.GRAFANA;
+    /** grafana/grafana's own uid (its Dockerfile's GF_UID), also the EFS access point's POSIX user. */
+    static final String USER = "472:472";
+    static final String DATA = "/var/lib/grafana";
+    /**
+     * Where the entrypoint writes provisioning and dashboards: on Grafana's EFS access point, the one
+     * volume Grafana may write (the root file system is read-only; Grafana's image declares no
+     * VOLUME, so a task-local volume would be root's). Emptied at each start, so a dashboard taken
+     * out of the app does not linger in the data directory.
+     */
+    static final String FILES = DATA + "/o11y";
+    static final String PROVISIONING = FILES + "/provisioning";
+    static final String DASHBOARDS = FILES + "/dashboards";
+    /** TMPDIR (SQLite's and Go's temporary files): / and /tmp are read-only. */
+    static final String TMP = FILES + "/tmp";
+    static final int MAX_DASHBOARD_BYTES = 40_000;
+
+    private final ISecret adminSecret;
+    private final HostRoute route;
+    private final List<Dashboard> dashboards;
+    private final String datasourcesYaml;
+
+    public GrafanaService(Construct scope, String id, GrafanaServiceProps props) {
+        super(scope, id);
+        if (props.getCluster() == null || props.getStorage() == null || props.getAlb() == null) {
+            throw Check.bad(id + ".cluster/storage/alb", null, "GrafanaService needs a cluster, an EfsStorage and a MonitoringAlb");
+        }
+        Check.notBlank("grafana prometheusUrl", props.getPrometheusUrl());
+        String region = Regions.require(this, "GrafanaService");
+        String rootUrl = "https://" + props.getSubdomain() + "." + props.getAlb().getDomainName() + "/";
+        this.dashboards = props.getDashboards() != null ? props.getDashboards()
+                : Dashboards.fargateDefaults(Prices.forRegionOrSeed(region).fargate());
+        if (props.getDashboards() == null && Prices.forRegion(region).isEmpty()) {
+            Annotations.of(this).addWarningV2("@o11y-cdk/grafana:seedPrices", "No list prices for " + region + " in prices.json: "
+                    + "the Cost Estimation dashboard uses " + Prices.SEED_REGION + "'s; pass dashboards built with your region's FargatePricing.");
+        }
+        int bytes = dashboards.stream().mapToInt(d -> d.toJson().length()).sum();
+        if (bytes > MAX_DASHBOARD_BYTES) {
+            // Dashboards travel in the task definition, which ECS caps at 64 KiB in all.
+            throw Check.bad("grafana dashboards", dashboards.size() + " dashboards, " + bytes + " bytes",
+                    "exceed the " + MAX_DASHBOARD_BYTES + " bytes that fit in a task definition; provision fewer");
+        }
+        if (props.getAdminSecret() != null) {
+            this.adminSecret = props.getAdminSecret();
+        } else {
+            software.amazon.awscdk.services.secretsmanager.Secret s = software.amazon.awscdk.services.secretsmanager.Secret.Builder
+                    .create(this, "AdminPassword")
+                    .description("Grafana admin password")
+                    .generateSecretString(SecretStringGenerator.builder().excludePunctuation(true).passwordLength(32).build())
+                    .build();
+            Nag.suppress(s, false, Nag.Rule.of("AwsSolutions-SMG4", "Grafana copies the admin password into its database on first start; rotating the secret would "
+                            + "not change the login. Rotate in Grafana, then update the secret."));
+            this.adminSecret = s;
+        }
+
+        EfsStorage.Tenant tenant = props.getStorage().addTenant("Grafana", "/grafana", 472, 472);
+        FargateComponent.Spec spec = FargateComponent.spec(this, "grafana", props.getImage())
+                .size(FargateSize.of("grafana", 512, 1024))
+                .user(USER)
+                .port(DEFAULT_PORT, "/api/health")
+                .placement(props.getCluster(), props.getCluster().getDefaultCloudMapNamespace(), "grafana", null)
+                .singleWriter() // SQLite on EFS: one task at a time
+                .healthCheckGracePeriod(Duration.seconds(120))
+                .volume(tenant.volume("grafana-data"), EfsStorage.Tenant.mount("grafana-data", DATA))
+                // ECS puts secrets in the environment Grafana reads them from. Not 0600 files: the only
+                // volume Grafana may write is EFS, where they would persist and enter every backup.
+                .secret("GF_SECURITY_ADMIN_PASSWORD", Secret.fromSecretsManager(adminSecret))
+                .env("GF_METRICS_ENABLED", "false") // /metrics would be public through the ALB
+                .env("GF_SERVER_HTTP_PORT", String.valueOf(DEFAULT_PORT))
+                .env("GF_SERVER_ROOT_URL", rootUrl)
+                .env("GF_PATHS_DATA", DATA)
+                .env("GF_PATHS_PROVISIONING", PROVISIONING)
+                .env("TMPDIR", TMP)
+                .env("GF_SECURITY_ADMIN_USER", "admin")
+                .env("GF_SECURITY_COOKIE_SECURE", "true")
+                .env("GF_SECURITY_COOKIE_SAMESITE", "lax")
+                .env("GF_SECURITY_DISABLE_GRAVATAR", "true")
+                .env("GF_USERS_ALLOW_SIGN_UP", "false")
+                .env("GF_USERS_AUTO_ASSIGN_ORG_ROLE", "Viewer")
+                .env("GF_AUTH_ANONYMOUS_ENABLED", "false")
+                .env("GF_AUTH_BASIC_ENABLED", "true")
+                .env("GF_ANALYTICS_REPORTING_ENABLED", "false")
+                .env("GF_ANALYTICS_CHECK_FOR_UPDATES", "false")
+                .command(List.of("/run.sh"));
+        if (props.getOauth() != null) {
+            GrafanaOAuth o = props.getOauth();
+            spec.env("GF_AUTH_GENERIC_OAUTH_ENABLED", "true")
+                    .env("GF_AUTH_GENERIC_OAUTH_NAME", o.name())
+                    .env("GF_AUTH_GENERIC_OAUTH_CLIENT_ID", o.clientId())
+                    .env("GF_AUTH_GENERIC_OAUTH_SCOPES", o.scopes())
+                    .env("GF_AUTH_GENERIC_OAUTH_AUTH_URL", o.authUrl())
+                    .env("GF_AUTH_GENERIC_OAUTH_TOKEN_URL", o.tokenUrl())
+                    .env("GF_AUTH_GENERIC_OAUTH_API_URL", o.apiUrl())
+                    .env("GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH", o.roleAttributePath())
+                    .env("GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_STRICT", "true")
+                    // OAuth users get an account on first login; the sign-up form stays off.
+                    .env("GF_AUTH_GENERIC_OAUTH_ALLOW_SIGN_UP", "true")
+                    .secret("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", Secret.fromSecretsManager(o.clientSecret()));
+        }
+        this.datasourcesYaml = GrafanaProvisioning.datasourcesYaml(List.of(
+                Datasource.prometheus(props.getPrometheusUrl(), props.getScrapeInterval(), true),
+                Datasource.cloudWatch(region)));
+        spec.files().root(FILES).dir(TMP).file(PROVISIONING + "/datasources/o11y.yaml", datasourcesYaml)
+                .file(PROVISIONING + "/dashboards/o11y.yaml", GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS));
+        for (Dashboard d : dashboards) {
+            spec.files().file(DASHBOARDS + "/" + d.getUid() + ".json", d.toJson());
+        }
+        init(spec.build(), props.getCluster().getDefaultCloudMapNamespace(), "grafana", DEFAULT_PORT, "dashboards");
+        tenant.grantReadWrite(component().taskDefinition.getTaskRole());
+        tenant.allowMountFrom(component().service);
+
+        component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+                .actions(Datasource.CLOUDWATCH_READ)
+                .resources(List.of("*"))
+                .build());
+        Nag.suppress(component().taskDefinition.getTaskRole(), true, Nag.Rule.of("AwsSolutions-IAM5", "CloudWatch read actions used by Grafana's CloudWatch datasource do not support resource-level permissions.", "Resource::*"));
+
+        component().service.getConnections().allowFrom(props.getAlb(), Port.tcp(DEFAULT_PORT), "ALB to Grafana");
+        this.route = props.getAlb().addHostRoute("Grafana", HostRouteOptions.builder()
+                .subdomain(props.getSubdomain())
+                .port(DEFAULT_PORT)
+                .healthCheckPath("/api/health")
+                .priority(props.getPriority())
+                .targets(List.of(component().service))
+                .build());
+        Annotations.of(this).addWarningV2("@o11y-cdk/grafana:sqliteSingleTask", "Grafana keeps its SQLite database on "
+                + "EFS, so it runs one task at a time (the old task stops before the new one starts). For more than one "
+                + "task, point Grafana at a shared PostgreSQL (GF_DATABASE_*).");
+    }
+
+    public HostRoute getRoute() {
+        return route;
+    }
+
+    public ISecret getAdminSecret() {
+        return adminSecret;
+    }
+
+    /** Every dashboard Grafana shows. */
+    public List<Dashboard> getDashboards() {
+        return dashboards;
+    }
+
+    public String getDatasourcesYaml() {
+        return datasourcesYaml;
+    }
+}

@@ -1,0 +1,432 @@
+package dev.o11ycdk.host;
+
+import dev.o11ycdk.alb.MonitoringAlb;
+import dev.o11ycdk.config.AlertDelay;
+import dev.o11ycdk.config.AlertRules;
+import dev.o11ycdk.config.AlertmanagerConfig;
+import dev.o11ycdk.config.Check;
+import dev.o11ycdk.config.PromDuration;
+import dev.o11ycdk.config.PrometheusConfig;
+import dev.o11ycdk.config.Rendering;
+import dev.o11ycdk.config.RuleGroups;
+import dev.o11ycdk.config.ScrapeJob;
+import dev.o11ycdk.config.Shell;
+import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.Ports;
+import dev.o11ycdk.core.internal.AlertDelayWarnings;
+import dev.o11ycdk.core.internal.Regions;
+import dev.o11ycdk.core.internal.ReviewFiles;
+import dev.o11ycdk.core.internal.SlackRouting;
+import dev.o11ycdk.grafana.Dashboard;
+import dev.o11ycdk.grafana.Datasource;
+import dev.o11ycdk.grafana.GrafanaProvisioning;
+import dev.o11ycdk.host.Release;
+import dev.o11ycdk.host.SystemdUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import software.amazon.awscdk.AspectOptions;
+import software.amazon.awscdk.AspectPriority;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.IAspect;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.ec2.AmazonLinux2023ImageSsmParameterProps;
+import software.amazon.awscdk.services.ec2.AmazonLinuxCpuType;
+import software.amazon.awscdk.services.ec2.BlockDevice;
+import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
+import software.amazon.awscdk.services.ec2.CfnLaunchTemplate;
+import software.amazon.awscdk.services.ec2.Connections;
+import software.amazon.awscdk.services.ec2.ConnectionsProps;
+import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
+import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
+import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.Instance;
+import software.amazon.awscdk.services.ec2.InstanceArchitecture;
+import software.amazon.awscdk.services.ec2.MachineImage;
+import software.amazon.awscdk.services.ec2.MultipartBody;
+import software.amazon.awscdk.services.ec2.MultipartBodyOptions;
+import software.amazon.awscdk.services.ec2.MultipartUserData;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.constructs.Construct;
+import software.constructs.IConstruct;
+
+/**
+ * One EC2 host running Prometheus, node_exporter, Grafana and Alertmanager as systemd services (SPEC layout 1):
+ * private subnet, no public IP, no key pair (Session Manager), IMDSv2, encrypted gp3 sized for the
+ * retention. Expose it through {@link MonitoringAlb}; {@link #getConnections()} carries the
+ * security group, {@code alb.getConnections().allowTo(host, Port.tcp(Ports.GRAFANA))} style.
+ */
+public class ObservabilityInstance extends Construct implements IConnectable {
+    private Connections connections;
+    /** Room for WAL, compaction and head block above the retained blocks. */
+    static final double TSDB_HEADROOM = 1.3;
+    static final int OS_AND_GRAFANA_GIB = 10;
+    static final int MAX_SCRIPT_BYTES = 15_000;
+    private static final String TARGETS_DIR = "/etc/prometheus/targets";
+    /** Relative to prometheus.yml (Prometheus resolves them so): the rendered config runs anywhere. */
+    static final String RULES_FILE = "rules/o11y.yml";
+    static final String NODE_TARGETS_FILE = "targets/node.json";
+    /** Where the boot writes the Slack webhook URL (0600, user alertmanager); the Slack receivers read it. */
+    public static final String SLACK_WEBHOOK_FILE = "/etc/alertmanager/slack_webhook_url";
+    /** The comment that opens the boot step writing that file (tests find the step by it). */
+    public static final String SLACK_STEP = "Slack webhook for Alertmanager from Secrets Manager, readable by alertmanager only";
+    /** Alertmanager listens here only: Prometheus on the same host is its one client. */
+    static final String ALERTMANAGER_ADDRESS = "127.0.0.1:" + Ports.ALERTMANAGER;
+
+    private final Instance instance;
+    private final SecurityGroup securityGroup;
+    private final ISecret adminSecret;
+    private final ISecret slackWebhookSecret;
+    private final AlertmanagerConfig alertmanagerConfig;
+    private final PrometheusConfig prometheusConfig;
+    private final RuleGroups rules;
+    private final String scrapeInterval;
+    private final HostBootstrapScript script;
+    private final int volumeSizeGiB;
+    private final int retentionSizeGiB;
+
+    public ObservabilityInstance(Construct scope, String id, ObservabilityInstanceProps props) {
+        super(scope, id);
+        if (props.getVpc() == null) {
+            throw Check.bad(id + ".vpc", null, "ObservabilityInstance needs a VPC");
+        }
+        long retentionDays = props.getRetention().toDays().longValue();
+        Check.range("retentionDays", (int) Math.min(retentionDays, Integer.MAX_VALUE), 1, 3650);
+        PromDuration interval = PromDuration.parse("scrapeInterval", props.getScrapeInterval()).positive("scrapeInterval");
+        Check.range("expectedActiveSeries", props.getExpectedActiveSeries(), 1, 50_000_000);
+        Release.Arch arch = props.getInstanceType().getArchitecture() == InstanceArchitecture.ARM_64
+                ? Release.Arch.ARM64 : Release.Arch.AMD64;
+
+        double tsdbBytes = (double) retentionDays * 86_400 / interval.toSeconds() * props.getExpectedActiveSeries() * FargateSize.BYTES_PER_SAMPLE;
+        double gib = 1024.0 * 1024 * 1024;
+        this.retentionSizeGiB = (int) Math.max(1, Math.ceil(tsdbBytes * 1.1 / gib));
+        this.volumeSizeGiB = OS_AND_GRAFANA_GIB + (int) Math.ceil(tsdbBytes * TSDB_HEADROOM / gib);
+        if (volumeSizeGiB > 16_384) {
+            throw Check.bad("expectedActiveSeries", props.getExpectedActiveSeries(),
+                    "needs a " + volumeSizeGiB + " GiB volume for " + retentionDays + " days; above the 16 TiB gp3 limit");
+        }
+
+        this.securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")
+                .vpc(props.getVpc())
+                .description("o11y host: Grafana/Prometheus from the ALB only, node_exporter from Prometheus")
+                .allowAllOutbound(true) // release downloads, EC2 discovery API, Secrets Manager
+                .build();
+        // node_exporter only from Prometheus, which runs in this same security group.
+        securityGroup.addIngressRule(securityGroup, Port.tcp(Ports.NODE_EXPORTER), "node_exporter from Prometheus");
+
+        Role role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .description("o11y host: Session Manager, EC2 discovery, Grafana admin and Slack webhook secrets")
+                .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore")))
+                .build();
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:DescribeInstances", "ec2:DescribeAvailabilityZones"))
+                .resources(List.of("*"))
+                .build());
+        // Grafana's CloudWatch datasource on this host.
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(Datasource.CLOUDWATCH_READ)
+                .resources(List.of("*"))
+                .build());
+
+        if (props.getGrafanaAdminSecret() != null) {
+            this.adminSecret = props.getGrafanaAdminSecret();
+        } else {
+            Secret secret = Secret.Builder.create(this, "GrafanaAdminPassword")
+                    .description("Grafana admin password of the o11y host")
+                    .generateSecretString(SecretStringGenerator.builder()
+                            .excludePunctuation(true).passwordLength(32).build())
+                    .build();
+            Nag.suppress(secret, false, Nag.Rule.of("AwsSolutions-SMG4", "Grafana copies the admin password into its database on first start; rotating the secret "
+                            + "would not change the login. Rotate in Grafana, then update the secret."));
+            this.adminSecret = secret;
+        }
+        adminSecret.grantRead(role);
+        this.slackWebhookSecret = SlackRouting.requireWebhookSecret(props.getSlackWebhookSecret());
+        slackWebhookSecret.grantRead(role);
+        this.alertmanagerConfig = SlackRouting.config(props.getAlertmanagerConfig(), SLACK_WEBHOOK_FILE,
+                props.getCriticalChannel(), props.getWarningChannel(), props.getMutedEnvironments(), props.getHeartbeatUrl());
+
+        String region = Regions.require(this, "ObservabilityInstance");
+        this.scrapeInterval = props.getScrapeInterval();
+        this.rules = props.getRules() != null ? props.getRules() : defaultRules(props.getRunbookBaseUrl()).toRuleGroups();
+        AlertDelayWarnings.warnMissedGoals(this, "@o11y-cdk/host", getAlertDelays());
+        this.prometheusConfig = PrometheusConfig.builder()
+                .scrapeInterval(props.getScrapeInterval())
+                .ruleFile(RULES_FILE)
+                .evaluationInterval(props.getScrapeInterval())
+                .scrapeTimeout(interval.toSeconds() >= 10 ? "10s" : props.getScrapeInterval())
+                .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + Ports.PROMETHEUS), Map.of()).build())
+                // The host's own private IP is only known at boot: the script writes this file.
+                .scrapeJob(ScrapeJob.builder("node").fileSd(List.of(NODE_TARGETS_FILE), "1m").build())
+                .scrapeJob(ScrapeJob.builder("ec2")
+                        .ec2Sd(region, Ports.NODE_EXPORTER, props.getDiscoveryTagKey(), props.getDiscoveryTagValue()).build())
+                .scrapeJob(ScrapeJob.builder("alertmanager").staticTargets(List.of(ALERTMANAGER_ADDRESS), Map.of()).build())
+                .alertmanagerStatic(List.of(ALERTMANAGER_ADDRESS))
+                .scrapeJobs(props.getAdditionalScrapeJobs())
+                .build();
+
+        String rootUrl = props.getGrafanaRootUrl() != null ? props.getGrafanaRootUrl() : "http://localhost:" + Ports.GRAFANA + "/";
+        this.script = bootstrap(props, arch, region, rootUrl);
+
+        // EC2 rejects user data above 16 KB; leave room for the MIME envelope and deploy-time values.
+        int scriptBytes = script.render().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (scriptBytes > MAX_SCRIPT_BYTES) {
+            throw Check.bad(id + " user data", scriptBytes + " bytes", "exceeds " + MAX_SCRIPT_BYTES + " bytes (EC2's limit is 16 KB); "
+                    + "provision fewer dashboards or rules on the host");
+        }
+        MultipartUserData userData = new MultipartUserData();
+        // Run the script on every boot, not only the first, so a redeployed configuration applies.
+        userData.addPart(MultipartBody.fromRawBody(MultipartBodyOptions.builder()
+                .contentType("text/cloud-config; charset=\"utf-8\"")
+                .body("#cloud-config\n" + Rendering.yaml(Map.of("cloud_final_modules", List.of(List.of("scripts-user", "always")))))
+                .build()));
+        userData.addPart(MultipartBody.fromRawBody(MultipartBodyOptions.builder()
+                .contentType("text/x-shellscript; charset=\"utf-8\"")
+                .body(script.render())
+                .build()));
+
+        this.instance = Instance.Builder.create(this, "Resource")
+                .vpc(props.getVpc())
+                .vpcSubnets(props.getVpcSubnets())
+                .instanceType(props.getInstanceType())
+                .machineImage(MachineImage.latestAmazonLinux2023(AmazonLinux2023ImageSsmParameterProps.builder()
+                        .cpuType(arch == Release.Arch.ARM64 ? AmazonLinuxCpuType.ARM_64 : AmazonLinuxCpuType.X86_64)
+                        .build()))
+                .securityGroup(securityGroup)
+                .role(role)
+                .requireImdsv2(true)
+                .associatePublicIpAddress(false)
+                .detailedMonitoring(true)
+                .disableApiTermination(props.isTerminationProtection())
+                .userData(userData)
+                .blockDevices(List.of(BlockDevice.builder()
+                        .deviceName("/dev/xvda")
+                        .volume(BlockDeviceVolume.ebs(volumeSizeGiB, EbsDeviceOptions.builder()
+                                .volumeType(EbsDeviceVolumeType.GP3).encrypted(true).deleteOnTermination(true).build()))
+                        .build()))
+                .build();
+        Tags.of(instance).add("Name", Stack.of(this).getStackName() + "-o11y");
+        // requireImdsv2 adds a launch template (from an aspect) that AWS Control Tower CT.EC2.PR.10 wants with detailed
+        // monitoring. The instance has it already; changing the template would replace a deployed host (see below).
+        Aspects.of(instance).add(new LaunchTemplateMonitoringSuppression(), AspectOptions.builder().priority(AspectPriority.MUTATING).build());
+        Nag.suppress(instance, false, Nag.Guard.of("ec2_instance_nitro_encryption_in_transit_check", "Nitro encrypts traffic "
+                + "only between two instances of supporting types. This host's traffic is from the ALB (plain HTTP to any "
+                + "target type), to AWS APIs and downloads (TLS), and its scrapes of tagged instances' node_exporter, whatever "
+                + "their type; the instance type is the user's instanceType setting (t3.medium, burstable, by default)."));
+
+        Nag.suppress(role, true,
+                Nag.Rule.of("AwsSolutions-IAM4", "AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session "
+                        + "Manager, which replaces SSH keys on this host.",
+                        "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+                Nag.Rule.of("AwsSolutions-IAM5", "ec2:DescribeInstances and ec2:DescribeAvailabilityZones (Prometheus ec2_sd) "
+                        + "and the CloudWatch reads of Grafana's datasource do not support resource-level permissions.", "Resource::*"));
+        this.connections = new Connections(ConnectionsProps.builder()
+                .securityGroups(List.of(securityGroup)).defaultPort(Port.tcp(Ports.GRAFANA)).build());
+        ReviewFiles.register(this, this::getReviewFiles);
+    }
+
+    /** The reasoned CT.EC2.PR.10 suppression on the launch template requireImdsv2 creates. */
+    private static final class LaunchTemplateMonitoringSuppression implements IAspect {
+        @Override
+        public void visit(IConstruct node) {
+            if (node instanceof CfnLaunchTemplate template) {
+                Nag.suppress(template, false, Nag.Guard.of("ec2_launch_template_monitoring_enabled_check", "The instance "
+                        + "launched from this template runs with detailed monitoring (AWS::EC2::Instance Monitoring: true), "
+                        + "which is what the control asks for. The template only carries IMDSv2; a change to it is a new "
+                        + "template version, which CloudFormation applies by replacing the instance and the TSDB and Grafana "
+                        + "data on its root volume."));
+            }
+        }
+    }
+
+    private HostBootstrapScript bootstrap(ObservabilityInstanceProps props, Release.Arch arch, String region, String rootUrl) {
+        String promFlags = String.join(" ", List.of(
+                "/opt/prometheus/prometheus",
+                "--config.file=/etc/prometheus/prometheus.yml",
+                "--storage.tsdb.path=/var/lib/prometheus/",
+                "--storage.tsdb.retention.time=" + props.getRetention().toDays().longValue() + "d",
+                "--storage.tsdb.retention.size=" + retentionSizeGiB + "GB",
+                // No --web.enable-lifecycle: /-/quit and /-/reload must not be reachable through the ALB.
+                "--web.listen-address=:" + Ports.PROMETHEUS));
+        SystemdUnit prometheus = SystemdUnit.service("prometheus", "Prometheus", "prometheus", promFlags)
+                // Refuse to start on a broken config instead of crash-looping (seed 004).
+                .set("Service", "ExecStartPre", "/opt/prometheus/promtool check config /etc/prometheus/prometheus.yml")
+                .set("Service", "ExecReload", "/bin/kill -HUP $MAINPID")
+                .set("Service", "LimitNOFILE", "65536");
+        SystemdUnit nodeExporter = SystemdUnit.service("node_exporter", "Prometheus node_exporter", "node_exporter",
+                "/opt/node_exporter/node_exporter --web.listen-address=:" + Ports.NODE_EXPORTER);
+        SystemdUnit alertmanager = SystemdUnit.service("alertmanager", "Prometheus Alertmanager", "alertmanager", String.join(" ", List.of(
+                "/opt/alertmanager/alertmanager",
+                "--config.file=/etc/alertmanager/alertmanager.yml",
+                "--storage.path=/var/lib/alertmanager/",
+                "--web.listen-address=" + ALERTMANAGER_ADDRESS,
+                "--cluster.listen-address="))) // one instance: no gossip mesh, no port 9094
+                .set("Service", "ExecStartPre", "/opt/alertmanager/amtool check-config /etc/alertmanager/alertmanager.yml")
+                .set("Service", "ExecReload", "/bin/kill -HUP $MAINPID");
+        SystemdUnit grafana = SystemdUnit.service("grafana", "Grafana", "grafana",
+                "/opt/grafana/bin/grafana server --homepath=/opt/grafana --config=/etc/grafana/grafana.ini")
+                .set("Service", "EnvironmentFile", "/etc/grafana/grafana.env")
+                .set("Service", "WorkingDirectory", "/opt/grafana");
+
+        Map<String, String> grafanaEnv = new LinkedHashMap<>();
+        grafanaEnv.put("GF_PATHS_DATA", "/var/lib/grafana");
+        grafanaEnv.put("GF_PATHS_LOGS", "/var/log/grafana");
+        grafanaEnv.put("GF_PATHS_PLUGINS", "/var/lib/grafana/plugins");
+        grafanaEnv.put("GF_PATHS_PROVISIONING", "/etc/grafana/provisioning");
+        grafanaEnv.put("GF_SERVER_HTTP_PORT", String.valueOf(Ports.GRAFANA));
+        grafanaEnv.put("GF_SERVER_ROOT_URL", rootUrl);
+        grafanaEnv.put("GF_SECURITY_COOKIE_SECURE", String.valueOf(rootUrl.startsWith("https://")));
+        grafanaEnv.put("GF_SECURITY_DISABLE_GRAVATAR", "true");
+        grafanaEnv.put("GF_USERS_ALLOW_SIGN_UP", "false");
+        grafanaEnv.put("GF_AUTH_ANONYMOUS_ENABLED", "false");
+        grafanaEnv.put("GF_ANALYTICS_REPORTING_ENABLED", "false");
+        grafanaEnv.put("GF_ANALYTICS_CHECK_FOR_UPDATES", "false");
+        grafanaEnv.put("GF_METRICS_ENABLED", "false"); // /metrics would be public through the ALB
+        String envFile = grafanaEnv.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n", "", "\n"));
+
+        HostBootstrapScript s = new HostBootstrapScript()
+                .command("readonly REGION=" + Shell.quote(region))
+                .command("readonly GRAFANA_ADMIN_SECRET=" + Shell.quote(adminSecret.getSecretArn()))
+                .command("readonly SLACK_WEBHOOK_SECRET=" + Shell.quote(secretId(slackWebhookSecret)))
+                .comment("System users without a login shell (seed 002)")
+                .systemUser("prometheus").systemUser("node_exporter").systemUser("grafana").systemUser("alertmanager")
+                .comment("Pinned releases, verified by SHA-256")
+                .installRelease(props.getPrometheusRelease(), arch, "/opt/prometheus")
+                .installRelease(props.getNodeExporterRelease(), arch, "/opt/node_exporter")
+                .installRelease(props.getGrafanaRelease(), arch, "/opt/grafana")
+                .installRelease(props.getAlertmanagerRelease(), arch, "/opt/alertmanager")
+                .comment("Directories")
+                .directory("/etc/prometheus", "root", "0755")
+                .directory(TARGETS_DIR, "root", "0755")
+                .directory("/etc/prometheus/rules", "root", "0755")
+                .directory("/var/lib/prometheus", "prometheus", "0750")
+                .directory("/etc/grafana", "root", "0755")
+                .directory("/etc/grafana/provisioning/datasources", "root", "0755")
+                .directory("/etc/grafana/provisioning/dashboards", "root", "0755")
+                .directory("/etc/grafana/dashboards", "root", "0755")
+                .directory("/var/lib/grafana", "grafana", "0750")
+                .directory("/var/log/grafana", "grafana", "0750")
+                .directory("/etc/alertmanager", "root", "0755")
+                .directory("/var/lib/alertmanager", "alertmanager", "0750")
+                .comment("Configuration rendered by o11y-cdk at synth time")
+                .file("/etc/prometheus/prometheus.yml", prometheusConfig.toYaml(), "root", "0644")
+                .file("/etc/prometheus/" + RULES_FILE, rules.toYaml(), "root", "0644")
+                .file("/etc/grafana/grafana.env", envFile, "root", "0644")
+                // GF_*__FILE is a feature of Grafana's Docker entrypoint only; the binary reads $__file{} in grafana.ini.
+                .file("/etc/grafana/grafana.ini", "[security]\nadmin_user = admin\nadmin_password = $__file{/etc/grafana/admin_password}\n",
+                        "root", "0644")
+                .file("/etc/grafana/provisioning/datasources/o11y.yaml", GrafanaProvisioning.datasourcesYaml(List.of(
+                        Datasource.prometheus("http://localhost:" + Ports.PROMETHEUS, props.getScrapeInterval(), true),
+                        Datasource.cloudWatch(region))), "root", "0644")
+                .file("/etc/grafana/provisioning/dashboards/o11y.yaml",
+                        GrafanaProvisioning.dashboardProviderYaml("o11y", "/etc/grafana/dashboards"), "root", "0644")
+                // No secret in it: the Slack receivers read SLACK_WEBHOOK_FILE.
+                .file("/etc/alertmanager/alertmanager.yml", alertmanagerConfig.toYaml(), "root", "0644");
+        for (Dashboard d : props.getDashboards()) {
+            s.file("/etc/grafana/dashboards/" + d.getUid() + ".json", d.toJson(), "root", "0644");
+        }
+        s.unit(prometheus).unit(nodeExporter).unit(grafana).unit(alertmanager)
+                .comment("node_exporter on this host's private IP (seed 002: private IPs avoid transfer cost)")
+                .command("imds_token=\"$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')\"")
+                .command("private_ip=\"$(curl -fsS -H \"X-aws-ec2-metadata-token: ${imds_token}\" http://169.254.169.254/latest/meta-data/local-ipv4)\"")
+                .command("printf '[{\"targets\": [\"%s:" + Ports.NODE_EXPORTER + "\"]}]\\n' \"${private_ip}\" > " + TARGETS_DIR + "/node.json")
+                .comment("Grafana admin password from Secrets Manager, readable by grafana only; without it Grafana cannot start")
+                .secretFile("REGION", "GRAFANA_ADMIN_SECRET", "/etc/grafana/admin_password", "grafana", true, null)
+                .comment(SLACK_STEP)
+                // Not fatal: Alertmanager reads the file at each notification, so without it alerts still reach
+                // Alertmanager (UI, logged failed notifications) and the next boot that reads the secret fixes Slack.
+                .secretFile("REGION", "SLACK_WEBHOOK_SECRET", SLACK_WEBHOOK_FILE, "alertmanager", false,
+                        "cannot read the Slack webhook secret; Alertmanager starts without it (notifications fail until a boot reads it)")
+                .comment("Check before (re)starting, then run everything")
+                .command("/opt/prometheus/promtool check config /etc/prometheus/prometheus.yml")
+                .command("/opt/alertmanager/amtool check-config /etc/alertmanager/alertmanager.yml")
+                .command("systemctl daemon-reload")
+                .command("systemctl enable prometheus node_exporter grafana alertmanager")
+                .command("systemctl restart prometheus node_exporter grafana alertmanager");
+        return s;
+    }
+
+    /** The host's security group; its default port is Grafana's (3000), the one the ALB reaches first. */
+    @Override
+    public Connections getConnections() {
+        return connections;
+    }
+
+    public Instance getInstance() {
+        return instance;
+    }
+
+    public ISecret getGrafanaAdminSecret() {
+        return adminSecret;
+    }
+
+    /** The routing the host's Alertmanager runs, its Slack receivers reading {@link #SLACK_WEBHOOK_FILE}. */
+    public AlertmanagerConfig getAlertmanagerConfig() {
+        return alertmanagerConfig;
+    }
+
+    /** The full ARN when known; else the partial one of a secret imported by name (Secrets Manager resolves it). */
+    private static String secretId(ISecret secret) {
+        return secret.getSecretFullArn() != null ? secret.getSecretFullArn() : secret.getSecretArn();
+    }
+
+    public PrometheusConfig getPrometheusConfig() {
+        return prometheusConfig;
+    }
+
+    /**
+     * The host's default rules, to change before passing them as {@code rules}: {@link AlertRules#defaults}
+     * without the rules on ECS metrics (the host has no CloudWatch exporter) and on discovered ECS services.
+     */
+    public static AlertRules defaultRules(String runbookBaseUrl) {
+        return AlertRules.withoutEcs(runbookBaseUrl);
+    }
+
+    /** Worst-case delay of every alert: scrape + evaluation (both scrapeInterval) + for + group_wait. */
+    public List<AlertDelay> getAlertDelays() {
+        PromDuration interval = PromDuration.parse("scrapeInterval", scrapeInterval);
+        return rules.alerts().stream().map(r -> AlertDelay.of(r, interval, interval, alertmanagerConfig.route().groupWait())).toList();
+    }
+
+    public RuleGroups getRules() {
+        return rules;
+    }
+
+    /**
+     * For review: every file the bootstrap writes, under its path on the host, and the bootstrap
+     * itself as {@code user-data/bootstrap.sh} (deploy-time values such as the secret ARN shown as
+     * placeholders).
+     */
+    public Map<String, String> getReviewFiles() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        script.getFiles().forEach((path, content) -> out.put(path.substring(1), content));
+        out.put("user-data/bootstrap.sh", script.render().replaceAll("\\$\\{Token\\[[^\\]]+\\]\\}", "<deploy-time value>"));
+        return out;
+    }
+
+    /** Every file the bootstrap writes, path to content. */
+    public Map<String, String> getRenderedFiles() {
+        return script.getFiles();
+    }
+
+    public int getVolumeSizeGiB() {
+        return volumeSizeGiB;
+    }
+
+    public int getRetentionSizeGiB() {
+        return retentionSizeGiB;
+    }
+}
