@@ -1,7 +1,8 @@
 package dev.o11ycdk.app;
 
 import dev.o11ycdk.config.PromDuration;
-import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.ComputeSize;
+import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.cost.CostEstimate;
 import dev.o11ycdk.cost.KubernetesUsage;
 import dev.o11ycdk.cost.Prices;
@@ -65,9 +66,9 @@ public final class CostReport {
     private static CostEstimate.Usage fargateUsage(Settings s, O11yApp.Stacks stacks) {
         long series = stacks.fargate().getPrometheus().getExpectedActiveSeries();
         long samplesPerDay = 86_400 / Math.max(1, PromDuration.parse("scrapeInterval", s.scrapeInterval()).toSeconds());
-        double tsdbGb = series * samplesPerDay * s.retentionDays() * FargateSize.BYTES_PER_SAMPLE / 1e9;
+        double tsdbGb = series * samplesPerDay * s.retentionDays() * PrometheusSizing.BYTES_PER_SAMPLE / 1e9;
         double efsGb = Math.ceil((tsdbGb + GRAFANA_GB) * 10) / 10;
-        int services = FargateSize.servicesFor(series) + 4; // + the platform's own four
+        int services = PrometheusSizing.servicesFor(series) + 4; // + the platform's own four
         int metricRules = stacks.fargate().getExporter().getConfig().metricCount();
         // cloudwatch_exporter: per scrape (60 s), one ListMetrics and one GetMetricStatistics per dimension set, per rule.
         long requests = (long) metricRules * (services + 1) * CostEstimate.HOURS_PER_MONTH * 60;
@@ -96,7 +97,7 @@ public final class CostReport {
 
     static String assumptions() {
         return "Assumptions: NAT " + NAT_GB + " GB/month per gateway, " + LOGS_GB_PER_GROUP + " GB logs/month per log group, "
-                + ALB_LCU + " LCU per ALB, TSDB " + FargateSize.BYTES_PER_SAMPLE + " bytes/sample + " + GRAFANA_GB + " GB Grafana on EFS, "
+                + ALB_LCU + " LCU per ALB, TSDB " + PrometheusSizing.BYTES_PER_SAMPLE + " bytes/sample + " + GRAFANA_GB + " GB Grafana on EFS, "
                 + "Container Insights ~11 metrics per ECS service, the CloudWatch exporter's API calls every 60 s, "
                 + CONTROL_PLANE_LOGS_GB + " GB EKS control-plane logs/month; EKS nodes at their desired count; "
                 + "on-demand list prices, no free tier, no inter-AZ transfer.\n";

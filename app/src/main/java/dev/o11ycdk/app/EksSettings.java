@@ -1,5 +1,7 @@
 package dev.o11ycdk.app;
 
+import dev.o11ycdk.core.PrometheusSizing;
+import dev.o11ycdk.eks.KubePrometheusStack;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,14 +63,6 @@ public record EksSettings(
 
     /** EKS's limit on public endpoint CIDR blocks per cluster. */
     static final int MAX_PUBLIC_CIDRS = 40;
-
-    /** Loki's volume: the log volume over the retention, 20% headroom, at least 10 GiB (as KubePrometheusStack sizes it). */
-    static int lokiVolumeGiB(int days, int gibPerDay) {
-        return (int) Math.max(10, Math.ceil(days * (double) gibPerDay * 1.2));
-    }
-
-    /** gp3's largest volume. */
-    static final int MAX_GP3_GIB = 16_384;
 
     static EksSettings from(Context c) {
         String name = c.optional("eksClusterName");
@@ -138,13 +132,9 @@ public record EksSettings(
                 throw c.bad(k, "pin an exact chart version such as " + DEFAULT_CHARTS.get(k) + " (no 'v', no ranges, no 'latest')");
             }
         }
-        int logDays = c.integer("eksLogRetentionDays", 1, 3650);
+        int logDays = c.integer("eksLogRetentionDays", 1, PrometheusSizing.MAX_RETENTION_DAYS);
         int logGiBPerDay = c.integer("eksLogGiBPerDay", 1, 10_000);
-        int lokiGiB = lokiVolumeGiB(logDays, logGiBPerDay);
-        if (lokiGiB > MAX_GP3_GIB) {
-            throw Context.bad("eksLogGiBPerDay", logGiBPerDay, "for eksLogRetentionDays " + logDays + " Loki needs a " + lokiGiB
-                    + " GiB volume, above gp3's 16384 GiB; lower either setting");
-        }
+        c.check("eksLogGiBPerDay", () -> KubePrometheusStack.lokiVolumeGiB(logDays, logGiBPerDay));
         String clusterGroup = c.optional("eksClusterSecurityGroupId");
         if (clusterGroup != null && !clusterGroup.matches("sg-[0-9a-f]{8,17}")) {
             throw c.bad("eksClusterSecurityGroupId", "not a security group id such as sg-0123abcd");

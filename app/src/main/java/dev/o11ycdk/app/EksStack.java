@@ -241,12 +241,12 @@ public class EksStack extends LayoutStack {
     /** cdk-nag findings on what aws-cdk-lib's eks_v2 builds for the cluster, each with why it stays. */
     private void suppressClusterFindings(Cluster owned) {
         suppressKubectlProviderFindings(owned);
-        dev.o11ycdk.core.Nag.suppress(owned, true, dev.o11ycdk.core.Nag.Rule.of("AwsSolutions-IAM4", "The policies EKS documents for its "
+        dev.o11ycdk.core.Suppressions.suppress(owned, true, dev.o11ycdk.core.Suppressions.CdkNag.of("AwsSolutions-IAM4", "The policies EKS documents for its "
                 + "cluster role and managed node group role (worker, VPC CNI, ECR pull); AWS keeps them current with the service",
                 managed("AmazonEKSClusterPolicy"), managed("AmazonEKSWorkerNodePolicy"), managed("AmazonEKS_CNI_Policy"),
                 managed("AmazonEC2ContainerRegistryReadOnly")));
         software.constructs.IConstruct alb = owned.getAlbController();
-        dev.o11ycdk.core.Nag.suppress(alb, true, dev.o11ycdk.core.Nag.Rule.of("AwsSolutions-IAM5", "The AWS Load Balancer Controller's "
+        dev.o11ycdk.core.Suppressions.suppress(alb, true, dev.o11ycdk.core.Suppressions.CdkNag.of("AwsSolutions-IAM5", "The AWS Load Balancer Controller's "
                 + "published IAM policy (kubernetes-sigs/aws-load-balancer-controller " + ALB_CONTROLLER.getVersion() + ", shipped "
                 + "with aws-cdk-lib): it creates and tags load balancers, target groups and security groups whose names it "
                 + "cannot know in advance, and its write actions are conditioned on the elbv2.k8s.aws/cluster tag",
@@ -269,7 +269,7 @@ public class EksStack extends LayoutStack {
         if (provider == null) {
             return;
         }
-        dev.o11ycdk.core.Nag.suppress(provider.getNode().findChild("Handler"), false, dev.o11ycdk.core.Nag.Guard.of("lambda_inside_vpc_check",
+        dev.o11ycdk.core.Suppressions.suppress(provider.getNode().findChild("Handler"), false, dev.o11ycdk.core.Suppressions.CfnGuard.of("lambda_inside_vpc_check",
                 "CDK's own singleton handler of Custom::AWSCDKCfnJson: it returns the JSON value it is given (the "
                         + "OIDC-issuer condition keys of the service-account roles' trust policies) and calls no API and no "
                         + "network at all; in the VPC it would only add a network interface and a security group."));
@@ -289,18 +289,18 @@ public class EksStack extends LayoutStack {
         if (condition == null || handler == null) {
             throw new IllegalStateException("aws-cdk-lib's kubectl provider changed shape under " + scope.getNode().getPath());
         }
-        dev.o11ycdk.core.Nag.suppress(scope, true,
-                dev.o11ycdk.core.Nag.Rule.of("AwsSolutions-IAM4", "The kubectl provider's policies as aws-cdk-lib attaches them: Lambda "
+        dev.o11ycdk.core.Suppressions.suppress(scope, true,
+                dev.o11ycdk.core.Suppressions.CdkNag.of("AwsSolutions-IAM4", "The kubectl provider's policies as aws-cdk-lib attaches them: Lambda "
                         + "logs and VPC access, and ECR pull for OCI charts",
                         managed("AmazonEC2ContainerRegistryReadOnly"), managed("service-role/AWSLambdaBasicExecutionRole"),
                         managed("service-role/AWSLambdaVPCAccessExecutionRole"),
                         "Policy::{\"Fn::If\":[\"" + condition + "\",{\"Fn::Join\":[\"\",[\"arn:\","
                                 + "{\"Ref\":\"AWS::Partition\"},\":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly\"]]},"
                                 + "{\"Ref\":\"AWS::NoValue\"}]}"),
-                dev.o11ycdk.core.Nag.Rule.of("AwsSolutions-IAM5", "The custom-resource framework may invoke every version of the "
+                dev.o11ycdk.core.Suppressions.CdkNag.of("AwsSolutions-IAM5", "The custom-resource framework may invoke every version of the "
                         + "kubectl handler it owns (<handler ARN>:*), as aws-cdk-lib's Provider grants",
                         "Resource::<" + handler + ".Arn>:*"),
-                dev.o11ycdk.core.Nag.Rule.of("AwsSolutions-L1", "The kubectl handler's Python runtime is chosen by aws-cdk-lib "
+                dev.o11ycdk.core.Suppressions.CdkNag.of("AwsSolutions-L1", "The kubectl handler's Python runtime is chosen by aws-cdk-lib "
                         + "(Runtime.determineLatestPythonRuntime) to match the handler code it ships"));
     }
 

@@ -3,7 +3,8 @@ package dev.o11ycdk.app;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.ScrapeJob;
-import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.ComputeSize;
+import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.core.ScrapeTarget;
 import dev.o11ycdk.fargate.FargatePrometheus;
 import dev.o11ycdk.fargate.RemoteWrite;
@@ -112,16 +113,16 @@ public record FargateSettings(
             String other = cpu != null ? "prometheusMemoryMiB" : "prometheusCpu";
             throw c.bad(set, "give " + other + " as a number too, or set both to 'auto'");
         }
-        if (FargateSize.validMemory(cpu).isEmpty()) {
+        if (ComputeSize.validMemory(cpu).isEmpty()) {
             throw Context.bad("prometheusCpu", cpu, "Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384");
         }
         try {
-            FargateSize.of("prometheus", cpu, memory);
+            ComputeSize.of("prometheus", cpu, memory);
         } catch (Check.BadValue e) {
             throw Context.bad("prometheusMemoryMiB", memory, e.why());
         }
         int left = memory - FargatePrometheus.DISCOVERY_MEMORY_MIB;
-        int floor = FargateSize.prometheusMemoryMiB(0);
+        int floor = PrometheusSizing.prometheusMemoryMiB(0);
         if (left < floor) {
             throw Context.bad("prometheusMemoryMiB", memory, "leaves Prometheus " + left + " MiB next to the "
                     + FargatePrometheus.DISCOVERY_MEMORY_MIB + " MiB discovery sidecar; the sizing formula needs " + floor
@@ -137,10 +138,10 @@ public record FargateSettings(
     private static long expectedSeries(Context c, int namedServices, boolean autoSize) {
         Integer services = c.autoOrInteger("expectedServices", 1, Integer.MAX_VALUE);
         Integer series = c.autoOrInteger("expectedActiveSeries", 1, Integer.MAX_VALUE);
-        long expected = series != null ? series : FargateSize.expectedSeries(services != null ? services : Math.max(5, namedServices));
+        long expected = series != null ? series : PrometheusSizing.expectedSeries(services != null ? services : Math.max(5, namedServices));
         if (autoSize) {
             String from = series != null ? "expectedActiveSeries" : services != null ? "expectedServices" : "services";
-            c.check(from, () -> FargateSize.forPrometheus(from, expected, FargatePrometheus.DISCOVERY_MEMORY_MIB));
+            c.check(from, () -> PrometheusSizing.forSeries(from, expected, FargatePrometheus.DISCOVERY_MEMORY_MIB));
         }
         return expected;
     }

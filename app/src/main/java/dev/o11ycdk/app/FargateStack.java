@@ -2,7 +2,7 @@ package dev.o11ycdk.app;
 
 import dev.o11ycdk.alb.MonitoringAlb;
 import dev.o11ycdk.config.AlertRules;
-import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.fargate.AlertmanagerService;
 import dev.o11ycdk.fargate.AlertmanagerServiceProps;
 import dev.o11ycdk.fargate.CloudWatchExporter;
@@ -90,7 +90,7 @@ public class FargateStack extends LayoutStack {
                 .discoveryImage("public.ecr.aws/aws-observability/aws-otel-collector:v" + f.adotCollectorVersion())
                 .desiredCount(f.prometheusDesiredCount());
         if (f.prometheusCpu() != null) { // both set, or neither (Settings checks)
-            pb.size(FargateSize.of("prometheus", f.prometheusCpu(), f.prometheusMemoryMiB()));
+            pb.size(ComputeSize.of("prometheus", f.prometheusCpu(), f.prometheusMemoryMiB()));
         }
         if (f.remoteWrite() != null) {
             pb.remoteWrite(f.remoteWrite().equals("create")

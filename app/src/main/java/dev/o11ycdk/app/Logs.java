@@ -1,7 +1,7 @@
 package dev.o11ycdk.app;
 
 import dev.o11ycdk.core.LogsKey;
-import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.Suppressions;
 import java.util.List;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.logs.CfnLogGroup;
@@ -23,7 +23,7 @@ final class Logs {
             return;
         }
         for (IConstruct group : groups) {
-            Nag.suppress(group, false, Nag.Guard.of("cloudwatch_log_group_encrypted_check", "logsKmsKey is false: CloudWatch "
+            Suppressions.suppress(group, false, Suppressions.CfnGuard.of("cloudwatch_log_group_encrypted_check", "logsKmsKey is false: CloudWatch "
                     + "Logs encrypts this group at rest with its own key (AES-256-GCM) at no charge; logsKmsKey = true puts the "
                     + "stack's log groups under one customer-managed KMS key (about $1 a month)."));
         }

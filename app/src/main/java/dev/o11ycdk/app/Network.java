@@ -1,6 +1,6 @@
 package dev.o11ycdk.app;
 
-import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.Suppressions;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnResource;
@@ -71,7 +71,7 @@ final class Network {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         handler.addPropertyOverride("LoggingConfig", Map.of("LogGroup", logs.getLogGroupName()));
-        Nag.suppress(handler, false, Nag.Guard.of("lambda_inside_vpc_check", "CDK's own singleton handler of "
+        Suppressions.suppress(handler, false, Suppressions.CfnGuard.of("lambda_inside_vpc_check", "CDK's own singleton handler of "
                 + "Custom::VpcRestrictDefaultSG: it runs for seconds per deploy and calls only the EC2 API to empty the "
                 + "default security group; inside the VPC it would need a network interface, a security group and NAT "
                 + "egress to reach that API, for no gain."));

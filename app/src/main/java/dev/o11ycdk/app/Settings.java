@@ -3,6 +3,7 @@ package dev.o11ycdk.app;
 import dev.o11ycdk.alb.MonitoringAlb;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
+import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.host.Release;
 import java.util.List;
 import software.amazon.awscdk.App;
@@ -130,7 +131,7 @@ public record Settings(
         }
         return new Settings(layouts, region, account, azs, domain, zoneId, zoneName, certArn, allowedCidrs,
                 prometheusCidrs, alarmTopicArn, vpcId, pub, priv, grafanaPriority, prometheusPriority, existing,
-                alb, instanceType, c.integer("retentionDays", 1, MAX_RETENTION_DAYS), scrapeInterval(c),
+                alb, instanceType, c.integer("retentionDays", 1, PrometheusSizing.MAX_RETENTION_DAYS), scrapeInterval(c),
                 release(c, Release.prometheus(), host ? arch : null),
                 release(c, Release.nodeExporter(), host ? arch : null),
                 release(c, Release.grafana(), host ? arch : null),
@@ -140,9 +141,6 @@ public record Settings(
                 c.bool("albDeletionProtection"),
                 c.bool("logsKmsKey"));
     }
-
-    /** Prometheus' retention the layouts accept (ten years). */
-    static final int MAX_RETENTION_DAYS = 3650;
 
     private static String region(Context c) {
         String region = c.string("region");

@@ -1,7 +1,7 @@
 package dev.o11ycdk.alb;
 
 import dev.o11ycdk.config.Check;
-import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.Suppressions;
 import dev.o11ycdk.core.internal.Regions;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,7 +137,7 @@ public class MonitoringAlb extends Construct implements IConnectable {
                 alb.getConnections().allowFrom(Peer.ipv4(cidr), Port.tcp(80), "HTTP redirect from " + cidr);
             }
             if (props.getAllowedCidrs().contains("0.0.0.0/0")) {
-                Nag.suppress(alb, true, Nag.Rule.of("AwsSolutions-EC23", "The monitoring endpoints are public on purpose (allowedCidrs = 0.0.0.0/0): TLS on 443, "
+                Suppressions.suppress(alb, true, Suppressions.CdkNag.of("AwsSolutions-EC23", "The monitoring endpoints are public on purpose (allowedCidrs = 0.0.0.0/0): TLS on 443, "
                                 + "80 only redirects; Grafana enforces login; unauthenticated routes (Prometheus) get their own "
                                 + "source-ip limit or a synth warning. Narrow allowedCidrs to office/VPN ranges to close it."));
             }
@@ -262,13 +262,13 @@ public class MonitoringAlb extends Construct implements IConnectable {
         ((CfnBucket) bucket.getNode().getDefaultChild()).setNotificationConfiguration(CfnBucket.NotificationConfigurationProperty.builder()
                 .eventBridgeConfiguration(CfnBucket.EventBridgeConfigurationProperty.builder().eventBridgeEnabled(true).build())
                 .build());
-        Nag.suppress(bucket, false,
-                Nag.Rule.of("AwsSolutions-S1", "This bucket is itself the ALB access-log sink; logging it to another bucket would recurse."),
-                Nag.Guard.of("s3_bucket_logging_enabled_check", "This bucket is itself the ALB access-log sink: server access logs "
+        Suppressions.suppress(bucket, false,
+                Suppressions.CdkNag.of("AwsSolutions-S1", "This bucket is itself the ALB access-log sink; logging it to another bucket would recurse."),
+                Suppressions.CfnGuard.of("s3_bucket_logging_enabled_check", "This bucket is itself the ALB access-log sink: server access logs "
                         + "into it would log their own delivery without end, and into another bucket would need that bucket's logs too."),
-                Nag.Guard.of("s3_bucket_default_encryption_kms_check", "ALB access-log delivery supports SSE-S3 only (Elastic Load "
+                Suppressions.CfnGuard.of("s3_bucket_default_encryption_kms_check", "ALB access-log delivery supports SSE-S3 only (Elastic Load "
                         + "Balancing, 'Enable access logs': the only server-side encryption supported is S3-managed keys)."),
-                Nag.Guard.of("s3_bucket_object_lock_enabled_check", "Object Lock locks nothing without a default retention, and with "
+                Suppressions.CfnGuard.of("s3_bucket_object_lock_enabled_check", "Object Lock locks nothing without a default retention, and with "
                         + "one S3 requires a Content-MD5 or checksum header on every upload, which ELB log delivery is not documented "
                         + "to send; a rejected delivery fails silently. Versioning keeps overwritten or deleted logs for 30 days; "
                         + "give accessLogBucket for a WORM bucket of your own."));

@@ -12,6 +12,8 @@ import java.util.Map;
 public final class PrometheusConfig {
     /** Prometheus' default port. */
     public static final int DEFAULT_PORT = 9090;
+    /** Prometheus' own default scrape timeout; a shorter scrape interval is the timeout instead (it may not exceed it). */
+    public static final PromDuration DEFAULT_SCRAPE_TIMEOUT = PromDuration.ofSeconds(10);
 
     private final PromDuration scrapeInterval;
     private final PromDuration evaluationInterval;
@@ -25,7 +27,7 @@ public final class PrometheusConfig {
     private PrometheusConfig(Builder b) {
         this.scrapeInterval = b.scrapeInterval;
         this.evaluationInterval = b.evaluationInterval;
-        this.scrapeTimeout = b.scrapeTimeout;
+        this.scrapeTimeout = b.timeout();
         this.externalLabels = Map.copyOf(b.externalLabels);
         this.ruleFiles = List.copyOf(b.ruleFiles);
         this.scrapeJobs = List.copyOf(b.scrapeJobs);
@@ -93,7 +95,7 @@ public final class PrometheusConfig {
     public static final class Builder {
         private PromDuration scrapeInterval = PromDuration.parse("scrapeInterval", "15s");
         private PromDuration evaluationInterval = PromDuration.parse("evaluationInterval", "15s");
-        private PromDuration scrapeTimeout = PromDuration.parse("scrapeTimeout", "10s");
+        private PromDuration scrapeTimeout;
         private final Map<String, String> externalLabels = new LinkedHashMap<>();
         private final List<String> ruleFiles = new ArrayList<>();
         private final List<ScrapeJob> scrapeJobs = new ArrayList<>();
@@ -112,7 +114,7 @@ public final class PrometheusConfig {
             return this;
         }
 
-        /** @param timeout default 10s; never above the scrape interval */
+        /** @param timeout default 10s, or the scrape interval when that is shorter; never above the scrape interval */
         public Builder scrapeTimeout(String timeout) {
             this.scrapeTimeout = PromDuration.parse("scrapeTimeout", timeout).positive("scrapeTimeout");
             return this;
@@ -183,8 +185,14 @@ public final class PrometheusConfig {
             return this;
         }
 
+        private PromDuration timeout() {
+            return scrapeTimeout != null ? scrapeTimeout
+                    : scrapeInterval.toMillis() >= DEFAULT_SCRAPE_TIMEOUT.toMillis() ? DEFAULT_SCRAPE_TIMEOUT : scrapeInterval;
+        }
+
         public PrometheusConfig build() {
             Check.unique("scrape job name", scrapeJobs.stream().map(ScrapeJob::getJobName).toList());
+            PromDuration scrapeTimeout = timeout();
             if (scrapeTimeout.toMillis() > scrapeInterval.toMillis()) {
                 throw Check.bad("scrapeTimeout", scrapeTimeout.toString(),
                         "must not exceed scrapeInterval " + scrapeInterval);

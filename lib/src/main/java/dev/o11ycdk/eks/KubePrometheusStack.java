@@ -1,7 +1,5 @@
 package dev.o11ycdk.eks;
 
-import static dev.o11ycdk.config.Rendering.ordered;
-
 import dev.o11ycdk.config.AlertDelay;
 import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.AlertmanagerConfig;
@@ -10,10 +8,13 @@ import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
 import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
-import dev.o11ycdk.core.FargateSize;
-import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.ComputeSize;
+import dev.o11ycdk.core.Ebs;
+import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.core.ScrapeTarget;
+import dev.o11ycdk.core.Suppressions;
 import dev.o11ycdk.core.internal.AlertDelayWarnings;
+import dev.o11ycdk.core.internal.GrafanaAdminSecret;
 import dev.o11ycdk.core.internal.ReviewFiles;
 import dev.o11ycdk.core.internal.SlackRouting;
 import dev.o11ycdk.grafana.Dashboard;
@@ -44,6 +45,7 @@ import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
+import static dev.o11ycdk.config.Rendering.ordered;
 
 /**
  * Layout 3: the platform on an EKS cluster from Helm charts, with seed 004's operating lessons built
@@ -73,12 +75,13 @@ public class KubePrometheusStack extends Construct {
     public static final long SERIES_PER_NODE = 11_000;
     static final int ALERTMANAGER_VOLUME_GIB = 2;
     static final int GRAFANA_VOLUME_GIB = 10;
-    private static final double TSDB_HEADROOM = 1.25;
+    /** The smallest claim the charts get: room for a first compaction whatever the sizing says. */
+    static final int MIN_VOLUME_GIB = 10;
 
     private final KubePrometheusStackProps props;
     private final RuleGroups rules;
     private final AlertmanagerConfig alertmanagerConfig;
-    private final FargateSize prometheusSize;
+    private final ComputeSize prometheusSize;
     private final long expectedActiveSeries;
     private final int prometheusVolumeGiB;
     private final int lokiVolumeGiB;
@@ -129,50 +132,35 @@ public class KubePrometheusStack extends Construct {
             }
         });
         PromDuration interval = PromDuration.parse("scrapeInterval", props.getScrapeInterval()).positive("scrapeInterval");
-        long retentionDays = props.getRetention().toDays().longValue();
-        Check.range("retentionDays", (int) Math.min(retentionDays, Integer.MAX_VALUE), 1, 3650);
-        long logDays = props.getLogRetention().toDays().longValue();
-        Check.range("logRetentionDays", (int) Math.min(logDays, Integer.MAX_VALUE), 1, 3650);
-        Check.range("logGiBPerDay", props.getLogGiBPerDay(), 1, 10_000);
+        long retentionDays = PrometheusSizing.retentionDays("retentionDays", props.getRetention());
 
-        // Sizing: the model the other layouts use (FargateSize), plus what Kubernetes itself exports.
+        // Sizing: the model the other layouts use (ComputeSize), plus what Kubernetes itself exports.
         this.expectedActiveSeries = props.getExpectedActiveSeries() != null ? props.getExpectedActiveSeries()
-                : FargateSize.expectedSeries(Math.max(1, props.getServices().size())) + clusterSeries(3);
-        this.prometheusSize = FargateSize.forPrometheus("expectedActiveSeries", expectedActiveSeries, 0);
-        double tsdbBytes = (double) retentionDays * 86_400 / interval.toSeconds() * expectedActiveSeries * FargateSize.BYTES_PER_SAMPLE;
-        this.prometheusVolumeGiB = (int) Math.max(10, Math.ceil(tsdbBytes * TSDB_HEADROOM / (1024.0 * 1024 * 1024)));
-        if (prometheusVolumeGiB > 16_384) {
-            throw Check.bad("expectedActiveSeries", expectedActiveSeries, "needs a " + prometheusVolumeGiB + " GiB volume for "
-                    + retentionDays + " days; above the 16 TiB gp3 limit");
-        }
-        this.lokiVolumeGiB = (int) Math.max(10, Math.ceil(logDays * props.getLogGiBPerDay() * 1.2));
+                : PrometheusSizing.expectedSeries(Math.max(1, props.getServices().size())) + clusterSeries(3);
+        this.prometheusSize = PrometheusSizing.forSeries("expectedActiveSeries", expectedActiveSeries, 0);
+        double tsdbBytes = PrometheusSizing.tsdbBytes(retentionDays, interval, expectedActiveSeries);
+        this.prometheusVolumeGiB = Ebs.gp3("expectedActiveSeries", expectedActiveSeries,
+                Math.max(MIN_VOLUME_GIB, PrometheusSizing.volumeGiB(tsdbBytes, PrometheusSizing.CLAIM_TSDB_HEADROOM)), retentionDays + " days");
+        this.lokiVolumeGiB = lokiVolumeGiB(PrometheusSizing.retentionDays("logRetentionDays", props.getLogRetention()),
+                props.getLogGiBPerDay());
 
         SlackRouting.requireWebhookSecret(props.getSlackWebhookSecret());
         this.alertmanagerConfig = SlackRouting.config(props.getAlertmanagerConfig(), SLACK_URL_FILE, props.getCriticalChannel(),
                 props.getWarningChannel(), props.getMutedEnvironments(), props.getHeartbeatUrl());
         RuleGroups base = props.getRules() != null ? props.getRules() : defaultRules(props.getRunbookBaseUrl()).toRuleGroups();
         this.rules = base.copy().group("prometheus-capacity", AlertRules.prometheusCapacity(
-                (long) prometheusSize.memoryMiB() * 1024 * 1024, FargateSize.seriesCapacity(prometheusSize.memoryMiB()),
+                (long) prometheusSize.memoryMiB() * 1024 * 1024, PrometheusSizing.seriesCapacity(prometheusSize.memoryMiB()),
                 props.getRunbookBaseUrl()));
         AlertDelayWarnings.warnMissedGoals(this, "@o11y-cdk/eks", getAlertDelays());
         this.serviceJobs = serviceJobs(props);
 
-        if (props.getGrafanaAdminSecret() != null) {
-            this.grafanaAdminSecret = props.getGrafanaAdminSecret();
-        } else {
-            this.grafanaAdminSecret = Secret.Builder.create(this, "GrafanaAdminSecret")
-                    .description("o11y-cdk: Grafana admin password (EKS layout); copied into the cluster by External Secrets")
-                    .generateSecretString(SecretStringGenerator.builder().excludePunctuation(true).passwordLength(32).build())
-                    .build();
-            Nag.suppress(grafanaAdminSecret, false, Nag.Rule.of("AwsSolutions-SMG4",
-                    "Grafana keeps its admin password in its own database after the first start; rotating the secret alone "
-                            + "would not change it"));
-        }
+        this.grafanaAdminSecret = GrafanaAdminSecret.orGenerate(this, "GrafanaAdminSecret", props.getGrafanaAdminSecret(),
+                "o11y-cdk: Grafana admin password (EKS layout); copied into the cluster by External Secrets");
 
         // Problems 9 and 10: the EBS CSI driver with its own role, and a default encrypted gp3 class.
         this.ebsCsiRole = podRole("EbsCsiRole", "o11y-cdk: EBS CSI driver controller (Pod Identity)");
         ebsCsiRole.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName("service-role/AmazonEBSCSIDriverPolicy"));
-        Nag.suppress(ebsCsiRole, true, Nag.Rule.of("AwsSolutions-IAM4",
+        Suppressions.suppress(ebsCsiRole, true, Suppressions.CdkNag.of("AwsSolutions-IAM4",
                 "AmazonEBSCSIDriverPolicy is the policy AWS maintains for the EBS CSI driver add-on, scoped by its own tag conditions",
                 "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"));
         IConstruct storageReady;
@@ -626,6 +614,16 @@ public class KubePrometheusStack extends Construct {
                 .build();
     }
 
+    /**
+     * Loki's volume: {@code gibPerDay} of logs for {@code days}, 20 % headroom, at least 10 GiB; at most
+     * gp3's 16 TiB (the error names {@code logGiBPerDay}).
+     */
+    public static int lokiVolumeGiB(long days, int gibPerDay) {
+        Check.range("logGiBPerDay", gibPerDay, 1, 10_000);
+        return Ebs.gp3("logGiBPerDay", gibPerDay, (int) Math.max(MIN_VOLUME_GIB, Math.ceil(days * (double) gibPerDay * 1.2)),
+                days + " days of logs");
+    }
+
     /** Seed 004, problem 6: Alertmanager in a private subnet without NAT never reaches Slack. */
     private void warnWithoutEgress(ICluster cluster) {
         IVpc vpc;
@@ -679,7 +677,7 @@ public class KubePrometheusStack extends Construct {
         return java.util.Collections.unmodifiableMap(values);
     }
 
-    public FargateSize getPrometheusSize() {
+    public ComputeSize getPrometheusSize() {
         return prometheusSize;
     }
 

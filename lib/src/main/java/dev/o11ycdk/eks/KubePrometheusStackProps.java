@@ -3,7 +3,7 @@ package dev.o11ycdk.eks;
 import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.RuleGroups;
-import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.ScrapeTarget;
 import dev.o11ycdk.core.internal.SlackRouting;
 import java.util.List;
@@ -148,7 +148,7 @@ public final class KubePrometheusStackProps {
         return retention;
     }
 
-    /** Sizes Prometheus' memory, CPU and volume. @default - from the number of services ({@link FargateSize#expectedSeries}) */
+    /** Sizes Prometheus' memory, CPU and volume. @default - from the number of services ({@link ComputeSize#expectedSeries}) */
     public Long getExpectedActiveSeries() {
         return expectedActiveSeries;
     }

@@ -2,7 +2,7 @@ package dev.o11ycdk.fargate;
 
 import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.Check;
-import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.Ports;
 import dev.o11ycdk.core.internal.SlackRouting;
 import java.util.List;
@@ -54,7 +54,7 @@ public class AlertmanagerService extends FargatePlatformService {
         warnWithoutEgress(props, subnets);
 
         FargateComponent.Spec spec = FargateComponent.spec(this, "alertmanager", props.getImage())
-                .size(FargateSize.of("alertmanager", 256, 512))
+                .size(ComputeSize.of("alertmanager", 256, 512))
                 .user(USER)
                 .scratch("alertmanager-data", DATA)
                 .port(Ports.ALERTMANAGER, "/-/healthy")

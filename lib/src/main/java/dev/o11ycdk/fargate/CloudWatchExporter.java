@@ -2,9 +2,9 @@ package dev.o11ycdk.fargate;
 
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.CloudWatchExporterConfig;
-import dev.o11ycdk.core.FargateSize;
-import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.Ports;
+import dev.o11ycdk.core.Suppressions;
 import dev.o11ycdk.core.internal.Regions;
 import java.util.List;
 import software.amazon.awscdk.services.ecs.ICluster;
@@ -39,7 +39,7 @@ public class CloudWatchExporter extends FargatePlatformService {
         String region = Regions.require(this, "CloudWatchExporter");
         this.config = props.getConfig() != null ? props.getConfig() : CloudWatchExporterConfig.seedDefaults(region).withContainerInsights();
         FargateComponent.Spec spec = FargateComponent.spec(this, "cloudwatch-exporter", props.getImage())
-                .size(FargateSize.of("cloudwatchExporter", 256, 512))
+                .size(ComputeSize.of("cloudwatchExporter", 256, 512))
                 .user(USER)
                 .port(Ports.CLOUDWATCH_EXPORTER, "/-/healthy")
                 // A TCP probe: the Temurin-based image has bash but no wget, and /metrics would call CloudWatch.
@@ -55,7 +55,7 @@ public class CloudWatchExporter extends FargatePlatformService {
                         "tag:GetResources"))
                 .resources(List.of("*"))
                 .build());
-        Nag.suppress(component().taskDefinition.getTaskRole(), true, Nag.Rule.of("AwsSolutions-IAM5", "CloudWatch metric reads and tag:GetResources do not support resource-level permissions.", "Resource::*"));
+        Suppressions.suppress(component().taskDefinition.getTaskRole(), true, Suppressions.CdkNag.of("AwsSolutions-IAM5", "CloudWatch metric reads and tag:GetResources do not support resource-level permissions.", "Resource::*"));
     }
 
     public CloudWatchExporterConfig getConfig() {

@@ -1,7 +1,7 @@
 package dev.o11ycdk.fargate;
 
 import dev.o11ycdk.config.Check;
-import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.Suppressions;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -88,10 +88,10 @@ public class EfsStorage extends Construct implements IConnectable {
         backupPlan.addSelection("FileSystem", BackupSelectionOptions.builder()
                 .resources(List.of(BackupResource.fromEfsFileSystem(fileSystem)))
                 .build());
-        Nag.suppress(fileSystem, false, Nag.Guard.of("efs_automatic_backups_enabled_check", "The BackupPlan beside it backs this "
+        Suppressions.suppress(fileSystem, false, Suppressions.CfnGuard.of("efs_automatic_backups_enabled_check", "The BackupPlan beside it backs this "
                 + "file system up daily into a retained vault for backupRetentionDays; EFS automatic backups on top would take a "
                 + "second daily copy (fixed 35 days, default vault) and double the backup storage bill."));
-        Nag.suppress(backupPlan, true, Nag.Rule.of("AwsSolutions-IAM4", "AWSBackupServiceRolePolicyForBackup is the AWS-maintained policy AWS Backup needs to snapshot EFS.", "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"));
+        Suppressions.suppress(backupPlan, true, Suppressions.CdkNag.of("AwsSolutions-IAM4", "AWSBackupServiceRolePolicyForBackup is the AWS-maintained policy AWS Backup needs to snapshot EFS.", "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"));
     }
 
     /**

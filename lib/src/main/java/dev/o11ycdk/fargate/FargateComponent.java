@@ -1,7 +1,7 @@
 package dev.o11ycdk.fargate;
 
-import dev.o11ycdk.core.FargateSize;
-import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.ComputeSize;
+import dev.o11ycdk.core.Suppressions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,7 +119,7 @@ final class FargateComponent {
                         .build())
                 .healthCheckGracePeriod(s.healthCheckGracePeriod)
                 .build();
-        Nag.suppress(taskDefinition, false, Nag.Rule.of("AwsSolutions-ECS2", "The environment carries rendered, non-secret configuration files (o11y-cdk ContainerFiles) so "
+        Suppressions.suppress(taskDefinition, false, Suppressions.CdkNag.of("AwsSolutions-ECS2", "The environment carries rendered, non-secret configuration files (o11y-cdk ContainerFiles) so "
                         + "stock images need no rebuild and a change is a new task revision; secrets use ECS secrets."));
     }
 
@@ -155,7 +155,7 @@ final class FargateComponent {
         private final Construct scope;
         private final String name;
         private final String image;
-        private FargateSize size;
+        private ComputeSize size;
         private int port;
         private String healthPath;
         private List<String> command = List.of();
@@ -184,7 +184,7 @@ final class FargateComponent {
             this.image = image;
         }
 
-        Spec size(FargateSize size) {
+        Spec size(ComputeSize size) {
             this.size = size;
             return this;
         }

@@ -8,11 +8,12 @@ import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
 import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
-import dev.o11ycdk.core.FargateSize;
-import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.Ports;
+import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.core.ScrapeOptions;
 import dev.o11ycdk.core.ScrapeTarget;
+import dev.o11ycdk.core.Suppressions;
 import dev.o11ycdk.core.internal.AlertDelayWarnings;
 import dev.o11ycdk.core.internal.Regions;
 import dev.o11ycdk.core.internal.ReviewFiles;
@@ -89,7 +90,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
 
     private final FargatePrometheusProps props;
     private final INamespace namespace;
-    private final FargateSize size;
+    private final ComputeSize size;
     private final long expectedSeries;
     private final RuleGroups rules;
     private final EcsDiscoveryConfig discovery;
@@ -115,17 +116,16 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         }
         PromDuration.parse("scrapeInterval", props.getScrapeInterval()).positive("scrapeInterval");
         PromDuration.parse("evaluationInterval", props.getEvaluationInterval()).positive("evaluationInterval");
-        long retentionDays = props.getRetention().toDays().longValue();
-        Check.range("retentionDays", (int) Math.min(retentionDays, Integer.MAX_VALUE), 1, 3650);
+        long retentionDays = PrometheusSizing.retentionDays("retentionDays", props.getRetention());
         Check.notBlank("environment", props.getEnvironment());
 
         this.discovery = discoveryConfig(props, region, literalClusterName(props.getCluster()));
         this.expectedSeries = props.getExpectedActiveSeries();
         this.size = props.getSize() != null
-                ? FargateSize.of("prometheus", props.getSize().cpu(), props.getSize().memoryMiB())
-                : FargateSize.forPrometheus("expectedActiveSeries", expectedSeries, DISCOVERY_MEMORY_MIB);
+                ? ComputeSize.of("prometheus", props.getSize().cpu(), props.getSize().memoryMiB())
+                : PrometheusSizing.forSeries("expectedActiveSeries", expectedSeries, DISCOVERY_MEMORY_MIB);
         int prometheusMemoryMiB = size.memoryMiB() - DISCOVERY_MEMORY_MIB;
-        int floorMiB = FargateSize.prometheusMemoryMiB(0);
+        int floorMiB = PrometheusSizing.prometheusMemoryMiB(0);
         if (prometheusMemoryMiB < floorMiB) {
             // Below it the series alert's threshold (what the memory holds) would be zero: firing for ever.
             throw Check.bad("prometheusMemoryMiB", size.memoryMiB(), "leaves Prometheus " + prometheusMemoryMiB + " MiB next to the "
@@ -135,7 +135,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         RuleGroups base = props.getRules() != null ? props.getRules() : AlertRules.defaults(props.getRunbookBaseUrl()).toRuleGroups();
         this.rules = base.copy()
                 .group("prometheus-capacity", AlertRules.prometheusCapacity((long) prometheusMemoryMiB * 1024 * 1024,
-                        FargateSize.seriesCapacity(prometheusMemoryMiB), props.getRunbookBaseUrl()))
+                        PrometheusSizing.seriesCapacity(prometheusMemoryMiB), props.getRunbookBaseUrl()))
                 .group("ecs-discovery", AlertRules.ecsDiscovery(discovery.getRefreshInterval(), ".*/ecs-[^/]+\\.yaml",
                         props.getRunbookBaseUrl()));
 
@@ -183,7 +183,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                     .resources(List.of(props.getRemoteWrite().workspaceArn()))
                     .build());
         }
-        Nag.suppress(component().taskDefinition.getTaskRole(), true, Nag.Rule.of("AwsSolutions-IAM5",
+        Suppressions.suppress(component().taskDefinition.getTaskRole(), true, Suppressions.CdkNag.of("AwsSolutions-IAM5",
                 "ecs:DescribeTaskDefinition (ECS discovery), ec2:DescribeInstances and ec2:DescribeAvailabilityZones "
                         + "(ec2_sd, and the discovery's EC2 launch type) support no resource-level permissions; the ECS list and "
                         + "describe calls are limited to the discovered clusters by the ecs:cluster condition.", "Resource::*"));
@@ -463,7 +463,6 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         PrometheusConfig.Builder b = PrometheusConfig.builder()
                 .scrapeInterval(props.getScrapeInterval())
                 .evaluationInterval(props.getEvaluationInterval())
-                .scrapeTimeout(PromDuration.parse("scrapeInterval", props.getScrapeInterval()).toSeconds() >= 10 ? "10s" : props.getScrapeInterval())
                 .ruleFile(RULES_FILE)
                 .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + DEFAULT_PORT), Map.of()).build())
                 .scrapeJob(EcsDiscoveryConfig.scrapeJob(DISCOVERY_JOB, local ? localFiles : discovery.resultGlob(),
@@ -517,7 +516,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     }
 
     /** The task size: explicit, or from the expected active series. */
-    public FargateSize getSize() {
+    public ComputeSize getSize() {
         return size;
     }
 

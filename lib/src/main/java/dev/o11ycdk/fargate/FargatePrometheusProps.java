@@ -2,7 +2,8 @@ package dev.o11ycdk.fargate;
 
 import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.RuleGroups;
-import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.ComputeSize;
+import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.core.ScrapeTarget;
 import java.util.List;
 import software.amazon.awscdk.Duration;
@@ -17,7 +18,7 @@ public final class FargatePrometheusProps {
     private final ICluster cluster;
     private final INamespace namespace;
     private final EfsStorage storage;
-    private final FargateSize size;
+    private final ComputeSize size;
     private final Long expectedActiveSeries;
     private final String image;
     private final String scrapeInterval;
@@ -77,19 +78,19 @@ public final class FargatePrometheusProps {
         return storage;
     }
 
-    /** @default - FargateSize.forPrometheus(expectedActiveSeries): 1 vCPU / 2 GB up to ~46k series */
-    public FargateSize getSize() {
+    /** @default - PrometheusSizing.forSeries(expectedActiveSeries): 1 vCPU / 2 GB up to ~46k series */
+    public ComputeSize getSize() {
         return size;
     }
 
     /**
      * Active series Prometheus is sized for, and warns above (PrometheusSeriesAboveSizing).
      *
-     * @default - FargateSize.expectedSeries(max(5, number of services)): 120 a service
+     * @default - PrometheusSizing.expectedSeries(max(5, number of services)): 120 a service
      */
     public long getExpectedActiveSeries() {
         return expectedActiveSeries != null ? expectedActiveSeries
-                : FargateSize.expectedSeries(Math.max(5, services.size()));
+                : PrometheusSizing.expectedSeries(Math.max(5, services.size()));
     }
 
     /**
@@ -186,7 +187,7 @@ public final class FargatePrometheusProps {
         private ICluster cluster;
         private INamespace namespace;
         private EfsStorage storage;
-        private FargateSize size;
+        private ComputeSize size;
         private Long expectedActiveSeries;
         private String image;
         private String scrapeInterval;
@@ -219,7 +220,7 @@ public final class FargatePrometheusProps {
             return this;
         }
 
-        public Builder size(FargateSize size) {
+        public Builder size(ComputeSize size) {
             this.size = size;
             return this;
         }

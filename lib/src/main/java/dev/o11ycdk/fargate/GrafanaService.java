@@ -4,9 +4,10 @@ import dev.o11ycdk.alb.HostRoute;
 import dev.o11ycdk.alb.HostRouteOptions;
 import dev.o11ycdk.alb.MonitoringAlb;
 import dev.o11ycdk.config.Check;
-import dev.o11ycdk.core.FargateSize;
-import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.Ports;
+import dev.o11ycdk.core.Suppressions;
+import dev.o11ycdk.core.internal.GrafanaAdminSecret;
 import dev.o11ycdk.core.internal.Regions;
 import dev.o11ycdk.cost.Prices;
 import dev.o11ycdk.grafana.Dashboard;
@@ -73,22 +74,11 @@ public class GrafanaService extends FargatePlatformService {
             throw Check.bad("grafana dashboards", dashboards.size() + " dashboards, " + bytes + " bytes",
                     "exceed the " + MAX_DASHBOARD_BYTES + " bytes that fit in a task definition; provision fewer");
         }
-        if (props.getAdminSecret() != null) {
-            this.adminSecret = props.getAdminSecret();
-        } else {
-            software.amazon.awscdk.services.secretsmanager.Secret s = software.amazon.awscdk.services.secretsmanager.Secret.Builder
-                    .create(this, "AdminPassword")
-                    .description("Grafana admin password")
-                    .generateSecretString(SecretStringGenerator.builder().excludePunctuation(true).passwordLength(32).build())
-                    .build();
-            Nag.suppress(s, false, Nag.Rule.of("AwsSolutions-SMG4", "Grafana copies the admin password into its database on first start; rotating the secret would "
-                            + "not change the login. Rotate in Grafana, then update the secret."));
-            this.adminSecret = s;
-        }
+        this.adminSecret = GrafanaAdminSecret.orGenerate(this, "AdminPassword", props.getAdminSecret(), "Grafana admin password");
 
         EfsStorage.Tenant tenant = props.getStorage().addTenant("Grafana", "/grafana", 472, 472);
         FargateComponent.Spec spec = FargateComponent.spec(this, "grafana", props.getImage())
-                .size(FargateSize.of("grafana", 512, 1024))
+                .size(ComputeSize.of("grafana", 512, 1024))
                 .user(USER)
                 .port(DEFAULT_PORT, "/api/health")
                 .placement(props.getCluster(), props.getCluster().getDefaultCloudMapNamespace(), "grafana", null)
@@ -146,7 +136,7 @@ public class GrafanaService extends FargatePlatformService {
                 .actions(Datasource.CLOUDWATCH_READ)
                 .resources(List.of("*"))
                 .build());
-        Nag.suppress(component().taskDefinition.getTaskRole(), true, Nag.Rule.of("AwsSolutions-IAM5", "CloudWatch read actions used by Grafana's CloudWatch datasource do not support resource-level permissions.", "Resource::*"));
+        Suppressions.suppress(component().taskDefinition.getTaskRole(), true, Suppressions.CdkNag.of("AwsSolutions-IAM5", "CloudWatch read actions used by Grafana's CloudWatch datasource do not support resource-level permissions.", "Resource::*"));
 
         component().service.getConnections().allowFrom(props.getAlb(), Port.tcp(DEFAULT_PORT), "ALB to Grafana");
         this.route = props.getAlb().addHostRoute("Grafana", HostRouteOptions.builder()

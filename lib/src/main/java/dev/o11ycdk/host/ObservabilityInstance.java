@@ -11,10 +11,12 @@ import dev.o11ycdk.config.Rendering;
 import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
 import dev.o11ycdk.config.Shell;
-import dev.o11ycdk.core.FargateSize;
-import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.Ebs;
 import dev.o11ycdk.core.Ports;
+import dev.o11ycdk.core.PrometheusSizing;
+import dev.o11ycdk.core.Suppressions;
 import dev.o11ycdk.core.internal.AlertDelayWarnings;
+import dev.o11ycdk.core.internal.GrafanaAdminSecret;
 import dev.o11ycdk.core.internal.Regions;
 import dev.o11ycdk.core.internal.ReviewFiles;
 import dev.o11ycdk.core.internal.SlackRouting;
@@ -69,8 +71,6 @@ import software.constructs.IConstruct;
  */
 public class ObservabilityInstance extends Construct implements IConnectable {
     private Connections connections;
-    /** Room for WAL, compaction and head block above the retained blocks. */
-    static final double TSDB_HEADROOM = 1.3;
     static final int OS_AND_GRAFANA_GIB = 10;
     static final int MAX_SCRIPT_BYTES = 15_000;
     private static final String TARGETS_DIR = "/etc/prometheus/targets";
@@ -101,21 +101,16 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         if (props.getVpc() == null) {
             throw Check.bad(id + ".vpc", null, "ObservabilityInstance needs a VPC");
         }
-        long retentionDays = props.getRetention().toDays().longValue();
-        Check.range("retentionDays", (int) Math.min(retentionDays, Integer.MAX_VALUE), 1, 3650);
+        long retentionDays = PrometheusSizing.retentionDays("retentionDays", props.getRetention());
         PromDuration interval = PromDuration.parse("scrapeInterval", props.getScrapeInterval()).positive("scrapeInterval");
         Check.range("expectedActiveSeries", props.getExpectedActiveSeries(), 1, 50_000_000);
         Release.Arch arch = props.getInstanceType().getArchitecture() == InstanceArchitecture.ARM_64
                 ? Release.Arch.ARM64 : Release.Arch.AMD64;
 
-        double tsdbBytes = (double) retentionDays * 86_400 / interval.toSeconds() * props.getExpectedActiveSeries() * FargateSize.BYTES_PER_SAMPLE;
-        double gib = 1024.0 * 1024 * 1024;
-        this.retentionSizeGiB = (int) Math.max(1, Math.ceil(tsdbBytes * 1.1 / gib));
-        this.volumeSizeGiB = OS_AND_GRAFANA_GIB + (int) Math.ceil(tsdbBytes * TSDB_HEADROOM / gib);
-        if (volumeSizeGiB > 16_384) {
-            throw Check.bad("expectedActiveSeries", props.getExpectedActiveSeries(),
-                    "needs a " + volumeSizeGiB + " GiB volume for " + retentionDays + " days; above the 16 TiB gp3 limit");
-        }
+        double tsdbBytes = PrometheusSizing.tsdbBytes(retentionDays, interval, props.getExpectedActiveSeries());
+        this.retentionSizeGiB = Math.max(1, PrometheusSizing.volumeGiB(tsdbBytes, 1.1));
+        this.volumeSizeGiB = Ebs.gp3("expectedActiveSeries", props.getExpectedActiveSeries(),
+                OS_AND_GRAFANA_GIB + PrometheusSizing.volumeGiB(tsdbBytes, PrometheusSizing.HOST_TSDB_HEADROOM), retentionDays + " days");
 
         this.securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")
                 .vpc(props.getVpc())
@@ -140,18 +135,8 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .resources(List.of("*"))
                 .build());
 
-        if (props.getGrafanaAdminSecret() != null) {
-            this.adminSecret = props.getGrafanaAdminSecret();
-        } else {
-            Secret secret = Secret.Builder.create(this, "GrafanaAdminPassword")
-                    .description("Grafana admin password of the o11y host")
-                    .generateSecretString(SecretStringGenerator.builder()
-                            .excludePunctuation(true).passwordLength(32).build())
-                    .build();
-            Nag.suppress(secret, false, Nag.Rule.of("AwsSolutions-SMG4", "Grafana copies the admin password into its database on first start; rotating the secret "
-                            + "would not change the login. Rotate in Grafana, then update the secret."));
-            this.adminSecret = secret;
-        }
+        this.adminSecret = GrafanaAdminSecret.orGenerate(this, "GrafanaAdminPassword", props.getGrafanaAdminSecret(),
+                "Grafana admin password of the o11y host");
         adminSecret.grantRead(role);
         this.slackWebhookSecret = SlackRouting.requireWebhookSecret(props.getSlackWebhookSecret());
         slackWebhookSecret.grantRead(role);
@@ -166,7 +151,6 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .scrapeInterval(props.getScrapeInterval())
                 .ruleFile(RULES_FILE)
                 .evaluationInterval(props.getScrapeInterval())
-                .scrapeTimeout(interval.toSeconds() >= 10 ? "10s" : props.getScrapeInterval())
                 .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + Ports.PROMETHEUS), Map.of()).build())
                 // The host's own private IP is only known at boot: the script writes this file.
                 .scrapeJob(ScrapeJob.builder("node").fileSd(List.of(NODE_TARGETS_FILE), "1m").build())
@@ -221,16 +205,16 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         // requireImdsv2 adds a launch template (from an aspect) that AWS Control Tower CT.EC2.PR.10 wants with detailed
         // monitoring. The instance has it already; changing the template would replace a deployed host (see below).
         Aspects.of(instance).add(new LaunchTemplateMonitoringSuppression(), AspectOptions.builder().priority(AspectPriority.MUTATING).build());
-        Nag.suppress(instance, false, Nag.Guard.of("ec2_instance_nitro_encryption_in_transit_check", "Nitro encrypts traffic "
+        Suppressions.suppress(instance, false, Suppressions.CfnGuard.of("ec2_instance_nitro_encryption_in_transit_check", "Nitro encrypts traffic "
                 + "only between two instances of supporting types. This host's traffic is from the ALB (plain HTTP to any "
                 + "target type), to AWS APIs and downloads (TLS), and its scrapes of tagged instances' node_exporter, whatever "
                 + "their type; the instance type is the user's instanceType setting (t3.medium, burstable, by default)."));
 
-        Nag.suppress(role, true,
-                Nag.Rule.of("AwsSolutions-IAM4", "AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session "
+        Suppressions.suppress(role, true,
+                Suppressions.CdkNag.of("AwsSolutions-IAM4", "AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session "
                         + "Manager, which replaces SSH keys on this host.",
                         "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"),
-                Nag.Rule.of("AwsSolutions-IAM5", "ec2:DescribeInstances and ec2:DescribeAvailabilityZones (Prometheus ec2_sd) "
+                Suppressions.CdkNag.of("AwsSolutions-IAM5", "ec2:DescribeInstances and ec2:DescribeAvailabilityZones (Prometheus ec2_sd) "
                         + "and the CloudWatch reads of Grafana's datasource do not support resource-level permissions.", "Resource::*"));
         this.connections = new Connections(ConnectionsProps.builder()
                 .securityGroups(List.of(securityGroup)).defaultPort(Port.tcp(Ports.GRAFANA)).build());
@@ -242,7 +226,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         @Override
         public void visit(IConstruct node) {
             if (node instanceof CfnLaunchTemplate template) {
-                Nag.suppress(template, false, Nag.Guard.of("ec2_launch_template_monitoring_enabled_check", "The instance "
+                Suppressions.suppress(template, false, Suppressions.CfnGuard.of("ec2_launch_template_monitoring_enabled_check", "The instance "
                         + "launched from this template runs with detailed monitoring (AWS::EC2::Instance Monitoring: true), "
                         + "which is what the control asks for. The template only carries IMDSv2; a change to it is a new "
                         + "template version, which CloudFormation applies by replacing the instance and the TSDB and Grafana "

@@ -324,8 +324,8 @@ class BadInputTest {
             bad("eksLogRetentionDays", 0, "setting 'eksLogRetentionDays' = 0: must be in 1..3650"),
             bad("eksLogRetentionDays", "7d", "setting 'eksLogRetentionDays' = '7d': must be a whole number in 1..3650"),
             bad("eksLogGiBPerDay", 0, "setting 'eksLogGiBPerDay' = 0: must be in 1..10000"),
-            bad("eksLogGiBPerDay", 5000, "setting 'eksLogGiBPerDay' = 5000: for eksLogRetentionDays 7 Loki needs a 42000 GiB volume, "
-                    + "above gp3's 16384 GiB; lower either setting"),
+            bad("eksLogGiBPerDay", 5000, "setting 'eksLogGiBPerDay' = 5000: needs a 42000 GiB volume for 7 days of logs; "
+                    + "above the 16 TiB gp3 limit"),
             bad("kubePrometheusStackVersion", "88.x", "setting 'kubePrometheusStackVersion' = '88.x': pin an exact chart version such as "
                     + "88.5.3 (no 'v', no ranges, no 'latest')"),
             bad("lokiVersion", "latest", "setting 'lokiVersion' = 'latest': pin an exact chart version such as 6.29.0 (no 'v', no ranges, "

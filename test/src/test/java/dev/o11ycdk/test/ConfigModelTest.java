@@ -60,8 +60,11 @@ class ConfigModelTest {
         ScrapeJob a = ScrapeJob.builder("api").staticTargets(List.of("api:8080"), Map.of()).build();
         assertThatThrownBy(() -> PrometheusConfig.builder().scrapeJob(a).scrapeJob(a).build())
                 .hasMessageContaining("scrape job name = 'api': appears more than once");
-        assertThatThrownBy(() -> PrometheusConfig.builder().scrapeInterval("5s").build())
+        assertThatThrownBy(() -> PrometheusConfig.builder().scrapeInterval("5s").scrapeTimeout("10s").build())
                 .hasMessageContaining("scrapeTimeout = '10s': must not exceed scrapeInterval 5s");
+        // Unset, the timeout is Prometheus' 10s or a shorter interval.
+        assertThat(PrometheusConfig.builder().scrapeInterval("5s").build().toYaml()).contains("scrape_timeout: 5s");
+        assertThat(PrometheusConfig.builder().scrapeInterval("30s").build().toYaml()).contains("scrape_timeout: 10s");
         ScrapeJob fast = ScrapeJob.builder("fast").scrapeInterval("5s").staticTargets(List.of("a:1"), Map.of()).build();
         assertThatThrownBy(() -> PrometheusConfig.builder().scrapeJob(fast).build())
                 .hasMessageContaining("exceeds the scrapeInterval 5s of job 'fast'");

@@ -3,7 +3,7 @@ package dev.o11ycdk.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.o11ycdk.core.Nag;
+import dev.o11ycdk.core.Suppressions;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
 import java.util.List;
@@ -254,10 +254,10 @@ class ControlTowerFixesTest {
 
     @Test
     void aSuppressionCannotBeWrittenWithoutAReason() {
-        assertThatThrownBy(() -> Nag.Guard.of("lambda_inside_vpc_check", " ")).hasMessage(
+        assertThatThrownBy(() -> Suppressions.CfnGuard.of("lambda_inside_vpc_check", " ")).hasMessage(
                 "a cfn-guard suppression of lambda_inside_vpc_check needs a reason");
-        assertThatThrownBy(() -> Nag.Guard.of("CT.LAMBDA.PR.3", "a reason long enough")).hasMessageContaining("names the rule");
-        assertThatThrownBy(() -> Nag.Rule.of("AwsSolutions-S1", null)).hasMessage("a cdk-nag suppression of AwsSolutions-S1 needs a reason");
+        assertThatThrownBy(() -> Suppressions.CfnGuard.of("CT.LAMBDA.PR.3", "a reason long enough")).hasMessageContaining("names the rule");
+        assertThatThrownBy(() -> Suppressions.CdkNag.of("AwsSolutions-S1", null)).hasMessage("a cdk-nag suppression of AwsSolutions-S1 needs a reason");
     }
 
     @Test
@@ -265,8 +265,8 @@ class ControlTowerFixesTest {
     void cdkNagAndGuardSuppressionsOfOneResourceSitSideBySideAndAccumulate() {
         Stack stack = new Stack(new App(), "S");
         Topic topic = Topic.Builder.create(stack, "T").build();
-        Nag.suppress(topic, false, Nag.Rule.of("AwsSolutions-SNS3", "a reason long enough"), Nag.Guard.of("rule_one", "first reason here"));
-        Nag.suppress(topic, false, Nag.Guard.of("rule_two", "second reason here"));
+        Suppressions.suppress(topic, false, Suppressions.CdkNag.of("AwsSolutions-SNS3", "a reason long enough"), Suppressions.CfnGuard.of("rule_one", "first reason here"));
+        Suppressions.suppress(topic, false, Suppressions.CfnGuard.of("rule_two", "second reason here"));
         Map<String, Object> meta = (Map<String, Object>) ((Map<String, Object>) Template.fromStack(stack).toJSON().get("Resources"))
                 .values().stream().map(r -> (Map<String, Object>) r).filter(r -> "AWS::SNS::Topic".equals(r.get("Type"))).findFirst()
                 .orElseThrow().get("Metadata");

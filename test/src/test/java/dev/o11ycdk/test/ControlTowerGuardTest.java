@@ -24,7 +24,7 @@ import software.amazon.awscdk.Stack;
  * A second, independent rule set over what we synthesize: every AWS Control Tower proactive control,
  * as the cfn-guard rules npm's @cdklabs/cdk-validator-cfnguard ships, over every stack of the default
  * synth and of the existing-ALB and existing-VPC variants. A finding passes only when the resource suppresses that rule
- * with a reason (written by dev.o11ycdk.core.Nag next to the cdk-nag ones).
+ * with a reason (written by dev.o11ycdk.core.Suppressions next to the cdk-nag ones).
  */
 class ControlTowerGuardTest {
 

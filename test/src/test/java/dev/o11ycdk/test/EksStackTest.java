@@ -1,10 +1,9 @@
 package dev.o11ycdk.test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.o11ycdk.app.EksStack;
+import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
@@ -24,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Layout 3 as the app deploys it, in two synths: the default (a new cluster) and an existing cluster
@@ -320,8 +320,8 @@ class EksStackTest {
         Map<String, Object> v = kps();
         // 15 days of 15 s samples of the expected series at 2 bytes each, plus a quarter for compaction and WAL.
         long series = stack.getMonitoring().getExpectedActiveSeries();
-        assertThat(series).isEqualTo(dev.o11ycdk.core.FargateSize.expectedSeries(5) + 25_000 + 11_000 * 4);
-        double bytes = 15 * 86_400 / 15.0 * series * dev.o11ycdk.core.FargateSize.BYTES_PER_SAMPLE * 1.25;
+        assertThat(series).isEqualTo(dev.o11ycdk.core.PrometheusSizing.expectedSeries(5) + 25_000 + 11_000 * 4);
+        double bytes = 15 * 86_400 / 15.0 * series * dev.o11ycdk.core.PrometheusSizing.BYTES_PER_SAMPLE * 1.25;
         int promGiB = (int) Math.max(10, Math.ceil(bytes / (1 << 30)));
         assertThat(stack.getMonitoring().getPrometheusVolumeGiB()).isEqualTo(promGiB);
         assertClaim(at(v, "prometheus.prometheusSpec.storageSpec"), promGiB + "Gi");
@@ -354,7 +354,7 @@ class EksStackTest {
     @SuppressWarnings("unchecked")
     void prometheusRequestsAndLimitsComeFromTheSizingModelAndEveryPodHasAMemoryLimit() {
         Map<String, Object> r = at(kps(), "prometheus.prometheusSpec.resources");
-        dev.o11ycdk.core.FargateSize size = dev.o11ycdk.core.FargateSize.forPrometheus("expectedActiveSeries", stack.getMonitoring().getExpectedActiveSeries(), 0);
+        dev.o11ycdk.core.ComputeSize size = dev.o11ycdk.core.PrometheusSizing.forSeries("expectedActiveSeries", stack.getMonitoring().getExpectedActiveSeries(), 0);
         assertThat(size.memoryMiB()).as("the sizing model for %d series", stack.getMonitoring().getExpectedActiveSeries())
                 .isGreaterThan(1024);
         assertThat((Map<String, Object>) r.get("requests")).containsEntry("memory", size.memoryMiB() + "Mi")
@@ -364,7 +364,7 @@ class EksStackTest {
                 .containsEntry("cpu", 2 * size.cpu() * 1000 / 1024 + "m");
         // The capacity alert knows the same limit.
         assertThat(yaml(at(kps(), "additionalPrometheusRulesMap.o11y-cdk.groups"))).contains("PrometheusSeriesAboveSizing",
-                String.valueOf(dev.o11ycdk.core.FargateSize.seriesCapacity(size.memoryMiB())));
+                String.valueOf(dev.o11ycdk.core.PrometheusSizing.seriesCapacity(size.memoryMiB())));
 
         // Every container this stack configures has requests and a memory limit.
         Map<String, Map<String, Object>> all = new LinkedHashMap<>();

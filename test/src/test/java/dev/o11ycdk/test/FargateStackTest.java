@@ -211,7 +211,7 @@ class FargateStackTest {
                         .containsEntry("Memory", expected.get(name)[1]);
                 limits += (Integer) c.get("Memory");
             }
-            // The hard limits add up to the task's memory (FargateSize): no container may take another's share.
+            // The hard limits add up to the task's memory (ComputeSize): no container may take another's share.
             assertThat(limits).isEqualTo(Integer.parseInt((String) p.get("Memory")));
         }
         assertThat(seen).containsExactlyInAnyOrderElementsOf(expected.keySet());

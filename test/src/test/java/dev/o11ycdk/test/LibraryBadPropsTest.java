@@ -1,15 +1,13 @@
 package dev.o11ycdk.test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.o11ycdk.alb.HostRouteOptions;
 import dev.o11ycdk.alb.MonitoringAlb;
 import dev.o11ycdk.alb.MonitoringAlbProps;
 import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
-import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.ComputeSize;
+import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.core.ScrapeTarget;
 import dev.o11ycdk.fargate.GrafanaOAuth;
 import dev.o11ycdk.fargate.RemoteWrite;
@@ -28,6 +26,8 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.route53.HostedZone;
 import software.amazon.awscdk.services.route53.HostedZoneAttributes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The library's own checks, as another team's app meets them: each names the prop (not a cdk.json
@@ -46,11 +46,11 @@ class LibraryBadPropsTest {
                                 + "free priorities include [1, 2, 3] (pick 1-9)"),
                 Arguments.of("a route's source CIDR that is not one", alb(List.of(), 5, 6, List.of("office")),
                         "Prometheus.sourceCidrs = 'office': must be an IPv4 CIDR block such as 203.0.113.0/24"),
-                Arguments.of("Fargate CPU that is not a size", call(() -> FargateSize.of("prometheus", 1536, 3072)),
+                Arguments.of("Fargate CPU that is not a size", call(() -> ComputeSize.of("prometheus", 1536, 3072)),
                         "prometheus cpu = 1536: Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384"),
-                Arguments.of("Fargate memory outside the CPU's range", call(() -> FargateSize.of("prometheus", 1024, 1024)),
+                Arguments.of("Fargate memory outside the CPU's range", call(() -> ComputeSize.of("prometheus", 1024, 1024)),
                         "prometheus memoryMiB = 1024: is not a Fargate size for cpu 1024; valid: 2048..8192 in steps of 1024"),
-                Arguments.of("more series than any Fargate task", call(() -> FargateSize.forPrometheus("expectedActiveSeries", 9_000_000, 256)),
+                Arguments.of("more series than any Fargate task", call(() -> PrometheusSizing.forSeries("expectedActiveSeries", 9_000_000, 256)),
                         "expectedActiveSeries = 9000000: needs 36864 CPU units / 141952 MiB, more than the largest Fargate task "
                                 + "(16 vCPU / 120 GB); shard Prometheus or send to Amazon Managed Service for Prometheus"),
                 Arguments.of("scrape target port", call(() -> new ScrapeTarget("api-1", 70000, null, "prod")),

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.o11ycdk.app.O11yApp;
 import dev.o11ycdk.app.Settings;
-import dev.o11ycdk.core.FargateSize;
+import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.StackLimits;
 import dev.o11ycdk.fargate.FargatePlatformService;
 import dev.o11ycdk.fargate.FargatePrometheus;
@@ -44,7 +44,7 @@ class ScaleAndLimitsTest {
         // Sized by series (1,000 x (100 + 20 the platform keeps about each)), not by extrapolating the
         // seed's per-service table to 51 vCPU.
         assertThat(prometheus.getExpectedActiveSeries()).isEqualTo(120_000);
-        assertThat(prometheus.getSize()).isEqualTo(new FargateSize(1024, 4096));
+        assertThat(prometheus.getSize()).isEqualTo(new ComputeSize(1024, 4096));
         // prometheus.yml does not grow with services at all; only the sidecar's name patterns do.
         assertThat(prometheus.getPrometheusConfig().toYaml())
                 .isEqualTo(five.stacks().fargate().getPrometheus().getPrometheusConfig().toYaml());

@@ -21,27 +21,27 @@ import software.constructs.IConstruct;
  *
  * <p>Every suppression carries a reason: the records refuse to exist without one.
  */
-public final class Nag {
-    private Nag() {
+public final class Suppressions {
+    private Suppressions() {
     }
 
     /** A suppression of one finding on a resource, with the reason it does not apply there. */
-    public sealed interface Suppression permits Rule, Guard {
+    public sealed interface Suppression permits CdkNag, CfnGuard {
         String reason();
     }
 
     /** One cdk-nag suppression: the rule, why it does not apply, and optionally the findings it covers. */
-    public record Rule(String id, String reason, List<String> appliesTo) implements Suppression {
-        public Rule {
+    public record CdkNag(String id, String reason, List<String> appliesTo) implements Suppression {
+        public CdkNag {
             requireReason("cdk-nag", id, reason);
         }
 
-        public static Rule of(String id, String reason) {
-            return new Rule(id, reason, null);
+        public static CdkNag of(String id, String reason) {
+            return new CdkNag(id, reason, null);
         }
 
-        public static Rule of(String id, String reason, String... appliesTo) {
-            return new Rule(id, reason, List.of(appliesTo));
+        public static CdkNag of(String id, String reason, String... appliesTo) {
+            return new CdkNag(id, reason, List.of(appliesTo));
         }
 
         /** The metadata form: the same keys, in the same order, as cdk-nag's own NagSuppressions. */
@@ -60,16 +60,16 @@ public final class Nag {
      * One cfn-guard suppression: the rule's name as cfn-guard reports it (the AWS Control Tower control
      * CT.LAMBDA.PR.3 is {@code lambda_inside_vpc_check}) and why it does not apply.
      */
-    public record Guard(String rule, String reason) implements Suppression {
-        public Guard {
+    public record CfnGuard(String rule, String reason) implements Suppression {
+        public CfnGuard {
             requireReason("cfn-guard", rule, reason);
             if (!rule.matches("[a-z0-9_]+")) {
                 throw new IllegalArgumentException("a cfn-guard suppression names the rule (such as lambda_inside_vpc_check), not '" + rule + "'");
             }
         }
 
-        public static Guard of(String rule, String reason) {
-            return new Guard(rule, reason);
+        public static CfnGuard of(String rule, String reason) {
+            return new CfnGuard(rule, reason);
         }
     }
 
@@ -92,9 +92,9 @@ public final class Nag {
                 List<Object> guardRules = new ArrayList<>(existingGuardRules(resource));
                 Map<String, Object> guardReasons = new LinkedHashMap<>(existingGuardReasons(resource));
                 for (Suppression s : suppressions) {
-                    if (s instanceof Rule r && !nag.contains(r.toMetadata())) {
+                    if (s instanceof CdkNag r && !nag.contains(r.toMetadata())) {
                         nag.add(r.toMetadata());
-                    } else if (s instanceof Guard g) {
+                    } else if (s instanceof CfnGuard g) {
                         if (!guardRules.contains(g.rule())) {
                             guardRules.add(g.rule());
                         }

@@ -1,55 +1,16 @@
 package dev.o11ycdk.core;
 
 import dev.o11ycdk.config.Check;
-import java.util.ArrayList;
-import java.util.List;
+import dev.o11ycdk.config.PromDuration;
+import software.amazon.awscdk.Duration;
 
 /**
- * A Fargate task size, checked against AWS's table of valid CPU/memory pairs, so an invalid pair
- * fails {@code cdk synth} rather than the deployment.
- *
- * @param cpu       CPU units (1024 = 1 vCPU)
- * @param memoryMiB memory in MiB
+ * How every layout sizes a Prometheus: its CPU and memory from the active series it holds, its
+ * TSDB's disk from the retention and the scrape interval, and the bounds both must stay within. One
+ * model for the EC2 host, the Fargate task and the EKS pod, so the same settings buy the same
+ * capacity wherever the platform runs. Explicit sizing is the answer to seed 004's OOM-killed Prometheus.
  */
-public record FargateSize(int cpu, int memoryMiB) {
-    private static final int[] CPUS = {256, 512, 1024, 2048, 4096, 8192, 16384};
-
-    /** Validates the pair; {@code setting} names it in the error (e.g. prometheusCpu/prometheusMemoryMiB). */
-    public static FargateSize of(String setting, int cpu, int memoryMiB) {
-        List<Integer> valid = validMemory(cpu);
-        if (valid.isEmpty()) {
-            throw Check.bad(setting + " cpu", cpu, "Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384");
-        }
-        if (!valid.contains(memoryMiB)) {
-            throw Check.bad(setting + " memoryMiB", memoryMiB, "is not a Fargate size for cpu " + cpu + "; valid: "
-                    + valid.get(0) + ".." + valid.get(valid.size() - 1) + " in steps of "
-                    + (valid.size() > 1 ? valid.get(1) - valid.get(0) : 0) + (cpu == 256 ? " (512, 1024, 2048)" : ""));
-        }
-        return new FargateSize(cpu, memoryMiB);
-    }
-
-    /** Valid memory sizes (MiB) for a CPU value; empty when the CPU value itself is invalid. */
-    public static List<Integer> validMemory(int cpu) {
-        List<Integer> m = new ArrayList<>();
-        switch (cpu) {
-            case 256 -> m.addAll(List.of(512, 1024, 2048));
-            case 512 -> range(m, 1024, 4096, 1024);
-            case 1024 -> range(m, 2048, 8192, 1024);
-            case 2048 -> range(m, 4096, 16384, 1024);
-            case 4096 -> range(m, 8192, 30720, 1024);
-            case 8192 -> range(m, 16384, 61440, 4096);
-            case 16384 -> range(m, 32768, 122880, 8192);
-            default -> { }
-        }
-        return m;
-    }
-
-    private static void range(List<Integer> m, int from, int to, int step) {
-        for (int v = from; v <= to; v += step) {
-            m.add(v);
-        }
-    }
-
+public final class PrometheusSizing {
     /** Active series a service brings, the seed's estimate (~100 per service). */
     public static final int SERIES_PER_SERVICE = 100;
     /** Memory budget per active series: ~4 KiB in the head block with Go's GC headroom, x4 for queries and compaction. */
@@ -69,31 +30,37 @@ public record FargateSize(int cpu, int memoryMiB) {
     /** Bytes a sample takes on disk after compression (Prometheus storage docs: 1-2; the upper end, for disk and cost). */
     public static final double BYTES_PER_SAMPLE = 2.0;
     /** The seed's Prometheus task (5 services): the floor. */
-    public static final FargateSize SEED_FLOOR = new FargateSize(1024, 2048);
+    public static final ComputeSize SEED_FLOOR = new ComputeSize(1024, 2048);
+    /** The longest retention a layout accepts: ten years. */
+    public static final int MAX_RETENTION_DAYS = 3650;
+
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    private PrometheusSizing() {
+    }
 
     /**
-     * The Prometheus task for an expected number of active series: memory
+     * The Prometheus size for an expected number of active series: memory
      * {@code BASE_MIB + (series + PLATFORM_SERIES) x KIB_PER_SERIES / 1024 + sidecarMiB}, CPU one vCPU
      * per {@code SERIES_PER_VCPU} series, rounded up to a valid Fargate size and never below the
-     * seed's 1 vCPU / 2 GB. 1,000 services (120k series) get 1 vCPU / 4 GB. Explicit sizing is the
-     * answer to seed 004's OOM-killed Prometheus.
+     * seed's 1 vCPU / 2 GB. 1,000 services (120k series) get 1 vCPU / 4 GB.
      *
      * @param setting    the setting the series count comes from, named when it cannot fit any task
      * @param sidecarMiB memory the task's sidecars reserve next to Prometheus
      */
-    public static FargateSize forPrometheus(String setting, long activeSeries, int sidecarMiB) {
+    public static ComputeSize forSeries(String setting, long activeSeries, int sidecarMiB) {
         if (activeSeries < 1) {
             throw Check.bad(setting, activeSeries, "must be at least 1");
         }
         long memory = (long) prometheusMemoryMiB(activeSeries) + sidecarMiB;
         long cpu = 1024L * Math.max(1, (activeSeries + SERIES_PER_VCPU - 1) / SERIES_PER_VCPU);
-        if (memory > 122_880 || cpu > 16_384) {
+        if (memory > ComputeSize.LARGEST.memoryMiB() || cpu > ComputeSize.LARGEST.cpu()) {
             throw Check.bad(setting, activeSeries, "needs " + cpu + " CPU units / " + memory + " MiB, more than the largest "
                     + "Fargate task (16 vCPU / 120 GB); shard Prometheus or send to Amazon Managed Service for Prometheus");
         }
-        FargateSize s = roundUp((int) cpu, (int) memory);
-        return s.memoryMiB() < SEED_FLOOR.memoryMiB() || s.cpu() < SEED_FLOOR.cpu() ? roundUp(Math.max(s.cpu(), SEED_FLOOR.cpu()),
-                Math.max(s.memoryMiB(), SEED_FLOOR.memoryMiB())) : s;
+        ComputeSize s = ComputeSize.roundUp((int) cpu, (int) memory);
+        return s.memoryMiB() < SEED_FLOOR.memoryMiB() || s.cpu() < SEED_FLOOR.cpu()
+                ? ComputeSize.roundUp(Math.max(s.cpu(), SEED_FLOOR.cpu()), Math.max(s.memoryMiB(), SEED_FLOOR.memoryMiB())) : s;
     }
 
     /**
@@ -119,18 +86,28 @@ public record FargateSize(int cpu, int memoryMiB) {
         return Math.max(1, (long) (memoryMiB - BASE_MIB) * 1024 / KIB_PER_SERIES);
     }
 
-    /** The smallest valid Fargate size with at least this CPU and memory. */
-    public static FargateSize roundUp(int cpu, int memoryMiB) {
-        for (int c : CPUS) {
-            if (c < cpu) {
-                continue;
-            }
-            for (int m : validMemory(c)) {
-                if (m >= memoryMiB) {
-                    return new FargateSize(c, m);
-                }
-            }
-        }
-        throw Check.bad("fargate size", cpu + "/" + memoryMiB, "exceeds the largest Fargate task (16 vCPU / 120 GB)");
+    /** {@code retention} in whole days, checked against {@code 1..MAX_RETENTION_DAYS}; {@code setting} names it. */
+    public static long retentionDays(String setting, Duration retention) {
+        long days = retention.toDays().longValue();
+        Check.range(setting, (int) Math.min(days, Integer.MAX_VALUE), 1, MAX_RETENTION_DAYS);
+        return days;
+    }
+
+    /** What the TSDB holds on disk: every series sampled once a scrape interval for the retention, at {@link #BYTES_PER_SAMPLE}. */
+    public static double tsdbBytes(long retentionDays, PromDuration scrapeInterval, long activeSeries) {
+        return (double) retentionDays * 86_400 / scrapeInterval.toSeconds() * activeSeries * BYTES_PER_SAMPLE;
+    }
+
+    /**
+     * Disk above the retained blocks on the host's volume: WAL, compaction and the head block, on a
+     * volume it shares with the OS and Grafana; its size-based retention stops the TSDB at 1.1 times.
+     */
+    public static final double HOST_TSDB_HEADROOM = 1.3;
+    /** The same on a volume of its own (an EKS claim), where size-based retention keeps the TSDB at 85 %. */
+    public static final double CLAIM_TSDB_HEADROOM = 1.25;
+
+    /** The GiB a TSDB of {@code tsdbBytes} needs with {@code headroom} (e.g. {@link #HOST_TSDB_HEADROOM}), rounded up. */
+    public static int volumeGiB(double tsdbBytes, double headroom) {
+        return (int) Math.ceil(tsdbBytes * headroom / GIB);
     }
 }
