@@ -1,7 +1,11 @@
 package dev.o11ycdk.alb;
 
 import dev.o11ycdk.core.Ports;
+import dev.o11ycdk.core.internal.PropsStyle;
 import java.util.List;
+import java.util.Set;
+import org.immutables.value.Value;
+import org.jetbrains.annotations.Nullable;
 import software.amazon.awscdk.services.elasticloadbalancingv2.IApplicationLoadBalancerTarget;
 import software.amazon.awscdk.services.elasticloadbalancingv2.TargetType;
 
@@ -9,35 +13,38 @@ import software.amazon.awscdk.services.elasticloadbalancingv2.TargetType;
  * A host-header route on {@link MonitoringAlb}: {@code <subdomain>.<domain>} forwarded to a
  * target group on {@code port}, checked on {@code healthCheckPath}.
  */
-public final class HostRouteOptions {
-    private final String subdomain;
-    private final int port;
-    private final String healthCheckPath;
-    private final int priority;
-    private final List<IApplicationLoadBalancerTarget> targets;
-    private final TargetType targetType;
-    private final List<String> sourceCidrs;
-    private final boolean authenticated;
+@Value.Immutable
+@PropsStyle
+public abstract class HostRouteOptions {
+    /** Ports of processes that have no login of their own: Prometheus, Alertmanager, node_exporter, the exporter. */
+    public static final Set<Integer> WITHOUT_LOGIN = Set.of(Ports.PROMETHEUS, Ports.ALERTMANAGER,
+            Ports.NODE_EXPORTER, Ports.CLOUDWATCH_EXPORTER);
 
-    private HostRouteOptions(Builder b) {
-        this.subdomain = b.subdomain;
-        this.port = b.port;
-        this.healthCheckPath = b.healthCheckPath;
-        this.priority = b.priority;
-        this.targets = b.targets == null ? List.of() : List.copyOf(b.targets);
-        this.targetType = b.targetType;
-        this.sourceCidrs = b.sourceCidrs == null ? List.of() : List.copyOf(b.sourceCidrs);
-        this.authenticated = b.authenticated != null ? b.authenticated : !WITHOUT_LOGIN.contains(b.port);
+    public static Builder builder() {
+        return new Builder();
     }
+
+    /** Host label before the domain, e.g. {@code grafana}. Required. */
+    public abstract String getSubdomain();
+
+    /** Target port (Grafana 3000, Prometheus 9090). Required. */
+    public abstract int getPort();
+
+    /** Path answered with 200 by a healthy target (Grafana /api/health, Prometheus /-/ready). Required. */
+    public abstract String getHealthCheckPath();
+
+    /** Listener rule priority, 1..50000, lower wins. Required. */
+    public abstract int getPriority();
+
+    /** @default - none; add later with {@code HostRoute.getTargetGroup().addTarget(...)} */
+    public abstract List<IApplicationLoadBalancerTarget> getTargets();
+
+    /** @default - derived from the first target added */
+    @Nullable
+    public abstract TargetType getTargetType();
 
     /** Only requests from these CIDRs match the rule (ALB source-ip condition). @default - whoever the listener admits */
-    public List<String> getSourceCidrs() {
-        return sourceCidrs;
-    }
-
-    /** Ports of processes that have no login of their own: Prometheus, Alertmanager, node_exporter, the exporter. */
-    public static final java.util.Set<Integer> WITHOUT_LOGIN = java.util.Set.of(Ports.PROMETHEUS, Ports.ALERTMANAGER,
-            Ports.NODE_EXPORTER, Ports.CLOUDWATCH_EXPORTER);
+    public abstract List<String> getSourceCidrs();
 
     /**
      * Whether the target authenticates its users (Grafana does, Prometheus does not). An
@@ -45,96 +52,11 @@ public final class HostRouteOptions {
      *
      * @default - false for the ports in {@link #WITHOUT_LOGIN} (9090, 9093, 9100, 9106), true otherwise
      */
+    @Value.Default
     public boolean isAuthenticated() {
-        return authenticated;
+        return !WITHOUT_LOGIN.contains(getPort());
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /** Host label before the domain, e.g. {@code grafana}. Required. */
-    public String getSubdomain() {
-        return subdomain;
-    }
-
-    /** Target port (Grafana 3000, Prometheus 9090). Required. */
-    public int getPort() {
-        return port;
-    }
-
-    /** Path answered with 200 by a healthy target (Grafana /api/health, Prometheus /-/ready). Required. */
-    public String getHealthCheckPath() {
-        return healthCheckPath;
-    }
-
-    /** Listener rule priority, 1..50000, lower wins. Required. */
-    public int getPriority() {
-        return priority;
-    }
-
-    /** @default - none; add later with {@code HostRoute.getTargetGroup().addTarget(...)} */
-    public List<IApplicationLoadBalancerTarget> getTargets() {
-        return targets;
-    }
-
-    /** @default - derived from the first target added */
-    public TargetType getTargetType() {
-        return targetType;
-    }
-
-    public static final class Builder {
-        private String subdomain;
-        private int port;
-        private String healthCheckPath;
-        private int priority;
-        private List<IApplicationLoadBalancerTarget> targets;
-        private TargetType targetType;
-        private List<String> sourceCidrs;
-        private Boolean authenticated;
-
-        public Builder sourceCidrs(List<String> sourceCidrs) {
-            this.sourceCidrs = sourceCidrs;
-            return this;
-        }
-
-        public Builder authenticated(boolean authenticated) {
-            this.authenticated = authenticated;
-            return this;
-        }
-
-        public Builder subdomain(String subdomain) {
-            this.subdomain = subdomain;
-            return this;
-        }
-
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        public Builder healthCheckPath(String healthCheckPath) {
-            this.healthCheckPath = healthCheckPath;
-            return this;
-        }
-
-        public Builder priority(int priority) {
-            this.priority = priority;
-            return this;
-        }
-
-        public Builder targets(List<IApplicationLoadBalancerTarget> targets) {
-            this.targets = targets;
-            return this;
-        }
-
-        public Builder targetType(TargetType targetType) {
-            this.targetType = targetType;
-            return this;
-        }
-
-        public HostRouteOptions build() {
-            return new HostRouteOptions(this);
-        }
+    public static final class Builder extends ImmutableHostRouteOptions.Builder {
     }
 }

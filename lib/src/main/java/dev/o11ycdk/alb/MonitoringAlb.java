@@ -83,9 +83,6 @@ public class MonitoringAlb extends Construct implements IConnectable {
     public MonitoringAlb(Construct scope, String id, MonitoringAlbProps props) {
         super(scope, id);
         this.props = props;
-        if (props.getVpc() == null) {
-            throw Check.bad(id + ".vpc", null, "MonitoringAlb needs the VPC of its target groups");
-        }
         Check.notBlank(id + ".domainName", props.getDomainName());
         if (!props.getDomainName().matches("([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}")) {
             throw Check.bad("domainName", props.getDomainName(), "must be a lowercase DNS name such as o11y.example.com");

@@ -1,6 +1,9 @@
 package dev.o11ycdk.alb;
 
+import dev.o11ycdk.core.internal.PropsStyle;
 import java.util.List;
+import org.immutables.value.Value;
+import org.jetbrains.annotations.Nullable;
 import software.amazon.awscdk.services.certificatemanager.ICertificate;
 import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
 import software.amazon.awscdk.services.ec2.IVpc;
@@ -11,78 +14,46 @@ import software.amazon.awscdk.services.route53.IHostedZone;
 import software.amazon.awscdk.services.s3.IBucket;
 
 /** Properties of {@link MonitoringAlb}. */
-public final class MonitoringAlbProps {
-    private final IVpc vpc;
-    private final String domainName;
-    private final IHostedZone hostedZone;
-    private final ICertificate certificate;
-    private final List<String> allowedCidrs;
-    private final SslPolicy sslPolicy;
-    private final IApplicationLoadBalancer existingLoadBalancer;
-    private final IApplicationListener existingListener;
-    private final List<Integer> existingRulePriorities;
-    private final IBucket accessLogBucket;
-    private final IAlarmAction alarmAction;
-    private final boolean deletionProtection;
-
-    private MonitoringAlbProps(Builder b) {
-        this.vpc = b.vpc;
-        this.domainName = b.domainName;
-        this.hostedZone = b.hostedZone;
-        this.certificate = b.certificate;
-        this.allowedCidrs = b.allowedCidrs == null ? List.of("0.0.0.0/0") : List.copyOf(b.allowedCidrs);
-        this.sslPolicy = b.sslPolicy == null ? SslPolicy.RECOMMENDED_TLS : b.sslPolicy;
-        this.existingLoadBalancer = b.existingLoadBalancer;
-        this.existingListener = b.existingListener;
-        this.existingRulePriorities = b.existingRulePriorities == null ? List.of() : List.copyOf(b.existingRulePriorities);
-        this.accessLogBucket = b.accessLogBucket;
-        this.alarmAction = b.alarmAction;
-        this.deletionProtection = b.deletionProtection == null || b.deletionProtection;
-    }
-
+@Value.Immutable
+@PropsStyle
+public abstract class MonitoringAlbProps {
     public static Builder builder() {
         return new Builder();
     }
 
     /** The VPC of the load balancer and of the target groups. Required. */
-    public IVpc getVpc() {
-        return vpc;
-    }
+    public abstract IVpc getVpc();
 
     /** Apex of the host names: routes become {@code <sub>.<domainName>}. Required. */
-    public String getDomainName() {
-        return domainName;
-    }
+    public abstract String getDomainName();
 
     /** @default - no DNS records and no DNS-validated certificate (then {@code certificate} is required) */
-    public IHostedZone getHostedZone() {
-        return hostedZone;
-    }
+    @Nullable
+    public abstract IHostedZone getHostedZone();
 
     /** @default - a new ACM certificate for {@code *.<domainName>}, validated by DNS in {@code hostedZone} */
-    public ICertificate getCertificate() {
-        return certificate;
-    }
+    @Nullable
+    public abstract ICertificate getCertificate();
 
     /** CIDRs allowed to reach 443 (and 80, which only redirects). @default 0.0.0.0/0 */
+    @Value.Default
     public List<String> getAllowedCidrs() {
-        return allowedCidrs;
+        return List.of("0.0.0.0/0");
     }
 
     /** @default SslPolicy.RECOMMENDED_TLS (ELBSecurityPolicy-TLS13-1-2-2021-06: TLS 1.3 and 1.2 only) */
+    @Value.Default
     public SslPolicy getSslPolicy() {
-        return sslPolicy;
+        return SslPolicy.RECOMMENDED_TLS;
     }
 
     /** An ALB owned by another stack. Give it with {@code existingListener}. @default - a new internet-facing ALB */
-    public IApplicationLoadBalancer getExistingLoadBalancer() {
-        return existingLoadBalancer;
-    }
+    @Nullable
+    public abstract IApplicationLoadBalancer getExistingLoadBalancer();
 
     /** That ALB's HTTPS listener; host rules are added to it. @default - a new HTTPS:443 listener */
-    public IApplicationListener getExistingListener() {
-        return existingListener;
-    }
+    @Nullable
+    public abstract IApplicationListener getExistingListener();
 
     /**
      * Priorities already taken on the listener (the seed's chat app: 10 for /api/*, 20 for
@@ -90,19 +61,15 @@ public final class MonitoringAlbProps {
      *
      * @default - none
      */
-    public List<Integer> getExistingRulePriorities() {
-        return existingRulePriorities;
-    }
+    public abstract List<Integer> getExistingRulePriorities();
 
     /** @default - a new SSE-S3 encrypted bucket, retained on stack deletion */
-    public IBucket getAccessLogBucket() {
-        return accessLogBucket;
-    }
+    @Nullable
+    public abstract IBucket getAccessLogBucket();
 
     /** Action of the target-group alarms (e.g. an SNS topic). @default - alarms without actions */
-    public IAlarmAction getAlarmAction() {
-        return alarmAction;
-    }
+    @Nullable
+    public abstract IAlarmAction getAlarmAction();
 
     /**
      * Deletion protection on the new ALB (AWS Control Tower CT.ELASTICLOADBALANCING.PR.5): deleting the
@@ -110,86 +77,11 @@ public final class MonitoringAlbProps {
      *
      * @default true
      */
+    @Value.Default
     public boolean isDeletionProtection() {
-        return deletionProtection;
+        return true;
     }
 
-    public static final class Builder {
-        private IVpc vpc;
-        private String domainName;
-        private IHostedZone hostedZone;
-        private ICertificate certificate;
-        private List<String> allowedCidrs;
-        private SslPolicy sslPolicy;
-        private IApplicationLoadBalancer existingLoadBalancer;
-        private IApplicationListener existingListener;
-        private List<Integer> existingRulePriorities;
-        private IBucket accessLogBucket;
-        private IAlarmAction alarmAction;
-        private Boolean deletionProtection;
-
-        public Builder vpc(IVpc vpc) {
-            this.vpc = vpc;
-            return this;
-        }
-
-        public Builder domainName(String domainName) {
-            this.domainName = domainName;
-            return this;
-        }
-
-        public Builder hostedZone(IHostedZone hostedZone) {
-            this.hostedZone = hostedZone;
-            return this;
-        }
-
-        public Builder certificate(ICertificate certificate) {
-            this.certificate = certificate;
-            return this;
-        }
-
-        public Builder allowedCidrs(List<String> allowedCidrs) {
-            this.allowedCidrs = allowedCidrs;
-            return this;
-        }
-
-        public Builder sslPolicy(SslPolicy sslPolicy) {
-            this.sslPolicy = sslPolicy;
-            return this;
-        }
-
-        public Builder existingLoadBalancer(IApplicationLoadBalancer existingLoadBalancer) {
-            this.existingLoadBalancer = existingLoadBalancer;
-            return this;
-        }
-
-        public Builder existingListener(IApplicationListener existingListener) {
-            this.existingListener = existingListener;
-            return this;
-        }
-
-        public Builder existingRulePriorities(List<Integer> existingRulePriorities) {
-            this.existingRulePriorities = existingRulePriorities;
-            return this;
-        }
-
-        public Builder accessLogBucket(IBucket accessLogBucket) {
-            this.accessLogBucket = accessLogBucket;
-            return this;
-        }
-
-        public Builder alarmAction(IAlarmAction alarmAction) {
-            this.alarmAction = alarmAction;
-            return this;
-        }
-
-        public Builder deletionProtection(boolean deletionProtection) {
-            this.deletionProtection = deletionProtection;
-            return this;
-        }
-
-        public MonitoringAlbProps build() {
-            return new MonitoringAlbProps(this);
-        }
+    public static final class Builder extends ImmutableMonitoringAlbProps.Builder {
     }
 }

@@ -1,15 +1,13 @@
 package dev.o11ycdk.core;
 
+import dev.o11ycdk.core.internal.PropsStyle;
 import java.util.List;
+import org.immutables.value.Value;
 
 /** Properties of {@link AlarmTopic}. */
-public final class AlarmTopicProps {
-    private final List<String> emails;
-
-    private AlarmTopicProps(Builder b) {
-        this.emails = b.emails != null ? List.copyOf(b.emails) : List.of();
-    }
-
+@Value.Immutable
+@PropsStyle
+public abstract class AlarmTopicProps {
     public static Builder builder() {
         return new Builder();
     }
@@ -19,20 +17,8 @@ public final class AlarmTopicProps {
      *
      * @default - none (subscribe a pager or chat integration to the topic yourself)
      */
-    public List<String> getEmails() {
-        return emails;
-    }
+    public abstract List<String> getEmails();
 
-    public static final class Builder {
-        private List<String> emails;
-
-        public Builder emails(List<String> emails) {
-            this.emails = emails;
-            return this;
-        }
-
-        public AlarmTopicProps build() {
-            return new AlarmTopicProps(this);
-        }
+    public static final class Builder extends ImmutableAlarmTopicProps.Builder {
     }
 }

@@ -16,7 +16,7 @@ import dev.o11ycdk.core.Suppressions;
 import dev.o11ycdk.core.internal.AlertDelayWarnings;
 import dev.o11ycdk.core.internal.GrafanaAdminSecret;
 import dev.o11ycdk.core.internal.ReviewFiles;
-import dev.o11ycdk.core.internal.SlackRouting;
+import dev.o11ycdk.core.internal.AlertRouting;
 import dev.o11ycdk.grafana.Dashboard;
 import dev.o11ycdk.grafana.Dashboards;
 import dev.o11ycdk.grafana.Datasource;
@@ -97,9 +97,6 @@ public class KubePrometheusStack extends Construct {
         super(scope, id);
         this.props = props;
         ICluster cluster = props.getCluster();
-        if (cluster == null) {
-            throw Check.bad(id + ".cluster", null, "KubePrometheusStack needs an EKS cluster (eks_v2.Cluster or Cluster.fromClusterAttributes)");
-        }
         if (cluster.getKubectlProvider() == null) {
             throw Check.bad(id + ".cluster", cluster.getNode().getPath(), "has no kubectl provider: create it with kubectlProviderOptions, "
                     + "or import it with a kubectlProvider, so the charts can be installed");
@@ -144,9 +141,7 @@ public class KubePrometheusStack extends Construct {
         this.lokiVolumeGiB = lokiVolumeGiB(PrometheusSizing.retentionDays("logRetentionDays", props.getLogRetention()),
                 props.getLogGiBPerDay());
 
-        SlackRouting.requireWebhookSecret(props.getSlackWebhookSecret());
-        this.alertmanagerConfig = SlackRouting.config(props.getAlertmanagerConfig(), SLACK_URL_FILE, props.getCriticalChannel(),
-                props.getWarningChannel(), props.getMutedEnvironments(), props.getHeartbeatUrl());
+        this.alertmanagerConfig = AlertRouting.config(props, SLACK_URL_FILE);
         RuleGroups base = props.getRules() != null ? props.getRules() : defaultRules(props.getRunbookBaseUrl()).toRuleGroups();
         this.rules = base.copy().group("prometheus-capacity", AlertRules.prometheusCapacity(
                 (long) prometheusSize.memoryMiB() * 1024 * 1024, PrometheusSizing.seriesCapacity(prometheusSize.memoryMiB()),

@@ -1,19 +1,26 @@
 package dev.o11ycdk.eks;
 
-import dev.o11ycdk.config.AlertRules;
-import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.RuleGroups;
-import dev.o11ycdk.core.ComputeSize;
+import dev.o11ycdk.core.AlertRoutingProps;
+import dev.o11ycdk.core.PrometheusBasicsProps;
+import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.core.ScrapeTarget;
-import dev.o11ycdk.core.internal.SlackRouting;
+import dev.o11ycdk.core.internal.PropsStyle;
 import java.util.List;
+import org.immutables.value.Value;
+import org.jetbrains.annotations.Nullable;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.eks_v2.ICluster;
 import software.amazon.awscdk.services.route53.IHostedZone;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 
-/** Properties of {@link KubePrometheusStack}. */
-public final class KubePrometheusStackProps {
+/**
+ * Properties of {@link KubePrometheusStack}: the cluster and the charts, its Prometheus
+ * ({@link PrometheusBasicsProps}) and where its alerts go ({@link AlertRoutingProps}).
+ */
+@Value.Immutable
+@PropsStyle
+public abstract class KubePrometheusStackProps implements PrometheusBasicsProps, AlertRoutingProps {
     /** kube-prometheus-stack (Prometheus, Alertmanager, Grafana, node-exporter, kube-state-metrics, operator). */
     public static final String KUBE_PROMETHEUS_STACK_VERSION = "88.5.3";
     /** grafana/loki, single binary. */
@@ -23,433 +30,132 @@ public final class KubePrometheusStackProps {
     /** external-secrets, which copies Secrets Manager secrets into Kubernetes Secrets. */
     public static final String EXTERNAL_SECRETS_VERSION = "2.0.0";
 
-    private final ICluster cluster;
-    private final String namespace;
-    private final String domainName;
-    private final String certificateArn;
-    private final IHostedZone hostedZone;
-    private final List<String> grafanaAllowedCidrs;
-    private final List<String> prometheusAllowedCidrs;
-    private final boolean prometheusPublic;
-    private final String environment;
-    private final String scrapeInterval;
-    private final Duration retention;
-    private final Long expectedActiveSeries;
-    private final List<ScrapeTarget> services;
-    private final Duration logRetention;
-    private final int logGiBPerDay;
-    private final ISecret slackWebhookSecret;
-    private final ISecret grafanaAdminSecret;
-    private final String criticalChannel;
-    private final String warningChannel;
-    private final List<String> mutedEnvironments;
-    private final String heartbeatUrl;
-    private final String runbookBaseUrl;
-    private final RuleGroups rules;
-    private final AlertmanagerConfig alertmanagerConfig;
-    private final String kubePrometheusStackVersion;
-    private final String lokiVersion;
-    private final String alloyVersion;
-    private final String externalSecretsVersion;
-    private final boolean installEbsCsiDriver;
-    private final String storageClassName;
-    private final boolean defaultStorageClass;
-
-    private KubePrometheusStackProps(Builder b) {
-        this.cluster = b.cluster;
-        this.namespace = b.namespace != null ? b.namespace : "monitoring";
-        this.domainName = b.domainName;
-        this.certificateArn = b.certificateArn;
-        this.hostedZone = b.hostedZone;
-        this.grafanaAllowedCidrs = b.grafanaAllowedCidrs != null ? List.copyOf(b.grafanaAllowedCidrs) : List.of("0.0.0.0/0");
-        this.prometheusAllowedCidrs = b.prometheusAllowedCidrs != null ? List.copyOf(b.prometheusAllowedCidrs) : List.of("10.0.0.0/8");
-        this.prometheusPublic = b.prometheusPublic;
-        this.environment = b.environment != null ? b.environment : "prod";
-        this.scrapeInterval = b.scrapeInterval != null ? b.scrapeInterval : "15s";
-        this.retention = b.retention != null ? b.retention : Duration.days(15);
-        this.expectedActiveSeries = b.expectedActiveSeries;
-        this.services = b.services != null ? List.copyOf(b.services) : List.of();
-        this.logRetention = b.logRetention != null ? b.logRetention : Duration.days(7);
-        this.logGiBPerDay = b.logGiBPerDay != null ? b.logGiBPerDay : 2;
-        this.slackWebhookSecret = b.slackWebhookSecret;
-        this.grafanaAdminSecret = b.grafanaAdminSecret;
-        this.criticalChannel = b.criticalChannel != null ? b.criticalChannel : SlackRouting.DEFAULT_CRITICAL_CHANNEL;
-        this.warningChannel = b.warningChannel != null ? b.warningChannel : SlackRouting.DEFAULT_WARNING_CHANNEL;
-        this.mutedEnvironments = b.mutedEnvironments != null ? List.copyOf(b.mutedEnvironments) : SlackRouting.DEFAULT_MUTED_ENVIRONMENTS;
-        this.heartbeatUrl = b.heartbeatUrl;
-        this.runbookBaseUrl = b.runbookBaseUrl != null ? b.runbookBaseUrl : AlertRules.DEFAULT_RUNBOOKS;
-        this.rules = b.rules;
-        this.alertmanagerConfig = b.alertmanagerConfig;
-        this.kubePrometheusStackVersion = b.kubePrometheusStackVersion != null ? b.kubePrometheusStackVersion : KUBE_PROMETHEUS_STACK_VERSION;
-        this.lokiVersion = b.lokiVersion != null ? b.lokiVersion : LOKI_VERSION;
-        this.alloyVersion = b.alloyVersion != null ? b.alloyVersion : ALLOY_VERSION;
-        this.externalSecretsVersion = b.externalSecretsVersion != null ? b.externalSecretsVersion : EXTERNAL_SECRETS_VERSION;
-        this.installEbsCsiDriver = b.installEbsCsiDriver;
-        this.storageClassName = b.storageClassName != null ? b.storageClassName : "gp3";
-        this.defaultStorageClass = b.defaultStorageClass != null ? b.defaultStorageClass : true;
-    }
-
     public static Builder builder() {
         return new Builder();
     }
 
     /** The cluster: one the app creates, or {@code Cluster.fromClusterAttributes} with a kubectl provider. Required. */
-    public ICluster getCluster() {
-        return cluster;
-    }
+    public abstract ICluster getCluster();
 
     /** @default monitoring */
+    @Value.Default
     public String getNamespace() {
-        return namespace;
+        return "monitoring";
     }
 
     /** Grafana answers at grafana.&lt;domainName&gt;, Prometheus at prometheus.&lt;domainName&gt;. Required. */
-    public String getDomainName() {
-        return domainName;
-    }
+    public abstract String getDomainName();
 
     /** ACM certificate (in the cluster's region) for both host names, on the ALB's HTTPS listener. Required. */
-    public String getCertificateArn() {
-        return certificateArn;
-    }
+    public abstract String getCertificateArn();
 
     /** @default - no DNS records: point grafana./prometheus. at the ALBs yourself */
-    public IHostedZone getHostedZone() {
-        return hostedZone;
-    }
+    @Nullable
+    public abstract IHostedZone getHostedZone();
 
     /** @default 0.0.0.0/0 */
+    @Value.Default
     public List<String> getGrafanaAllowedCidrs() {
-        return grafanaAllowedCidrs;
+        return List.of("0.0.0.0/0");
     }
 
     /** Who may reach prometheus.&lt;domainName&gt;. @default 10.0.0.0/8 */
+    @Value.Default
     public List<String> getPrometheusAllowedCidrs() {
-        return prometheusAllowedCidrs;
+        return List.of("10.0.0.0/8");
     }
 
     /** An internet-facing ALB for Prometheus instead of an internal one. @default false */
+    @Value.Default
     public boolean isPrometheusPublic() {
-        return prometheusPublic;
+        return false;
     }
 
     /** The {@code env} external label on every series and alert. @default prod */
+    @Value.Default
     public String getEnvironment() {
-        return environment;
+        return "prod";
     }
 
-    /** @default 15s */
-    public String getScrapeInterval() {
-        return scrapeInterval;
-    }
-
-    /** @default 15 days */
-    public Duration getRetention() {
-        return retention;
-    }
-
-    /** Sizes Prometheus' memory, CPU and volume. @default - from the number of services ({@link ComputeSize#expectedSeries}) */
-    public Long getExpectedActiveSeries() {
-        return expectedActiveSeries;
-    }
+    /** Sizes Prometheus' memory, CPU and volume. @default - from the number of services ({@link PrometheusSizing#expectedSeries}) */
+    @Nullable
+    public abstract Long getExpectedActiveSeries();
 
     /** Services scraped by Service name and port, each at its own metrics path. @default none */
-    public List<ScrapeTarget> getServices() {
-        return services;
-    }
+    public abstract List<ScrapeTarget> getServices();
 
     /** @default 7 days */
+    @Value.Default
     public Duration getLogRetention() {
-        return logRetention;
+        return Duration.days(7);
     }
 
     /** Log volume the cluster writes a day, which sizes Loki's volume. @default 2 */
+    @Value.Default
     public int getLogGiBPerDay() {
-        return logGiBPerDay;
-    }
-
-    /** Secret whose string is the Slack incoming-webhook URL. Required. */
-    public ISecret getSlackWebhookSecret() {
-        return slackWebhookSecret;
+        return 2;
     }
 
     /** Secret whose string is Grafana's admin password. @default - a generated secret */
-    public ISecret getGrafanaAdminSecret() {
-        return grafanaAdminSecret;
-    }
-
-    /** @default #alerts-critical */
-    public String getCriticalChannel() {
-        return criticalChannel;
-    }
-
-    /** @default #alerts-warning */
-    public String getWarningChannel() {
-        return warningChannel;
-    }
-
-    /** @default [test] */
-    public List<String> getMutedEnvironments() {
-        return mutedEnvironments;
-    }
-
-    /** @default - Watchdog goes nowhere */
-    public String getHeartbeatUrl() {
-        return heartbeatUrl;
-    }
-
-    /** @default docs/runbooks.md */
-    public String getRunbookBaseUrl() {
-        return runbookBaseUrl;
-    }
+    @Nullable
+    public abstract ISecret getGrafanaAdminSecret();
 
     /** @default {@link KubePrometheusStack#defaultRules} */
-    public RuleGroups getRules() {
-        return rules;
-    }
-
-    /** @default the seed's routing (severity to Slack, muted env to null) */
-    public AlertmanagerConfig getAlertmanagerConfig() {
-        return alertmanagerConfig;
-    }
+    @Override
+    @Nullable
+    public abstract RuleGroups getRules();
 
     /** @default {@link #KUBE_PROMETHEUS_STACK_VERSION} */
+    @Value.Default
     public String getKubePrometheusStackVersion() {
-        return kubePrometheusStackVersion;
+        return KUBE_PROMETHEUS_STACK_VERSION;
     }
 
     /** @default {@link #LOKI_VERSION} */
+    @Value.Default
     public String getLokiVersion() {
-        return lokiVersion;
+        return LOKI_VERSION;
     }
 
     /** @default {@link #ALLOY_VERSION} */
+    @Value.Default
     public String getAlloyVersion() {
-        return alloyVersion;
+        return ALLOY_VERSION;
     }
 
     /** @default {@link #EXTERNAL_SECRETS_VERSION} */
+    @Value.Default
     public String getExternalSecretsVersion() {
-        return externalSecretsVersion;
+        return EXTERNAL_SECRETS_VERSION;
     }
 
     /**
      * Installs the aws-ebs-csi-driver add-on with its own Pod Identity role (seed 004, problem 10);
      * false for a cluster that already has it. @default true
      */
+    @Value.Default
     public boolean isInstallEbsCsiDriver() {
-        return installEbsCsiDriver;
+        return true;
     }
 
     /**
      * The StorageClass the construct makes (encrypted gp3, Retain) and every volume claims. On a
      * cluster you do not own, pick a name its owner does not use (e.g. o11y-gp3). @default gp3
      */
+    @Value.Default
     public String getStorageClassName() {
-        return storageClassName;
+        return "gp3";
     }
 
     /**
      * Marks that class the cluster's default, so no claim waits for a class (seed 004, problem 9);
      * false on a cluster that already has a default. @default true
      */
+    @Value.Default
     public boolean isDefaultStorageClass() {
-        return defaultStorageClass;
+        return true;
     }
 
-    public static final class Builder {
-        private ICluster cluster;
-        private String namespace;
-        private String domainName;
-        private String certificateArn;
-        private IHostedZone hostedZone;
-        private List<String> grafanaAllowedCidrs;
-        private List<String> prometheusAllowedCidrs;
-        private boolean prometheusPublic;
-        private String environment;
-        private String scrapeInterval;
-        private Duration retention;
-        private Long expectedActiveSeries;
-        private List<ScrapeTarget> services;
-        private Duration logRetention;
-        private Integer logGiBPerDay;
-        private ISecret slackWebhookSecret;
-        private ISecret grafanaAdminSecret;
-        private String criticalChannel;
-        private String warningChannel;
-        private List<String> mutedEnvironments;
-        private String heartbeatUrl;
-        private String runbookBaseUrl;
-        private RuleGroups rules;
-        private AlertmanagerConfig alertmanagerConfig;
-        private String kubePrometheusStackVersion;
-        private String lokiVersion;
-        private String alloyVersion;
-        private String externalSecretsVersion;
-        private boolean installEbsCsiDriver = true;
-        private String storageClassName;
-        private Boolean defaultStorageClass;
-
-        private Builder() {
-        }
-
-        public Builder cluster(ICluster v) {
-            this.cluster = v;
-            return this;
-        }
-
-        public Builder namespace(String v) {
-            this.namespace = v;
-            return this;
-        }
-
-        public Builder domainName(String v) {
-            this.domainName = v;
-            return this;
-        }
-
-        public Builder certificateArn(String v) {
-            this.certificateArn = v;
-            return this;
-        }
-
-        public Builder hostedZone(IHostedZone v) {
-            this.hostedZone = v;
-            return this;
-        }
-
-        public Builder grafanaAllowedCidrs(List<String> v) {
-            this.grafanaAllowedCidrs = v;
-            return this;
-        }
-
-        public Builder prometheusAllowedCidrs(List<String> v) {
-            this.prometheusAllowedCidrs = v;
-            return this;
-        }
-
-        public Builder prometheusPublic(boolean v) {
-            this.prometheusPublic = v;
-            return this;
-        }
-
-        public Builder environment(String v) {
-            this.environment = v;
-            return this;
-        }
-
-        public Builder scrapeInterval(String v) {
-            this.scrapeInterval = v;
-            return this;
-        }
-
-        public Builder retention(Duration v) {
-            this.retention = v;
-            return this;
-        }
-
-        public Builder expectedActiveSeries(Long v) {
-            this.expectedActiveSeries = v;
-            return this;
-        }
-
-        public Builder services(List<ScrapeTarget> v) {
-            this.services = v;
-            return this;
-        }
-
-        public Builder logRetention(Duration v) {
-            this.logRetention = v;
-            return this;
-        }
-
-        public Builder logGiBPerDay(int v) {
-            this.logGiBPerDay = v;
-            return this;
-        }
-
-        public Builder slackWebhookSecret(ISecret v) {
-            this.slackWebhookSecret = v;
-            return this;
-        }
-
-        public Builder grafanaAdminSecret(ISecret v) {
-            this.grafanaAdminSecret = v;
-            return this;
-        }
-
-        public Builder criticalChannel(String v) {
-            this.criticalChannel = v;
-            return this;
-        }
-
-        public Builder warningChannel(String v) {
-            this.warningChannel = v;
-            return this;
-        }
-
-        public Builder mutedEnvironments(List<String> v) {
-            this.mutedEnvironments = v;
-            return this;
-        }
-
-        public Builder heartbeatUrl(String v) {
-            this.heartbeatUrl = v;
-            return this;
-        }
-
-        public Builder runbookBaseUrl(String v) {
-            this.runbookBaseUrl = v;
-            return this;
-        }
-
-        public Builder rules(RuleGroups v) {
-            this.rules = v;
-            return this;
-        }
-
-        public Builder alertmanagerConfig(AlertmanagerConfig v) {
-            this.alertmanagerConfig = v;
-            return this;
-        }
-
-        public Builder kubePrometheusStackVersion(String v) {
-            this.kubePrometheusStackVersion = v;
-            return this;
-        }
-
-        public Builder lokiVersion(String v) {
-            this.lokiVersion = v;
-            return this;
-        }
-
-        public Builder alloyVersion(String v) {
-            this.alloyVersion = v;
-            return this;
-        }
-
-        public Builder externalSecretsVersion(String v) {
-            this.externalSecretsVersion = v;
-            return this;
-        }
-
-        public Builder installEbsCsiDriver(boolean v) {
-            this.installEbsCsiDriver = v;
-            return this;
-        }
-
-        public Builder storageClassName(String v) {
-            this.storageClassName = v;
-            return this;
-        }
-
-        public Builder defaultStorageClass(boolean v) {
-            this.defaultStorageClass = v;
-            return this;
-        }
-
-        public KubePrometheusStackProps build() {
-            return new KubePrometheusStackProps(this);
-        }
+    public static final class Builder extends ImmutableKubePrometheusStackProps.Builder {
     }
 }

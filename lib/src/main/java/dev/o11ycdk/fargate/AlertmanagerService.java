@@ -4,7 +4,7 @@ import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.Ports;
-import dev.o11ycdk.core.internal.SlackRouting;
+import dev.o11ycdk.core.internal.AlertRouting;
 import java.util.List;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.services.ec2.ISubnet;
@@ -39,16 +39,11 @@ public class AlertmanagerService extends FargatePlatformService {
 
     public AlertmanagerService(Construct scope, String id, AlertmanagerServiceProps props) {
         super(scope, id);
-        if (props.getCluster() == null) {
-            throw Check.bad(id + ".cluster", null, "AlertmanagerService needs an ECS cluster");
-        }
-        SlackRouting.requireWebhookSecret(props.getSlackWebhookSecret());
         INamespace namespace = props.getNamespace() != null ? props.getNamespace() : props.getCluster().getDefaultCloudMapNamespace();
         if (namespace == null) {
             throw Check.bad(id + ".namespace", null, "give a Cloud Map namespace or a cluster with a default one");
         }
-        this.config = SlackRouting.config(props.getConfig(), WEBHOOK_FILE, props.getCriticalChannel(), props.getWarningChannel(),
-                props.getMutedEnvironments(), props.getHeartbeatUrl());
+        this.config = AlertRouting.config(props, WEBHOOK_FILE);
         SubnetSelection subnets = props.getVpcSubnets() != null ? props.getVpcSubnets()
                 : SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build();
         warnWithoutEgress(props, subnets);

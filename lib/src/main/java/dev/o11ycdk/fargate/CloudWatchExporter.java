@@ -32,7 +32,7 @@ public class CloudWatchExporter extends FargatePlatformService {
     public CloudWatchExporter(Construct scope, String id, CloudWatchExporterProps props) {
         super(scope, id);
         ICluster cluster = props.getCluster();
-        if (cluster == null || cluster.getDefaultCloudMapNamespace() == null) {
+        if (cluster.getDefaultCloudMapNamespace() == null) {
             throw Check.bad(id + ".cluster", null, "CloudWatchExporter needs a cluster with a default Cloud Map namespace");
         }
         INamespace namespace = cluster.getDefaultCloudMapNamespace();

@@ -1,37 +1,29 @@
 package dev.o11ycdk.fargate;
 
 import dev.o11ycdk.config.CloudWatchExporterConfig;
+import dev.o11ycdk.core.internal.PropsStyle;
+import org.immutables.value.Value;
+import org.jetbrains.annotations.Nullable;
 import software.amazon.awscdk.services.ecs.ICluster;
 
 /** Properties of {@link CloudWatchExporter}. */
-public final class CloudWatchExporterProps {
-    private final ICluster cluster;
-    private final CloudWatchExporterConfig config;
-    private final String image;
-
-    private CloudWatchExporterProps(Builder b) {
-        this.cluster = b.cluster;
-        this.config = b.config;
-        this.image = b.image != null ? b.image : CloudWatchExporter.DEFAULT_IMAGE;
-    }
-
+@Value.Immutable
+@PropsStyle
+public abstract class CloudWatchExporterProps {
     public static Builder builder() {
         return new Builder();
     }
 
     /** Required; the exporter registers in its default Cloud Map namespace as cloudwatch-exporter. */
-    public ICluster getCluster() {
-        return cluster;
-    }
+    public abstract ICluster getCluster();
 
     /**
      * The CloudWatch metrics to export.
      *
      * @default - the seed's ECS and ALB metrics plus Container Insights per service
      */
-    public CloudWatchExporterConfig getConfig() {
-        return config;
-    }
+    @Nullable
+    public abstract CloudWatchExporterConfig getConfig();
 
     /**
      * A cloudwatch_exporter image, run as uid 65534 on a read-only root file system with its
@@ -39,32 +31,11 @@ public final class CloudWatchExporterProps {
      *
      * @default CloudWatchExporter.DEFAULT_IMAGE
      */
+    @Value.Default
     public String getImage() {
-        return image;
+        return CloudWatchExporter.DEFAULT_IMAGE;
     }
 
-    public static final class Builder {
-        private ICluster cluster;
-        private CloudWatchExporterConfig config;
-        private String image;
-
-        public Builder cluster(ICluster cluster) {
-            this.cluster = cluster;
-            return this;
-        }
-
-        public Builder config(CloudWatchExporterConfig config) {
-            this.config = config;
-            return this;
-        }
-
-        public Builder image(String image) {
-            this.image = image;
-            return this;
-        }
-
-        public CloudWatchExporterProps build() {
-            return new CloudWatchExporterProps(this);
-        }
+    public static final class Builder extends ImmutableCloudWatchExporterProps.Builder {
     }
 }

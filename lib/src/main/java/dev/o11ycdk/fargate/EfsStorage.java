@@ -50,9 +50,6 @@ public class EfsStorage extends Construct implements IConnectable {
 
     public EfsStorage(Construct scope, String id, EfsStorageProps props) {
         super(scope, id);
-        if (props.getVpc() == null) {
-            throw Check.bad(id + ".vpc", null, "EfsStorage needs a VPC");
-        }
         Check.range("backupRetentionDays", props.getBackupRetentionDays(), 1, 36500);
         this.fileSystem = FileSystem.Builder.create(this, "Resource")
                 .vpc(props.getVpc())

@@ -103,9 +103,6 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         super(scope, id);
         this.props = props;
         String region = Regions.require(this, "FargatePrometheus");
-        if (props.getCluster() == null || props.getStorage() == null) {
-            throw Check.bad(id + ".cluster/storage", null, "FargatePrometheus needs an ECS cluster and an EfsStorage");
-        }
         if (props.getDesiredCount() != 1) {
             throw Check.bad("prometheusDesiredCount", props.getDesiredCount(), "Prometheus' TSDB on EFS must have exactly one "
                     + "writer (" + STORAGE_DOCS + "); scale out with remoteWrite to Amazon Managed Service for Prometheus instead");

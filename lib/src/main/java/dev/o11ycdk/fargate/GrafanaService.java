@@ -56,9 +56,6 @@ public class GrafanaService extends FargatePlatformService {
 
     public GrafanaService(Construct scope, String id, GrafanaServiceProps props) {
         super(scope, id);
-        if (props.getCluster() == null || props.getStorage() == null || props.getAlb() == null) {
-            throw Check.bad(id + ".cluster/storage/alb", null, "GrafanaService needs a cluster, an EfsStorage and a MonitoringAlb");
-        }
         Check.notBlank("grafana prometheusUrl", props.getPrometheusUrl());
         String region = Regions.require(this, "GrafanaService");
         String rootUrl = "https://" + props.getSubdomain() + "." + props.getAlb().getDomainName() + "/";

@@ -19,7 +19,7 @@ import dev.o11ycdk.core.internal.AlertDelayWarnings;
 import dev.o11ycdk.core.internal.GrafanaAdminSecret;
 import dev.o11ycdk.core.internal.Regions;
 import dev.o11ycdk.core.internal.ReviewFiles;
-import dev.o11ycdk.core.internal.SlackRouting;
+import dev.o11ycdk.core.internal.AlertRouting;
 import dev.o11ycdk.grafana.Dashboard;
 import dev.o11ycdk.grafana.Datasource;
 import dev.o11ycdk.grafana.GrafanaProvisioning;
@@ -98,9 +98,6 @@ public class ObservabilityInstance extends Construct implements IConnectable {
 
     public ObservabilityInstance(Construct scope, String id, ObservabilityInstanceProps props) {
         super(scope, id);
-        if (props.getVpc() == null) {
-            throw Check.bad(id + ".vpc", null, "ObservabilityInstance needs a VPC");
-        }
         long retentionDays = PrometheusSizing.retentionDays("retentionDays", props.getRetention());
         PromDuration interval = PromDuration.parse("scrapeInterval", props.getScrapeInterval()).positive("scrapeInterval");
         Check.range("expectedActiveSeries", props.getExpectedActiveSeries(), 1, 50_000_000);
@@ -138,10 +135,9 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         this.adminSecret = GrafanaAdminSecret.orGenerate(this, "GrafanaAdminPassword", props.getGrafanaAdminSecret(),
                 "Grafana admin password of the o11y host");
         adminSecret.grantRead(role);
-        this.slackWebhookSecret = SlackRouting.requireWebhookSecret(props.getSlackWebhookSecret());
+        this.slackWebhookSecret = props.getSlackWebhookSecret();
         slackWebhookSecret.grantRead(role);
-        this.alertmanagerConfig = SlackRouting.config(props.getAlertmanagerConfig(), SLACK_WEBHOOK_FILE,
-                props.getCriticalChannel(), props.getWarningChannel(), props.getMutedEnvironments(), props.getHeartbeatUrl());
+        this.alertmanagerConfig = AlertRouting.config(props, SLACK_WEBHOOK_FILE);
 
         String region = Regions.require(this, "ObservabilityInstance");
         this.scrapeInterval = props.getScrapeInterval();
