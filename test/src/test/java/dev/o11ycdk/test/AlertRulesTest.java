@@ -10,6 +10,7 @@ import dev.o11ycdk.config.Rule;
 import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.test.support.PromtoolRuleTests;
 import dev.o11ycdk.test.support.Tools;
+import dev.o11ycdk.test.support.UsesTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,6 +183,7 @@ class AlertRulesTest {
         return m;
     }
 
+    @UsesTools
     @Test
     void everyDefaultAlertFiresAndStaysSilentInPromtoolUnitTests(@TempDir Path dir) throws IOException {
         String promtool = Tools.require("promtool", "apt-get install prometheus");
@@ -203,6 +205,7 @@ class AlertRulesTest {
         assertThat(cases.silentCases()).containsExactlyInAnyOrderElementsOf(alerts.stream().filter(a -> !a.equals("Watchdog")).toList());
     }
 
+    @UsesTools
     @Test
     void promtoolUnitTestsAreLiveAndCatchAWrongExpectation(@TempDir Path dir) throws IOException {
         String promtool = Tools.require("promtool", "apt-get install prometheus");

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.Rule;
-import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.CdkJson;
+import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
+import dev.o11ycdk.test.support.UsesTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ class AlertingTest {
         assertThat(heartbeatWarnings(Synth.of(SET))).isZero();
     }
 
+    @UsesTools
     @Test
     void heartbeatUrlReceivesWatchdogEveryMinuteAndAmtoolAgrees(@TempDir Path dir) throws IOException {
         AlertmanagerConfig config = Synth.of(SET).stacks().fargate().getAlertmanager().getConfig();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.Tools;
+import dev.o11ycdk.test.support.UsesTools;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,7 @@ class AppCommandTest {
      * The whole path a person takes: the pinned CDK CLI runs cdk.json's {@code bash app/run.sh}
      * with a bad {@code -c} value. One line from the app, exit code 1, nothing synthesized.
      */
+    @UsesTools
     @Test
     void cdkSynthWithABadContextValueExitsOneWithOneLine(@TempDir Path out) throws Exception {
         String cdk = Tools.require("cdk", "npm install -g aws-cdk@2.1148.1");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.Tools;
+import dev.o11ycdk.test.support.UsesTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * This is the one place the suite keeps aws-cdk-lib's built-in CloudFormation validation on
  * (in-JVM tests turn it off and rely on cfn-lint), so what `cdk synth` users see is covered too.
  */
+@UsesTools
 class CdkCliSynthTest {
 
     @Test

@@ -9,6 +9,7 @@ import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.LocalRepository;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
+import dev.o11ycdk.test.support.UsesTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import software.amazon.awscdk.App;
  * byte for byte, before and after, and the consumer reaches the platform only through SSM parameters
  * resolved at deploy time.
  */
+@UsesTools
 class ConsumerAppTest {
     private static final Path CONSUMER = CdkJson.repoRoot().resolve("test/consumer-app");
     private static final ObjectMapper JSON = new ObjectMapper();

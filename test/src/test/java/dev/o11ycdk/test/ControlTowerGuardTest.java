@@ -7,6 +7,7 @@ import dev.o11ycdk.test.support.CfnGuard;
 import dev.o11ycdk.test.support.CfnGuard.Finding;
 import dev.o11ycdk.test.support.CfnGuard.Report;
 import dev.o11ycdk.test.support.Synth;
+import dev.o11ycdk.test.support.UsesTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import software.amazon.awscdk.Stack;
  * synth and of the existing-ALB and existing-VPC variants. A finding passes only when the resource suppresses that rule
  * with a reason (written by dev.o11ycdk.core.Suppressions next to the cdk-nag ones).
  */
+@UsesTools
 class ControlTowerGuardTest {
 
     private static CfnGuard guard;

@@ -8,6 +8,7 @@ import dev.o11ycdk.grafana.Dashboards;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
+import dev.o11ycdk.test.support.UsesTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,7 @@ class DashboardsTest {
         return sb.toString();
     }
 
+    @UsesTools
     @Test
     void everyDashboardQueryIsValidPromqlForPromtool(@TempDir Path dir) throws IOException {
         String promtool = Tools.require("promtool", "apt-get install prometheus");
@@ -68,6 +70,7 @@ class DashboardsTest {
         assertThat(r.output()).contains("SUCCESS: " + i + " rules found");
     }
 
+    @UsesTools
     @Test
     void promqlCheckIsLiveAndRejectsABrokenQuery(@TempDir Path dir) throws IOException {
         String promtool = Tools.require("promtool", "apt-get install prometheus");

@@ -13,6 +13,7 @@ import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
 import dev.o11ycdk.fargate.FargatePrometheus;
 import dev.o11ycdk.test.support.DiscoveryFixture;
+import dev.o11ycdk.test.support.EndToEnd;
 import dev.o11ycdk.test.support.LocalProcess;
 import dev.o11ycdk.test.support.StandIns;
 import dev.o11ycdk.test.support.Synth;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The sidecar itself cannot run in CI (no collector binary can be installed here); see the README of
  * the fixture for the run that produced it.
  */
+@EndToEnd
 class EcsDiscoveryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PAYMENTS = "PaymentsStack-PaymentsService-1AB2";

@@ -8,6 +8,7 @@ import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
+import dev.o11ycdk.test.support.UsesTools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -450,6 +451,7 @@ class EksStackTest {
         return file;
     }
 
+    @UsesTools
     @Test
     @SuppressWarnings("unchecked")
     void amtoolAcceptsTheAlertmanagerConfigurationTheValuesCarry(@TempDir Path dir) throws IOException {
@@ -468,6 +470,7 @@ class EksStackTest {
         assertThat((Map<String, Object>) at(kps(), "prometheus.prometheusSpec.externalLabels")).isEqualTo(Map.of("env", "prod"));
     }
 
+    @UsesTools
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
         "'severity=critical alertname=ServiceDown service=api-1 env=prod', slack-critical",
@@ -481,6 +484,7 @@ class EksStackTest {
 
     // ---- seed 004, problem 12: metrics path per service ----------------------------------------
 
+    @UsesTools
     @Test
     @SuppressWarnings("unchecked")
     void promtoolAcceptsAPrometheusConfigOfTheAdditionalScrapeConfigsEachAtItsServicesPath(@TempDir Path dir) throws IOException {
@@ -546,6 +550,7 @@ class EksStackTest {
         return file;
     }
 
+    @UsesTools
     @Test
     void promtoolChecksTheRulesAndServiceDownFiresForADownServiceTarget(@TempDir Path dir) throws IOException {
         String promtool = Tools.require("promtool", "apt-get install prometheus");
@@ -637,6 +642,7 @@ class EksStackTest {
         return out;
     }
 
+    @UsesTools
     @Test
     void kubernetesDashboardMeasuresEachPodAgainstItsOwnLimitAndPromtoolAgrees(@TempDir Path dir) throws IOException {
         Map<String, String> exprs = panelExpressions(kubernetesDashboard());

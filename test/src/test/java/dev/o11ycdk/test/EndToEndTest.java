@@ -13,6 +13,7 @@ import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
 import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.test.support.DiscoveryFixture;
+import dev.o11ycdk.test.support.EndToEnd;
 import dev.o11ycdk.test.support.LocalProcess;
 import dev.o11ycdk.test.support.StandIns;
 import dev.o11ycdk.test.support.Synth;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * out: it would call AWS, and this machine sends nothing beyond loopback. Scrape/evaluation
  * intervals are 1 s and ServiceDown's {@code for} 5 s so an outage reaches the receiver in seconds.
  */
+@EndToEnd
 class EndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FOR = "5s";

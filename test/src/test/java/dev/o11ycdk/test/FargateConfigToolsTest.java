@@ -6,6 +6,7 @@ import dev.o11ycdk.app.FargateStack;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
+import dev.o11ycdk.test.support.UsesTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The Fargate layout's rendered files, checked by promtool, amtool and shellcheck. */
+@UsesTools
 class FargateConfigToolsTest {
     private final Synth synth = Synth.defaults();
     private final FargateStack stack = synth.stacks().fargate();

@@ -3,6 +3,7 @@ package dev.o11ycdk.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.o11ycdk.test.support.ContainerSandbox;
+import dev.o11ycdk.test.support.EndToEnd;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.TaskContainers;
 import dev.o11ycdk.test.support.TaskContainers.Container;
@@ -36,6 +37,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * real process needs (its files readable by its uid, its directories writable) and exits 0. Then
  * the negative: without its volumes, each container that writes fails on the read-only root.
  */
+@EndToEnd
 class FargateContainerRunTest {
     private static final String SLACK_WEBHOOK = "http://127.0.0.1:9/o11y-test-hook";
     private static final String ADMIN_PASSWORD = "o11y-test-admin-password";

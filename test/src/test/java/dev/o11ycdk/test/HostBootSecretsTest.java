@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.o11ycdk.host.ObservabilityInstance;
+import dev.o11ycdk.test.support.EndToEnd;
 import dev.o11ycdk.test.support.LocalProcess;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * AWS_ENDPOINT_URL, fake credentials). Only the file's path and owner are swapped for the test's:
  * the step writes where this machine allows (as root, for the {@code daemon} user).
  */
+@EndToEnd
 class HostBootSecretsTest {
     /** moto's account: the stack's AWS::AccountId resolves to it, as CloudFormation would resolve it to yours. */
     private static final String ACCOUNT = "123456789012";

@@ -6,6 +6,7 @@ import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
 import dev.o11ycdk.test.support.UserData;
+import dev.o11ycdk.test.support.UsesTools;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.services.s3.Bucket;
 
 /** The field's own tools over what we synthesize: cfn-lint, cdk-nag, promtool, shellcheck. */
+@UsesTools
 class ValidationToolsTest {
     private final Synth synth = Synth.defaults();
 

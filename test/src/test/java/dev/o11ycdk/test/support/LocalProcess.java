@@ -27,6 +27,7 @@ public final class LocalProcess implements AutoCloseable {
     }
 
     public static LocalProcess start(String name, List<String> command, Path workDir, Map<String, String> env) throws IOException {
+        TagGuard.allow(name);
         Path log = workDir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -25,6 +25,7 @@ public final class Tools {
 
     /** Returns the tool's path, or fails (CI) / skips (elsewhere) when it is not installed. */
     public static String require(String tool, String installHint) {
+        TagGuard.allow(tool);
         String path = find(tool);
         if (path == null) {
             String msg = tool + " is not on PATH (" + installHint + ")";
@@ -70,6 +71,7 @@ public final class Tools {
 
     /** As {@link #run(List, Path, long)}, the environment changed by {@code env} (an empty value removes a variable). */
     public static Result run(List<String> command, Path workDir, java.util.Map<String, String> env, long timeoutSeconds) {
+        TagGuard.allow(command.get(0));
         try {
             ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
             if (workDir != null) {
