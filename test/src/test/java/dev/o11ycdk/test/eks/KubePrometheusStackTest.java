@@ -1,4 +1,4 @@
-package dev.o11ycdk.test;
+package dev.o11ycdk.test.eks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,67 @@
+package dev.o11ycdk.test.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.o11ycdk.config.Check;
+import dev.o11ycdk.core.PropsException;
+import dev.o11ycdk.host.ObservabilityInstance;
+import dev.o11ycdk.host.ObservabilityInstanceProps;
+import dev.o11ycdk.test.support.FreshStack;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+
+/** {@link ObservabilityInstance} in a stack of its own. */
+class ObservabilityInstanceTest {
+    private static ObservabilityInstanceProps.Builder props(FreshStack f) {
+        return ObservabilityInstanceProps.builder()
+                .vpc(f.vpc())
+                .slackWebhookSecret(Secret.fromSecretNameV2(f.stack(), "Slack", "o11y/slack-webhook"));
+    }
+
+    @Test
+    void aPrivateHostWithoutKeyOnIMDSv2WithAnEncryptedVolumeSizedForTheRetention() {
+        FreshStack f = FreshStack.of("Host");
+        ObservabilityInstance host = new ObservabilityInstance(f.stack(), "Host", props(f).expectedActiveSeries(200_000)
+                .retention(Duration.days(30)).build());
+        // 30 d x 86,400 / 15 s x 200,000 series x 2 bytes = 64.4 GiB of TSDB; x1.3 + 10 GiB for the OS and Grafana.
+        assertThat(host.getVolumeSizeGiB()).isEqualTo(10 + 84);
+        assertThat(host.getRetentionSizeGiB()).isEqualTo(71);
+        Template t = f.template();
+        t.hasResourceProperties("AWS::EC2::Instance", Match.objectLike(Map.of(
+                "InstanceType", "t3.medium",
+                "Monitoring", true,
+                "DisableApiTermination", true,
+                "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/xvda", "Ebs", Map.of("VolumeSize", 94, "VolumeType", "gp3",
+                        "Encrypted", true, "DeleteOnTermination", true))))));
+        assertThat(t.findResources("AWS::EC2::Instance").values().iterator().next().toString()).doesNotContain("KeyName");
+        t.hasResourceProperties("AWS::EC2::LaunchTemplate", Match.objectLike(Map.of("LaunchTemplateData", Match.objectLike(Map.of(
+                "MetadataOptions", Match.objectLike(Map.of("HttpTokens", "required")))))));
+        // node_exporter only from the host's own group.
+        t.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Match.objectLike(Map.of("FromPort", 9100, "ToPort", 9100)));
+        assertThat(host.getRenderedFiles()).containsKeys("/etc/prometheus/prometheus.yml", "/etc/alertmanager/alertmanager.yml");
+    }
+
+    @Test
+    void theSlackWebhookSecretIsARequiredPropNamedAsTheLibraryNamesIt() {
+        FreshStack f = FreshStack.of("NoSlack");
+        assertThatThrownBy(() -> ObservabilityInstanceProps.builder().vpc(f.vpc()).build())
+                .isInstanceOf(PropsException.class)
+                .hasMessage("Cannot build ObservabilityInstanceProps, some of required attributes are not set [slackWebhookSecret]");
+    }
+
+    @Test
+    void aTsdbAboveGp3sLargestVolumeFailsNamingTheSeries() {
+        FreshStack f = FreshStack.of("Huge");
+        assertThatThrownBy(() -> new ObservabilityInstance(f.stack(), "Host", props(f).expectedActiveSeries(50_000_000)
+                .retention(Duration.days(365)).build()))
+                .isInstanceOf(Check.BadValue.class)
+                .hasMessageStartingWith("expectedActiveSeries = 50000000: needs a ").hasMessageEndingWith(
+                        " GiB volume for 365 days; above the 16 TiB gp3 limit");
+    }
+}
