@@ -77,7 +77,7 @@ public abstract class KubePrometheusStackProps implements PrometheusBasicsProps,
         return "prod";
     }
 
-    /** Sizes Prometheus' memory, CPU and volume. @default - from the number of services ({@link PrometheusSizing#expectedSeries}) */
+    /** Sizes Prometheus' memory, CPU and volume. @default - from the number of services ({@link dev.o11ycdk.core.PrometheusSizing#expectedSeries}) */
     @Nullable
     public abstract Long getExpectedActiveSeries();
 
