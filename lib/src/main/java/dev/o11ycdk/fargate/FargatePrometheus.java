@@ -24,6 +24,7 @@ import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Lazy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.servicediscovery.INamespace;
 import software.constructs.Construct;
@@ -65,8 +66,14 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     static final String RULES_PATH = FILES + "/" + RULES_FILE;
     /** Prometheus' own words on NFS, linked from the synth warning. */
     public static final String STORAGE_DOCS = "https://prometheus.io/docs/prometheus/latest/storage/#operational-aspects";
-    /** The SSM parameters {@link #publishToSsm} writes and {@link #fromSsm} reads, under a prefix. */
+    /**
+     * The SSM parameters {@link #publishToSsm} writes and {@link #fromSsm} reads, under a prefix:
+     * Prometheus' security group, the cluster, the Cloud Map namespace, and the VPC (its id, one
+     * private subnet per zone as {@code <zone>:<subnet-id>}, and the count of zones).
+     */
     public static final List<String> SSM_NAMES = PlatformParameters.NAMES;
+    /** The zones {@link #fromSsm(Construct, String, String)} assumes the platform's VPC spans: the app's VPC has two. */
+    public static final int DEFAULT_AVAILABILITY_ZONES = 2;
 
     private final FargatePrometheusProps props;
     private final INamespace namespace;
@@ -76,7 +83,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     private final EcsDiscoveryConfig discovery;
     private final List<ScrapeJob> platformJobs = new ArrayList<>();
     private String alertmanagerName;
-    private String ssmPrefix;
+    private PlatformParameters published;
     private PromDuration groupWait = PromDuration.ofSeconds(0);
 
     public FargatePrometheus(Construct scope, String id, FargatePrometheusProps props) {
@@ -165,11 +172,10 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
      */
     public void publishToSsm(String prefix) {
         PlatformParameters.checkPrefix(prefix);
-        if (ssmPrefix != null) {
-            throw Check.bad("ssmParameterPrefix", prefix, "attributes are already published under " + ssmPrefix);
+        if (published != null) {
+            throw Check.bad("ssmParameterPrefix", prefix, "attributes are already published under " + published.prefix());
         }
-        this.ssmPrefix = prefix;
-        PlatformParameters.publish(this, prefix);
+        this.published = PlatformParameters.publish(this, prefix);
     }
 
     /**
@@ -189,20 +195,33 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     }
 
     private IFargatePrometheus seenFrom(software.constructs.IConstruct construct) {
-        return PlatformParameters.seenFrom(this, ssmPrefix, construct);
+        return PlatformParameters.seenFrom(this, published, construct);
     }
 
     /** The platform's Prometheus as another app sees it, from known attributes. */
     public static IFargatePrometheus fromPrometheusAttributes(Construct scope, String id, PrometheusAttributes attrs) {
-        return new ImportedPrometheus(scope, id, attrs);
+        return ImportedPrometheus.of(scope, id, attrs);
     }
 
     /**
      * The platform's Prometheus from the SSM parameters {@link #publishToSsm} wrote under
-     * {@code prefix}, resolved by CloudFormation at deploy time (synth needs no AWS access).
+     * {@code prefix}, resolved by CloudFormation at deploy time (synth needs no AWS access). Each
+     * getter adds the parameters it needs to the stack on first use, and only those: a stack that
+     * only calls {@code scrape} reads the security group id alone. Its VPC is assumed to span
+     * {@link #DEFAULT_AVAILABILITY_ZONES} zones.
      */
     public static IFargatePrometheus fromSsm(Construct scope, String id, String prefix) {
-        return PlatformParameters.read(scope, id, prefix);
+        return fromSsm(scope, id, prefix, DEFAULT_AVAILABILITY_ZONES);
+    }
+
+    /**
+     * As {@link #fromSsm(Construct, String, String)}, for a platform whose VPC spans
+     * {@code availabilityZones} zones. The count must be known at synth (an IVpc's subnet list is);
+     * {@link IFargatePrometheus#getVpc} adds a rule that fails the deploy, before any change, when
+     * the platform published another count.
+     */
+    public static IFargatePrometheus fromSsm(Construct scope, String id, String prefix, int availabilityZones) {
+        return PlatformParameters.read(scope, id, prefix, availabilityZones);
     }
 
     /** Sends alerts to {@code alertmanager} and scrapes it; opens its port to Prometheus only. */
@@ -320,6 +339,12 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     @Override
     public INamespace getNamespace() {
         return namespace;
+    }
+
+    /** The cluster's VPC. A stack of another app gets the published one from {@link #fromSsm}. */
+    @Override
+    public IVpc getVpc() {
+        return props.getCluster().getVpc();
     }
 
     /** Adds the discovery sidecar's configuration and the alert-delay table to what reviewers read. */
