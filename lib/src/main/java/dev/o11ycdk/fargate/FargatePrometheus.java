@@ -18,33 +18,15 @@ import dev.o11ycdk.core.internal.AlertDelayWarnings;
 import dev.o11ycdk.core.internal.Regions;
 import dev.o11ycdk.core.internal.ReviewFiles;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
-import software.amazon.awscdk.ArnComponents;
-import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Lazy;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.Token;
-import software.amazon.awscdk.services.ec2.Connections;
-import software.amazon.awscdk.services.ec2.ConnectionsProps;
 import software.amazon.awscdk.services.ec2.IConnectable;
-import software.amazon.awscdk.services.ec2.ISecurityGroup;
-import software.amazon.awscdk.services.ec2.Port;
-import software.amazon.awscdk.services.ec2.SecurityGroup;
-import software.amazon.awscdk.services.ec2.SecurityGroupImportOptions;
-import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
-import software.amazon.awscdk.services.ecs.ContainerDefinition;
-import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
-import software.amazon.awscdk.services.ecs.ContainerImage;
-import software.amazon.awscdk.services.ecs.HealthCheck;
-import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.servicediscovery.INamespace;
-import software.amazon.awscdk.services.servicediscovery.PrivateDnsNamespace;
-import software.amazon.awscdk.services.servicediscovery.PrivateDnsNamespaceAttributes;
-import software.amazon.awscdk.services.ssm.StringParameter;
 import software.constructs.Construct;
 
 /**
@@ -84,9 +66,14 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     static final String RULES_PATH = FILES + "/" + RULES_FILE;
     /** Prometheus' own words on NFS, linked from the synth warning. */
     public static final String STORAGE_DOCS = "https://prometheus.io/docs/prometheus/latest/storage/#operational-aspects";
-    /** The SSM parameters {@link #publishToSsm} writes and {@link #fromSsm} reads, under a prefix. */
-    public static final List<String> SSM_NAMES = List.of("security-group-id", "cluster-name", "namespace-name", "namespace-id",
-            "namespace-arn");
+    /**
+     * The SSM parameters {@link #publishToSsm} writes and {@link #fromSsm} reads, under a prefix:
+     * Prometheus' security group, the cluster, the Cloud Map namespace, and the VPC (its id, one
+     * private subnet per zone as {@code <zone>:<subnet-id>}, and the count of zones).
+     */
+    public static final List<String> SSM_NAMES = PlatformParameters.NAMES;
+    /** The zones {@link #fromSsm(Construct, String, String)} assumes the platform's VPC spans: the app's VPC has two. */
+    public static final int DEFAULT_AVAILABILITY_ZONES = 2;
 
     private final FargatePrometheusProps props;
     private final INamespace namespace;
@@ -96,7 +83,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     private final EcsDiscoveryConfig discovery;
     private final List<ScrapeJob> platformJobs = new ArrayList<>();
     private String alertmanagerName;
-    private String ssmPrefix;
+    private PlatformParameters published;
     private PromDuration groupWait = PromDuration.ofSeconds(0);
 
     public FargatePrometheus(Construct scope, String id, FargatePrometheusProps props) {
@@ -116,7 +103,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         long retentionDays = PrometheusSizing.retentionDays("retentionDays", props.getRetention());
         Check.notBlank("environment", props.getEnvironment());
 
-        this.discovery = discoveryConfig(props, region, literalClusterName(props.getCluster()));
+        this.discovery = EcsDiscovery.config(props, region);
         this.expectedSeries = props.getExpectedActiveSeries();
         this.size = props.getSize() != null
                 ? ComputeSize.of("prometheus", props.getSize().cpu(), props.getSize().memoryMiB())
@@ -161,19 +148,8 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         tsdb.grantReadWrite(component().taskDefinition.getTaskRole());
         results.grantReadWrite(component().taskDefinition.getTaskRole());
         tsdb.allowMountFrom(component().service);
-        discoverySidecar(region, results);
-
-        component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("ecs:ListTasks", "ecs:DescribeTasks", "ecs:ListServices", "ecs:DescribeServices",
-                        "ecs:DescribeContainerInstances"))
-                .resources(List.of("*"))
-                .conditions(Map.of("ArnEquals", Map.of("ecs:cluster", discovery.getClusters().values().stream()
-                        .map(this::clusterArn).toList())))
-                .build());
-        component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("ecs:DescribeTaskDefinition", "ec2:DescribeInstances", "ec2:DescribeAvailabilityZones"))
-                .resources(List.of("*"))
-                .build());
+        EcsDiscovery.addSidecar(component(), props.getDiscoveryImage(), discovery, region);
+        EcsDiscovery.taskRoleStatements(Stack.of(this), discovery).forEach(component().taskDefinition::addToTaskRolePolicy);
         if (props.getRemoteWrite() != null) {
             component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
                     .actions(props.getRemoteWrite().actions())
@@ -190,96 +166,16 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 + "each deploy). To outgrow it, enable remoteWrite to Amazon Managed Service for Prometheus.");
     }
 
-    /** The cluster's name, a literal where it is known at synth (an imported cluster, or one given a clusterName). */
-    private static String literalClusterName(software.amazon.awscdk.services.ecs.ICluster cluster) {
-        String name = cluster.getClusterName();
-        if (Token.isUnresolved(name) && cluster.getNode().getDefaultChild() instanceof software.amazon.awscdk.services.ecs.CfnCluster cfn
-                && cfn.getClusterName() != null && !Token.isUnresolved(cfn.getClusterName())) {
-            return cfn.getClusterName();
-        }
-        return name;
-    }
-
-    private static EcsDiscoveryConfig discoveryConfig(FargatePrometheusProps props, String region, String platform) {
-        EcsDiscoveryConfig.Builder d = EcsDiscoveryConfig.builder()
-                .region(region)
-                .resultDir(DISCOVERY_DIR)
-                .refreshInterval(props.getDiscoveryInterval());
-        d.cluster(Token.isUnresolved(platform) ? "platform" : platform, platform);
-        props.getDiscoveryClusters().forEach(c -> d.cluster(c, c));
-        List<String> seen = new ArrayList<>();
-        for (ScrapeTarget t : props.getServices()) {
-            if (seen.contains(t.name()) || ScrapeJob.PLATFORM_JOBS.contains(t.name())) {
-                throw Check.bad("services", t.name(), "service names must be unique and not one of the platform's jobs " + ScrapeJob.PLATFORM_JOBS);
-            }
-            seen.add(t.name());
-            d.namedService(t.name(), t.port(), t.metricsPath(), t.env());
-        }
-        return d.build();
-    }
-
-    private String clusterArn(String name) {
-        return Stack.of(this).formatArn(ArnComponents.builder().service("ecs").resource("cluster").resourceName(name).build());
-    }
-
-    /**
-     * The ADOT collector next to Prometheus: not essential (Prometheus keeps scraping what it found
-     * when discovery stops, and EcsDiscoveryStale says so), restarted by ECS, non-root, with a hard
-     * memory limit, its configuration in the environment (ADOT reads AOT_CONFIG_CONTENT), a
-     * read-only root file system: it writes only its result files, on the discovery access point.
-     */
-    private void discoverySidecar(String region, EfsStorage.Tenant results) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AOT_CONFIG_CONTENT", discovery.toYaml());
-        env.put("AWS_REGION", region);
-        ContainerDefinition sidecar = component().taskDefinition.addContainer("ecs-discovery", ContainerDefinitionOptions.builder()
-                .containerName("ecs-discovery")
-                .image(ContainerImage.fromRegistry(props.getDiscoveryImage()))
-                .essential(false)
-                .enableRestartPolicy(true)
-                .restartAttemptPeriod(Duration.seconds(60))
-                .user(USER)
-                .readonlyRootFilesystem(true)
-                .cpu(DISCOVERY_CPU)
-                .memoryLimitMiB(DISCOVERY_MEMORY_MIB)
-                .environment(env)
-                .healthCheck(HealthCheck.builder()
-                        .command(List.of("CMD", "/healthcheck"))
-                        .interval(Duration.seconds(30)).timeout(Duration.seconds(5)).retries(3).startPeriod(Duration.seconds(30))
-                        .build())
-                .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(component().logGroup).streamPrefix("ecs-discovery").build()))
-                .build());
-        sidecar.addMountPoints(EfsStorage.Tenant.mount("discovery", DISCOVERY_DIR));
-    }
-
     /**
      * Publishes what another app needs ({@link #SSM_NAMES}) as SSM parameters under {@code prefix},
      * which {@link #fromSsm} resolves at deploy time: no synth-time look-up, no cross-stack export.
      */
     public void publishToSsm(String prefix) {
-        checkPrefix(prefix);
-        if (ssmPrefix != null) {
-            throw Check.bad("ssmParameterPrefix", prefix, "attributes are already published under " + ssmPrefix);
+        PlatformParameters.checkPrefix(prefix);
+        if (published != null) {
+            throw Check.bad("ssmParameterPrefix", prefix, "attributes are already published under " + published.prefix());
         }
-        this.ssmPrefix = prefix;
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put("security-group-id", getSecurityGroupId());
-        values.put("cluster-name", getClusterName());
-        values.put("namespace-name", namespace.getNamespaceName());
-        values.put("namespace-id", namespace.getNamespaceId());
-        values.put("namespace-arn", namespace.getNamespaceArn());
-        values.forEach((name, value) -> StringParameter.Builder.create(this, "Ssm-" + name)
-                .parameterName(prefix + "/" + name)
-                .stringValue(value)
-                .description("o11y-cdk: Prometheus " + name + ", read by service stacks with FargatePrometheus.fromSsm")
-                .build());
-    }
-
-    private static String checkPrefix(String prefix) {
-        if (prefix == null || !prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
-            throw Check.bad("ssmParameterPrefix", prefix, "must be an SSM path such as /o11y-cdk/platform");
-        }
-        return prefix;
+        this.published = PlatformParameters.publish(this, prefix);
     }
 
     /**
@@ -289,31 +185,8 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
      */
     @Override
     public ScrapeRegistration scrape(software.amazon.awscdk.services.ecs.BaseService service, ScrapeOptions options) {
-        checkDiscovered(service, options);
+        EcsDiscovery.checkWatched(props.getCluster(), discovery, service, options);
         return Scraping.register(seenFrom(service), service, options);
-    }
-
-    /**
-     * A service labelled in a cluster the sidecar never lists would silently never be scraped: an
-     * error when every name is known at synth, a warning when the platform's own cluster has a name
-     * only CloudFormation knows (the service might name that cluster by it).
-     */
-    private void checkDiscovered(software.amazon.awscdk.services.ecs.BaseService service, ScrapeOptions options) {
-        software.amazon.awscdk.services.ecs.ICluster cluster = service.getCluster();
-        String name = literalClusterName(cluster);
-        if (cluster.getNode().getPath().equals(props.getCluster().getNode().getPath()) || Token.isUnresolved(name)
-                || discovery.getClusters().containsValue(name)) {
-            return;
-        }
-        String what = "scrape '" + options.getName() + "' of service " + service.getNode().getPath() + " cluster";
-        String watched = discovery.getClusters().values().stream().map(v -> Token.isUnresolved(v) ? "the platform's cluster" : v)
-                .collect(java.util.stream.Collectors.joining(", "));
-        if (discovery.getClusters().values().stream().noneMatch(Token::isUnresolved)) {
-            throw Check.bad(what, name, "ECS discovery watches only " + watched + "; add it to discoveryClusters");
-        }
-        Annotations.of(service).addWarningV2("@o11y-cdk/prometheus:undiscoveredCluster", Check.bad(what, name, "ECS discovery "
-                + "watches only " + watched + ": unless that is the platform's cluster, add it to discoveryClusters or its tasks "
-                + "are never scraped").getMessage());
     }
 
     @Override
@@ -322,99 +195,33 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     }
 
     private IFargatePrometheus seenFrom(software.constructs.IConstruct construct) {
-        Stack there = Stack.of(construct);
-        if (there.getNode().getPath().equals(Stack.of(this).getNode().getPath())) {
-            return this;
-        }
-        if (ssmPrefix == null) {
-            Annotations.of(construct).addWarningV2("@o11y-cdk/prometheus:crossStackScrape", "Opting "
-                    + construct.getNode().getPath() + " in from another stack references Prometheus' security group "
-                    + "directly, which adds an export to the platform's stack; call publishToSsm on the FargatePrometheus "
-                    + "first and teams' stacks import it through SSM instead.");
-            return this;
-        }
-        String id = "O11yPrometheus" + Integer.toHexString(ssmPrefix.hashCode());
-        software.constructs.IConstruct existing = there.getNode().tryFindChild(id);
-        if (existing instanceof IFargatePrometheus p) {
-            return p;
-        }
-        // The parameters must exist before that stack resolves them: deploy the platform first. A stack
-        // dependency orders `cdk deploy --all` and lives in the assembly manifest, not in either template.
-        there.addDependency(Stack.of(this), "reads the SSM parameters of the platform's Prometheus");
-        return fromSsm(there, id, ssmPrefix);
+        return PlatformParameters.seenFrom(this, published, construct);
     }
 
     /** The platform's Prometheus as another app sees it, from known attributes. */
     public static IFargatePrometheus fromPrometheusAttributes(Construct scope, String id, PrometheusAttributes attrs) {
-        return new Imported(scope, id, attrs);
+        return ImportedPrometheus.of(scope, id, attrs);
     }
 
     /**
      * The platform's Prometheus from the SSM parameters {@link #publishToSsm} wrote under
-     * {@code prefix}, resolved by CloudFormation at deploy time (synth needs no AWS access).
+     * {@code prefix}, resolved by CloudFormation at deploy time (synth needs no AWS access). Each
+     * getter adds the parameters it needs to the stack on first use, and only those: a stack that
+     * only calls {@code scrape} reads the security group id alone. Its VPC is assumed to span
+     * {@link #DEFAULT_AVAILABILITY_ZONES} zones.
      */
     public static IFargatePrometheus fromSsm(Construct scope, String id, String prefix) {
-        checkPrefix(prefix);
-        Map<String, String> v = new LinkedHashMap<>();
-        for (String name : SSM_NAMES) {
-            v.put(name, StringParameter.valueForStringParameter(scope, prefix + "/" + name));
-        }
-        return new Imported(scope, id, PrometheusAttributes.builder()
-                .securityGroupId(v.get("security-group-id"))
-                .clusterName(v.get("cluster-name"))
-                .namespaceName(v.get("namespace-name"))
-                .namespaceId(v.get("namespace-id"))
-                .namespaceArn(v.get("namespace-arn"))
-                .build());
+        return fromSsm(scope, id, prefix, DEFAULT_AVAILABILITY_ZONES);
     }
 
-    /** An imported Prometheus: its security group is referenced, never modified, by the rules of the importing stack. */
-    private static final class Imported extends Construct implements IFargatePrometheus {
-        private final PrometheusAttributes attrs;
-        private final ISecurityGroup securityGroup;
-        private final Connections connections;
-        private final INamespace namespace;
-
-        Imported(Construct scope, String id, PrometheusAttributes attrs) {
-            super(scope, id);
-            Check.notBlank(id + " securityGroupId", attrs.getSecurityGroupId());
-            Check.notBlank(id + " clusterName", attrs.getClusterName());
-            Check.notBlank(id + " namespaceName", attrs.getNamespaceName());
-            this.attrs = attrs;
-            this.securityGroup = SecurityGroup.fromSecurityGroupId(this, "SecurityGroup", attrs.getSecurityGroupId(),
-                    SecurityGroupImportOptions.builder().allowAllOutbound(true).mutable(true).build());
-            this.connections = new Connections(ConnectionsProps.builder().securityGroups(List.of(securityGroup))
-                    .defaultPort(Port.tcp(DEFAULT_PORT)).build());
-            this.namespace = attrs.getNamespaceId() == null || attrs.getNamespaceArn() == null ? null
-                    : PrivateDnsNamespace.fromPrivateDnsNamespaceAttributes(this, "Namespace", PrivateDnsNamespaceAttributes.builder()
-                    .namespaceName(attrs.getNamespaceName()).namespaceId(attrs.getNamespaceId()).namespaceArn(attrs.getNamespaceArn())
-                    .build());
-        }
-
-        @Override
-        public Connections getConnections() {
-            return connections;
-        }
-
-        @Override
-        public String getSecurityGroupId() {
-            return securityGroup.getSecurityGroupId();
-        }
-
-        @Override
-        public String getClusterName() {
-            return attrs.getClusterName();
-        }
-
-        @Override
-        public INamespace getNamespace() {
-            return namespace;
-        }
-
-        @Override
-        public String getInternalUrl() {
-            return "http://" + CLOUD_MAP_NAME + "." + attrs.getNamespaceName() + ":" + DEFAULT_PORT;
-        }
+    /**
+     * As {@link #fromSsm(Construct, String, String)}, for a platform whose VPC spans
+     * {@code availabilityZones} zones. The count must be known at synth (an IVpc's subnet list is);
+     * {@link IFargatePrometheus#getVpc} adds a rule that fails the deploy, before any change, when
+     * the platform published another count.
+     */
+    public static IFargatePrometheus fromSsm(Construct scope, String id, String prefix, int availabilityZones) {
+        return PlatformParameters.read(scope, id, prefix, availabilityZones);
     }
 
     /** Sends alerts to {@code alertmanager} and scrapes it; opens its port to Prometheus only. */
@@ -463,7 +270,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 .ruleFile(RULES_FILE)
                 .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + DEFAULT_PORT), Map.of()).build())
                 .scrapeJob(EcsDiscoveryConfig.scrapeJob(DISCOVERY_JOB, local ? localFiles : discovery.resultGlob(),
-                        fileRereadInterval(), props.getEnvironment(), ScrapeJob.PLATFORM_JOBS));
+                        EcsDiscovery.rereadInterval(discovery), props.getEnvironment(), ScrapeJob.PLATFORM_JOBS));
         if (!local) {
             b.scrapeJob(ScrapeJob.builder("ec2")
                     .ec2Sd(Stack.of(this).getRegion(), Ports.NODE_EXPORTER, props.getEc2DiscoveryTagKey(), props.getEc2DiscoveryTagValue())
@@ -480,14 +287,6 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
             b.scrapeJob(ScrapeJob.builder("alertmanager").staticTargets(List.of(localAlertmanager), Map.of()).build());
         }
         return b.build();
-    }
-
-    /**
-     * How often Prometheus re-reads the result files when no file event reaches it (inotify may not
-     * cross the EFS mounts of two containers): 10 s, or the discovery interval if shorter.
-     */
-    private String fileRereadInterval() {
-        return discovery.getRefreshInterval().toSeconds() < 10 ? discovery.getRefreshInterval().toString() : "10s";
     }
 
     /** The rules as rendered: the given (or default) groups plus Prometheus' capacity and discovery alerts. */
@@ -540,6 +339,12 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     @Override
     public INamespace getNamespace() {
         return namespace;
+    }
+
+    /** The cluster's VPC. A stack of another app gets the published one from {@link #fromSsm}. */
+    @Override
+    public IVpc getVpc() {
+        return props.getCluster().getVpc();
     }
 
     /** Adds the discovery sidecar's configuration and the alert-delay table to what reviewers read. */

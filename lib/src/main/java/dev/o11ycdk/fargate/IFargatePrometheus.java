@@ -2,6 +2,7 @@ package dev.o11ycdk.fargate;
 
 import dev.o11ycdk.core.ScrapeOptions;
 import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ecs.BaseService;
 import software.amazon.awscdk.services.servicediscovery.INamespace;
 
@@ -9,8 +10,8 @@ import software.amazon.awscdk.services.servicediscovery.INamespace;
  * What a service team's stack needs of the platform's Prometheus, whether it is the live
  * {@link FargatePrometheus} of the same app or one imported from another app with
  * {@link FargatePrometheus#fromPrometheusAttributes} or {@link FargatePrometheus#fromSsm}: its
- * security group (default port 9090), the shared cluster and namespace, and how to opt a service
- * in. Opting in changes only the service's own stack; the platform's is untouched.
+ * security group (default port 9090), the shared cluster, namespace and VPC, and how to opt a
+ * service in. Opting in changes only the service's own stack; the platform's is untouched.
  */
 public interface IFargatePrometheus extends IConnectable {
     /** Prometheus' security group; services open their metrics port to it. */
@@ -24,6 +25,12 @@ public interface IFargatePrometheus extends IConnectable {
 
     /** http://prometheus.&lt;namespace&gt;:9090, reachable from the VPC's registered services. */
     String getInternalUrl();
+
+    /**
+     * The VPC the platform runs in, with the private subnets its services use (one per zone from
+     * {@link FargatePrometheus#fromSsm}): what a team's cluster import and service need.
+     */
+    IVpc getVpc();
 
     /**
      * Opts a service built in this app (Fargate or EC2 launch type) in, in one call: its container

@@ -3,6 +3,7 @@ package dev.o11ycdk.fargate;
 import dev.o11ycdk.core.internal.PropsStyle;
 import org.immutables.value.Value;
 import org.jetbrains.annotations.Nullable;
+import software.amazon.awscdk.services.ec2.IVpc;
 
 /**
  * What another app needs to know of the platform's Prometheus: see
@@ -32,6 +33,10 @@ public abstract class PrometheusAttributes {
     /** @default - no namespace object (getNamespace() returns null) */
     @Nullable
     public abstract String getNamespaceArn();
+
+    /** The platform's VPC. @default - none: getVpc() fails, naming this attribute */
+    @Nullable
+    public abstract IVpc getVpc();
 
     public static final class Builder extends ImmutablePrometheusAttributes.Builder {
     }

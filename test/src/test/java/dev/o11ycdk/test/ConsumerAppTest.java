@@ -25,8 +25,8 @@ import software.amazon.awscdk.App;
  * The README's "Onboard your service from your own CDK app", for real: a separate Maven project
  * (test/consumer-app) that declares only o11y-cdk-lib, aws-cdk-lib and constructs is built offline
  * against this build's library and synthesized in its own JVM. The platform's template is the same,
- * byte for byte, before and after, and the consumer reaches the platform only through SSM parameters
- * resolved at deploy time.
+ * byte for byte, before and after, and the consumer reaches the platform, its VPC included, only through
+ * the SSM parameters it uses, resolved at deploy time.
  */
 @UsesTools
 class ConsumerAppTest {
@@ -71,10 +71,13 @@ class ConsumerAppTest {
         assertThat(new String(after, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("payments", "Payments");
 
         String consumer = Files.readString(out.resolve("Payments.template.json"));
-        // Deploy-time references only: SSM parameter types, no exports, no look-ups in cdk.context.json.
+        // Deploy-time references only: SSM parameter types, no exports, no look-ups in cdk.context.json, no
+        // hard-coded VPC or subnet; and only what the app uses (it never asks for the namespace).
         assertThat(consumer).contains("\"Type\": \"AWS::SSM::Parameter::Value<String>\"", "\"Default\": \"/o11y-cdk/platform/security-group-id\"",
-                "\"Default\": \"/o11y-cdk/platform/cluster-name\"")
-                .doesNotContain("Fn::ImportValue", "O11Y_ENV");
+                "\"Default\": \"/o11y-cdk/platform/cluster-name\"", "\"Default\": \"/o11y-cdk/platform/vpc-id\"",
+                "\"Type\": \"AWS::SSM::Parameter::Value<List<String>>\"", "\"Default\": \"/o11y-cdk/platform/private-subnets\"",
+                "\"Default\": \"/o11y-cdk/platform/availability-zone-count\"")
+                .doesNotContain("Fn::ImportValue", "O11Y_ENV", "/o11y-cdk/platform/namespace-", "vpc-0", "subnet-0");
         assertThat(CONSUMER.resolve("cdk.context.json")).doesNotExist();
         assertThat(consumer).contains("\"O11Y_SCRAPE_PORT\": \"8080\"", "\"O11Y_METRICS_PATH\": \"/actuator/prometheus\"",
                 "\"O11Y_SERVICE\": \"payments\"", "\"O11Y_TEAM\": \"payments\"", "Prometheus scrape of payments");
@@ -82,6 +85,8 @@ class ConsumerAppTest {
         String cfnLint = Tools.require("cfn-lint", "pip install cfn-lint");
         Tools.Result lint = Tools.run(List.of(cfnLint, "--format", "parseable", out.resolve("Payments.template.json").toString()), null, 300);
         assertThat(lint.exitCode() & 3).as("cfn-lint:\n" + lint.output()).isZero();
+        // Every parameter it reads is used (W2001 would mean a read the deploy needs for nothing).
+        assertThat(lint.output()).doesNotContain("W2001");
     }
 
     @Test

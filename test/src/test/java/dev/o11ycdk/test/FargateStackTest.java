@@ -2,6 +2,7 @@ package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.o11ycdk.fargate.FargatePrometheus;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
 import java.util.List;
@@ -331,15 +332,30 @@ class FargateStackTest {
 
     @Test
     void thePlatformPublishesWhatServiceTeamsImportAsSsmParameters() {
-        List<String> names = List.of("security-group-id", "cluster-name", "namespace-name", "namespace-id", "namespace-arn");
+        List<String> names = List.of("security-group-id", "cluster-name", "namespace-name", "namespace-id", "namespace-arn",
+                "vpc-id", "private-subnets", "availability-zone-count");
+        assertThat(FargatePrometheus.SSM_NAMES).isEqualTo(names);
         for (String name : names) {
             template.hasResourceProperties("AWS::SSM::Parameter", Match.objectLike(Map.of("Name", "/o11y-cdk/platform/" + name,
-                    "Type", "String")));
+                    "Type", name.equals("private-subnets") ? "StringList" : "String")));
         }
         // Nothing else: a consumer's scrape() must not depend on a value the platform may rename.
         template.resourceCountIs("AWS::SSM::Parameter", names.size());
         template.hasResourceProperties("AWS::SSM::Parameter", Match.objectLike(Map.of("Name", "/o11y-cdk/platform/security-group-id",
                 "Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("PrometheusServiceSecurityGroup.*"), "GroupId")))));
+    }
+
+    @Test
+    void thePlatformPublishesItsVpcAndOnePrivateSubnetPerZoneWithTheZoneCount() {
+        template.hasResourceProperties("AWS::SSM::Parameter", Match.objectLike(Map.of("Name", "/o11y-cdk/platform/vpc-id",
+                "Value", Map.of("Ref", Match.stringLikeRegexp("Vpc[0-9A-F]{8}")))));
+        // Each zone with its subnet, in one value: a reader cannot pair them up wrong.
+        template.hasResourceProperties("AWS::SSM::Parameter", Match.objectLike(Map.of("Name", "/o11y-cdk/platform/private-subnets",
+                "Value", Map.of("Fn::Join", List.of(",", List.of(
+                        Map.of("Fn::Join", List.of("", List.of("ap-northeast-2a:", Map.of("Ref", Match.stringLikeRegexp("VpcprivateSubnet1Subnet.*"))))),
+                        Map.of("Fn::Join", List.of("", List.of("ap-northeast-2c:", Map.of("Ref", Match.stringLikeRegexp("VpcprivateSubnet2Subnet.*")))))))))));
+        template.hasResourceProperties("AWS::SSM::Parameter", Match.objectLike(Map.of("Name", "/o11y-cdk/platform/availability-zone-count",
+                "Value", "2")));
     }
 
     @Test

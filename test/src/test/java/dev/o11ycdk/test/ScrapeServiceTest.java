@@ -97,6 +97,10 @@ class ScrapeServiceTest {
         // The team's stack reads the platform's security group from SSM at deploy time: no export, no import.
         assertThat(String.valueOf(teamTemplate.toJSON())).contains("AWS::SSM::Parameter::Value<String>", "/o11y-cdk/platform/security-group-id")
                 .doesNotContain("Fn::ImportValue");
+        // And nothing else of the platform's: the scrape needs the security group alone.
+        Map<?, ?> parameters = (Map<?, ?>) teamTemplate.toJSON().get("Parameters");
+        assertThat(parameters.values().stream().map(p -> String.valueOf(((Map<?, ?>) p).get("Default")))
+                .filter(name -> name.startsWith("/o11y-cdk/"))).containsExactly("/o11y-cdk/platform/security-group-id");
         // Deployed after the platform, whose parameters it reads.
         assertThat(team.getDependencies()).extracting(Stack::getStackName).containsExactly("O11yFargate");
     }

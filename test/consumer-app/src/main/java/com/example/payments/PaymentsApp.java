@@ -8,9 +8,6 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.ec2.IVpc;
-import software.amazon.awscdk.services.ec2.Vpc;
-import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ClusterAttributes;
@@ -32,14 +29,9 @@ public final class PaymentsApp {
         // What the platform published under /o11y-cdk/platform, resolved by CloudFormation at deploy time.
         IFargatePrometheus prometheus = FargatePrometheus.fromSsm(stack, "Prometheus", "/o11y-cdk/platform");
 
-        // The VPC the platform runs in, and its shared cluster.
-        IVpc vpc = Vpc.fromVpcAttributes(stack, "Vpc", VpcAttributes.builder()
-                .vpcId("vpc-0123456789abcdef0")
-                .availabilityZones(List.of("ap-northeast-2a", "ap-northeast-2c"))
-                .privateSubnetIds(List.of("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"))
-                .build());
+        // The platform's shared cluster, in the VPC it published (its private subnets, one per zone).
         ICluster cluster = Cluster.fromClusterAttributes(stack, "Cluster", ClusterAttributes.builder()
-                .clusterName(prometheus.getClusterName()).vpc(vpc).build());
+                .clusterName(prometheus.getClusterName()).vpc(prometheus.getVpc()).build());
 
         FargateTaskDefinition task = FargateTaskDefinition.Builder.create(stack, "Task")
                 .cpu(256).memoryLimitMiB(512).build();
