@@ -10,7 +10,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${root}/app/target"
 stamp="${target}/classpath.txt"
-jar="${target}/o11y-cdk-app-0.1.0.jar"
+# The reactor's version, from the parent reference in app/pom.xml.
+version="$(sed -n '/<parent>/,/<\/parent>/s/.*<version>\(.*\)<\/version>.*/\1/p' "${root}/app/pom.xml")"
+jar="${target}/o11y-cdk-app-${version}.jar"
 # Rebuilt when a source is newer than the last build, or when a build stopped before the jar
 # (`mvn compile` writes the classpath, not the jar).
 if [ ! -f "${stamp}" ] || [ ! -f "${jar}" ] || [ "${stamp}" -nt "${jar}" ] || [ -n "$(find "${root}/lib/src" "${root}/app/src" "${root}/pom.xml" "${root}/lib/pom.xml" "${root}/app/pom.xml" -newer "${stamp}" -print -quit)" ]; then

@@ -23,8 +23,9 @@ import software.amazon.awscdk.App;
 
 /**
  * The README's "Onboard your service from your own CDK app", for real: a separate Maven project
- * (test/consumer-app) that declares only o11y-cdk-lib, aws-cdk-lib and constructs is built offline
- * against this build's library and synthesized in its own JVM. The platform's template is the same,
+ * (test/consumer-app) that declares only o11y-cdk-lib, aws-cdk-lib and constructs is built against this
+ * build's library as the README's release command publishes it (deployed to a file repository, no
+ * request leaving the machine) and synthesized in its own JVM. The platform's template is the same,
  * byte for byte, before and after, and the consumer reaches the platform, its VPC included, only through
  * the SSM parameters it uses, resolved at deploy time.
  */
@@ -38,16 +39,20 @@ class ConsumerAppTest {
         String mvn = Tools.require("mvn", "install Maven");
         byte[] before = Files.readAllBytes(Synth.defaults().templateFile(Synth.defaults().stacks().fargate()));
 
-        // The team's build: offline, against a local repository holding this build's library (as if
-        // installed), cdk-nag nowhere on its classpath.
+        // The team's build: the library from the file repository the release command deployed to, the
+        // rest from what the local repository holds; no network, cdk-nag and Immutables nowhere on its classpath.
+        Path release = LocalRepository.released();
+        String version = CdkJson.projectVersion();
         Path classpath = dir.resolve("classpath.txt");
-        Path repository = LocalRepository.withThisBuild(dir);
-        Tools.Result build = Tools.run(List.of(mvn, "-o", "-q", "-B", "-Dmaven.repo.local=" + repository, "-f",
-                CONSUMER.resolve("pom.xml").toString(), "compile", "dependency:build-classpath", "-Dmdep.outputFile=" + classpath), CONSUMER, 300);
-        assertThat(build.exitCode()).as("offline build of the consumer app:\n" + build.output()).isZero();
+        List<String> command = new ArrayList<>(List.of(mvn, "-q", "-B"));
+        command.addAll(LocalRepository.teamBuild(dir, release));
+        command.addAll(List.of("-f", CONSUMER.resolve("pom.xml").toString(), "compile", "dependency:build-classpath",
+                "-Dmdep.outputFile=" + classpath));
+        Tools.Result build = Tools.run(command, CONSUMER, 300);
+        assertThat(build.exitCode()).as("the team's build of the consumer app:\n" + build.output()).isZero();
         String cp = Files.readString(classpath);
-        assertThat(cp).contains(repository.resolve("dev/o11ycdk/o11y-cdk-lib/0.1.0/o11y-cdk-lib-0.1.0.jar").toString(),
-                "aws-cdk-lib-2.263.0.jar").doesNotContain("cdknag");
+        assertThat(cp).contains("dev/o11ycdk/o11y-cdk-lib/" + version + "/o11y-cdk-lib-" + version + ".jar", "aws-cdk-lib-2.263.0.jar")
+                .doesNotContain("cdknag", "immutables");
 
         // The team's synth, in its own JVM with its own cdk.json.
         Path out = dir.resolve("consumer.out");
@@ -87,6 +92,25 @@ class ConsumerAppTest {
         assertThat(lint.exitCode() & 3).as("cfn-lint:\n" + lint.output()).isZero();
         // Every parameter it reads is used (W2001 would mean a read the deploy needs for nothing).
         assertThat(lint.output()).doesNotContain("W2001");
+    }
+
+    @Test
+    void theReleaseCarriesWhatARepositoryAndAReaderNeed() throws IOException {
+        Path release = LocalRepository.released();
+        String v = CdkJson.projectVersion();
+        Path lib = release.resolve("dev/o11ycdk/o11y-cdk-lib/" + v);
+        for (String artifact : List.of(".jar", "-sources.jar", "-javadoc.jar", ".pom")) {
+            assertThat(lib.resolve("o11y-cdk-lib-" + v + artifact)).as("released " + artifact).exists();
+        }
+        assertThat(release.resolve("dev/o11ycdk/o11y-cdk-parent/" + v + "/o11y-cdk-parent-" + v + ".pom")).exists();
+        assertThat(release.resolve("dev/o11ycdk/o11y-cdk-app")).doesNotExist();
+        assertThat(release.resolve("dev/o11ycdk/o11y-cdk-test")).doesNotExist();
+        String parent = Files.readString(release.resolve("dev/o11ycdk/o11y-cdk-parent/" + v + "/o11y-cdk-parent-" + v + ".pom"));
+        assertThat(parent).contains("<licenses>", "Apache-2.0", "<scm>", "<url>https://github.com/o11y-cdk/o11y-cdk</url>", "<developers>");
+        try (java.util.zip.ZipFile sources = new java.util.zip.ZipFile(lib.resolve("o11y-cdk-lib-" + v + "-sources.jar").toFile())) {
+            assertThat(sources.getEntry("dev/o11ycdk/fargate/FargatePrometheusProps.java")).isNotNull();
+            assertThat(sources.getEntry("dev/o11ycdk/fargate/ImmutableFargatePrometheusProps.java")).isNotNull();
+        }
     }
 
     @Test

@@ -60,7 +60,7 @@ class LibraryAsDependencyTest {
     void theLibraryNeitherDeclaresNorLinksCdkNag() throws Exception {
         String pom = Files.readString(CdkJson.repoRoot().resolve("lib/pom.xml"));
         assertThat(pom).doesNotContain("cdknag");
-        Path jar = CdkJson.repoRoot().resolve("lib/target/o11y-cdk-lib-0.1.0.jar");
+        Path jar = CdkJson.repoRoot().resolve("lib/target/o11y-cdk-lib-" + CdkJson.projectVersion() + ".jar");
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             long referencing = zip.stream().filter(e -> e.getName().endsWith(".class")).filter(e -> {
                 try {

@@ -20,6 +20,15 @@ public final class CdkJson {
         return root.toAbsolutePath().normalize();
     }
 
+    /** The version this build gives the library (the reactor's, handed over by surefire). */
+    public static String projectVersion() {
+        String v = System.getProperty("o11y.version");
+        if (v == null || v.isBlank() || v.startsWith("${")) {
+            throw new IllegalStateException("o11y.version is not set: run the tests through Maven (test/pom.xml sets it)");
+        }
+        return v;
+    }
+
     @SuppressWarnings("unchecked")
     public static synchronized Map<String, Object> context() {
         if (context == null) {
