@@ -7,7 +7,6 @@ import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
 import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.ScrapeTarget;
-import dev.o11ycdk.grafana.Dashboard;
 import dev.o11ycdk.grafana.Datasource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +29,11 @@ abstract class ChartValues {
     static final int GRAFANA_VOLUME_GIB = 10;
     /** Alerts of the chart's own rule set that the shared model replaces (same name, same meaning), so none fires twice. */
     static final List<String> REPLACED_CHART_ALERTS = List.of("NodeFilesystemSpaceFillingUp", "NodeFilesystemAlmostOutOfSpace");
+    /**
+     * The label (value 1) on the ConfigMaps Grafana's sidecar loads as dashboards; those are applied
+     * beside the chart, not as its extraManifests, which it runs through Helm's tpl.
+     */
+    static final String DASHBOARD_LABEL = "grafana_dashboard";
 
     static ImmutableChartValues.Builder builder() {
         return ImmutableChartValues.builder();
@@ -70,9 +74,6 @@ abstract class ChartValues {
     /** Scraped by Service name, beside what the chart scrapes itself. */
     abstract List<ScrapeTarget> services();
 
-    /** The Grafana sidecar's ConfigMaps. */
-    abstract List<Dashboard> dashboards();
-
     /** Grafana's Loki datasource. */
     abstract String lokiUrl();
 
@@ -84,13 +85,6 @@ abstract class ChartValues {
         disabledRules.put("KubeControllerManagerDown", true);
         disabledRules.put("KubeSchedulerDown", true);
         REPLACED_CHART_ALERTS.forEach(a -> disabledRules.put(a, true));
-        List<Map<String, Object>> dashboards = new ArrayList<>();
-        for (Dashboard d : dashboards()) {
-            dashboards.add(ordered("apiVersion", "v1", "kind", "ConfigMap",
-                    "metadata", ordered("name", "o11y-dashboard-" + d.getUid().replaceFirst("^o11y-", ""),
-                            "labels", ordered("grafana_dashboard", "1")),
-                    "data", ordered(d.getUid() + ".json", d.toJson())));
-        }
         String release = KubePrometheusStack.RELEASE;
         return ordered(
                 "fullnameOverride", release,
@@ -165,9 +159,8 @@ abstract class ChartValues {
                                 "server", ordered("root_url", "https://grafana." + domainName() + "/"),
                                 "analytics", ordered("check_for_updates", false, "reporting_enabled", false),
                                 "users", ordered("allow_sign_up", false)),
-                        "sidecar", ordered("dashboards", ordered("enabled", true, "label", "grafana_dashboard", "labelValue", "1")),
-                        "additionalDataSources", List.of(Datasource.loki(lokiUrl()).toMap())),
-                "extraManifests", dashboards);
+                        "sidecar", ordered("dashboards", ordered("enabled", true, "label", DASHBOARD_LABEL, "labelValue", "1")),
+                        "additionalDataSources", List.of(Datasource.loki(lokiUrl()).toMap())));
     }
 
     /** Alertmanager's configuration as the chart gets it. */

@@ -152,7 +152,6 @@ public class KubePrometheusStack extends Construct {
                 .rules(rules)
                 .alertmanagerConfig(alertmanagerConfig)
                 .services(props.getServices())
-                .dashboards(dashboards())
                 .lokiUrl(logs.lokiUrl())
                 .build();
 
@@ -174,6 +173,10 @@ public class KubePrometheusStack extends Construct {
         HelmChart kps = chart("KubePrometheusStack", "kube-prometheus-stack", "https://prometheus-community.github.io/helm-charts",
                 props.getKubePrometheusStackVersion(), RELEASE, ns, chartValues.kubePrometheusStack());
         kps.getNode().addDependency(classManifest, externalSecrets.secrets(), namespace);
+        // Applied as they are, not through the chart: its extraManifests go through Helm's tpl, which would
+        // take the dashboards' legends ({{pod}}) for template code and fail the release.
+        Map<?, ?>[] dashboardMaps = dashboards().stream().map(d -> dashboardConfigMap(ns, d)).toArray(Map<?, ?>[]::new);
+        ClusterObjects.manifest(this, cluster, "Dashboards", dashboardMaps).getNode().addDependency(namespace);
         HelmChart loki = chart("Loki", "loki", "https://grafana.github.io/helm-charts", props.getLokiVersion(), "loki", ns,
                 logs.lokiValues());
         loki.getNode().addDependency(classManifest, namespace);
@@ -203,6 +206,7 @@ public class KubePrometheusStack extends Construct {
         out.put(dir + "alertmanager.yml", dev.o11ycdk.config.Rendering.yaml(chartValues.alertmanager()));
         out.put(dir + "additional-scrape-configs.yml", dev.o11ycdk.config.Rendering.yaml(chartValues.additionalScrapeConfigs()));
         out.put(dir + "config.alloy", logs.alloyConfig());
+        dashboards().forEach(d -> out.put(dir + "dashboards/" + d.getUid() + ".json", d.toJson()));
         return out;
     }
 
@@ -217,6 +221,14 @@ public class KubePrometheusStack extends Construct {
      */
     public static AlertRules defaultRules(String runbookBaseUrl) {
         return AlertRules.withoutEcs(runbookBaseUrl);
+    }
+
+    /** A dashboard as the ConfigMap Grafana's sidecar loads (label {@code grafana_dashboard: "1"}, in Grafana's namespace). */
+    private static Map<String, Object> dashboardConfigMap(String namespace, Dashboard d) {
+        return ordered("apiVersion", "v1", "kind", "ConfigMap",
+                "metadata", ordered("name", "o11y-dashboard-" + d.getUid().replaceFirst("^o11y-", ""), "namespace", namespace,
+                        "labels", ordered(ChartValues.DASHBOARD_LABEL, "1")),
+                "data", ordered(d.getUid() + ".json", d.toJson()));
     }
 
     private HelmChart chart(String id, String chart, String repository, String version, String release, String namespace,
