@@ -7,6 +7,7 @@ import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
 import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.ScrapeTarget;
+import dev.o11ycdk.core.internal.InternalValueStyle;
 import dev.o11ycdk.grafana.Datasource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +23,7 @@ import static dev.o11ycdk.config.Rendering.ordered;
  * through as the strings they are given.
  */
 @Value.Immutable
-@Value.Style(visibility = Value.Style.ImplementationVisibility.SAME, jdkOnly = true,
-        defaults = @Value.Immutable(copy = false, prehash = false))
+@InternalValueStyle
 abstract class ChartValues {
     static final int ALERTMANAGER_VOLUME_GIB = 2;
     static final int GRAFANA_VOLUME_GIB = 10;
