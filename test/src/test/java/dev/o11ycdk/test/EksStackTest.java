@@ -6,6 +6,7 @@ import dev.o11ycdk.app.EksStack;
 import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.Cfn;
+import dev.o11ycdk.test.support.HelmTpl;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
 import dev.o11ycdk.test.support.UsesTools;
@@ -618,11 +619,15 @@ class EksStackTest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> kubernetesDashboard() throws IOException {
-        List<Map<String, Object>> cms = at(kps(), "extraManifests");
+        // Beside the chart, not in its extraManifests: the chart runs those through Helm's tpl, which fails on the legends.
+        assertThat(kps()).doesNotContainKey("extraManifests");
+        List<Map<String, Object>> cms = manifest(template(), "MonitoringDashboards");
         assertThat(cms).extracting(m -> (String) at(m, "metadata.name"))
                 .containsExactly("o11y-dashboard-kubernetes", "o11y-dashboard-node", "o11y-dashboard-apm");
+        String grafanaNamespace = (String) Cfn.props(template(), HELM, "MonitoringKubePrometheusStack").get("Namespace");
         assertThat(cms).allSatisfy(m -> {
             assertThat(m).containsEntry("kind", "ConfigMap");
+            assertThat((String) at(m, "metadata.namespace")).isEqualTo(grafanaNamespace);
             assertThat((Map<String, Object>) at(m, "metadata.labels")).containsEntry("grafana_dashboard", "1");
         });
         assertThat((Map<String, Object>) at(kps(), "grafana.sidecar.dashboards")).containsEntry("enabled", true)
@@ -679,6 +684,19 @@ class EksStackTest {
         Files.writeString(dir.resolve("tests.yml"), yaml(Map.of("rule_files", List.of("empty.yml"), "tests", List.of(test))));
         Tools.Result r = Tools.run(List.of(promtool, "test", "rules", "tests.yml"), dir, 120);
         assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+
+    @Test
+    void noChartValueOfEitherClusterPathHoldsTemplateCodeForHelmsTpl() {
+        for (Map<String, Object> t : List.of(template(), imported())) {
+            for (String chart : CHARTS) {
+                assertThat(HelmTpl.templateCode(values(t, chart), chart.equals("MonitoringKubePrometheusStack")
+                        ? HelmTpl.KUBE_PROMETHEUS_STACK_VERBATIM : List.of())).as(chart).isEmpty();
+            }
+        }
+        // The legends still reach Grafana as Grafana writes them.
+        assertThat(text(Cfn.props(template(), "Custom::AWSCDK-EKS-KubernetesResource", "MonitoringDashboards").get("Manifest")))
+                .contains("{{namespace}}/{{pod}}");
     }
 
     // ---- secrets -----------------------------------------------------------------------------------

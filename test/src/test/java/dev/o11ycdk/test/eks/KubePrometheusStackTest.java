@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.o11ycdk.config.Check;
+import dev.o11ycdk.core.ScrapeTarget;
 import dev.o11ycdk.eks.KubePrometheusStack;
 import dev.o11ycdk.eks.KubePrometheusStackProps;
+import dev.o11ycdk.test.support.HelmTpl;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -33,8 +36,9 @@ import software.amazon.awscdk.services.secretsmanager.Secret;
 
 /**
  * The construct as another team's app meets it, on an imported eks_v2 cluster (no synth): bad props
- * stop it with one line naming the prop and the value, and a cluster whose nodes may have no way
- * out (seed 004, problem 6) is said to have none.
+ * stop it with one line naming the prop and the value, a cluster whose nodes may have no way out
+ * (seed 004, problem 6) is said to have none, and no chart's values hold what Helm's tpl would read
+ * as template code.
  */
 class KubePrometheusStackTest {
     private static final String CERT = "arn:aws:acm:ap-northeast-2:111122223333:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
@@ -130,6 +134,31 @@ class KubePrometheusStackTest {
         Vpc withNat = Vpc.Builder.create(routed, "Vpc").natGateways(1).build();
         build(routed, cluster(routed, withNat, true), b -> { });
         assertThat(egressWarnings(routed)).isZero();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void noChartValueHoldsTemplateCodeForHelmsTplOutsideThePathsTheChartPassesOnVerbatim() {
+        Stack s = stack();
+        KubePrometheusStack k = build(s, cluster(s, null, true), b -> b.services(List.of(
+                new ScrapeTarget("orders", 8080, "/actuator/prometheus", "prod"))));
+        assertThat(k.getValues()).containsOnlyKeys("ExternalSecrets", "KubePrometheusStack", "Loki", "Alloy");
+        k.getValues().forEach((chart, values) -> assertThat(HelmTpl.templateCode(values,
+                chart.equals("KubePrometheusStack") ? HelmTpl.KUBE_PROMETHEUS_STACK_VERBATIM : List.of())).as(chart).isEmpty());
+        // The verbatim paths do carry the rules' and receivers' own templates, and stay verbatim only while tplConfig is unset.
+        Map<String, Object> kps = k.getValues().get("KubePrometheusStack");
+        assertThat(HelmTpl.templateCode(kps, List.of())).isNotEmpty().allSatisfy(found -> assertThat(found)
+                .matches("(additionalPrometheusRulesMap|alertmanager\\.config)\\..*"));
+        assertThat((Map<String, Object>) kps.get("alertmanager")).doesNotContainKey("tplConfig");
+    }
+
+    @Test
+    void theTplCheckFindsGrafanaLegendsInExtraManifestsWhereTheDashboardsUsedToBe() {
+        // The values' shape before the fix: Helm failed on it with 'function "namespace" not defined'.
+        Map<String, Object> before = Map.of("extraManifests", List.of(Map.of("kind", "ConfigMap",
+                "data", Map.of("o11y-kubernetes.json", "{\"legendFormat\": \"{{namespace}}/{{pod}}\"}"))));
+        assertThat(HelmTpl.templateCode(before, HelmTpl.KUBE_PROMETHEUS_STACK_VERBATIM)).singleElement().asString()
+                .startsWith("extraManifests.0.data.o11y-kubernetes.json: ");
     }
 
     @Test
