@@ -36,20 +36,9 @@ class ControlTowerFixesTest {
         return List.of(s.templateJson(s.stacks().ec2Host()), s.templateJson(s.stacks().fargate()));
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Map<String, Object>> ofType(Map<String, Object> template, String type) {
-        Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
-        Cfn.resources(template).forEach((id, r) -> {
-            if (type.equals(((Map<String, Object>) r).get("Type"))) {
-                out.put(id, (Map<String, Object>) r);
-            }
-        });
-        return out;
-    }
-
     /** The stack's logs key (other constructs may bring keys of their own). */
     private static Map<String, Map<String, Object>> logsKeys(Map<String, Object> template) {
-        Map<String, Map<String, Object>> keys = ofType(template, "AWS::KMS::Key");
+        Map<String, Map<String, Object>> keys = Cfn.byType(template, "AWS::KMS::Key");
         keys.keySet().removeIf(id -> !id.startsWith("LogsKey"));
         return keys;
     }
@@ -62,19 +51,19 @@ class ControlTowerFixesTest {
     @Test
     void noSubnetHandsOutPublicIpsAndNothingThatNeedsOneLaunchesThere() {
         for (Map<String, Object> t : defaultTemplates()) {
-            Map<String, Map<String, Object>> subnets = ofType(t, "AWS::EC2::Subnet");
+            Map<String, Map<String, Object>> subnets = Cfn.byType(t, "AWS::EC2::Subnet");
             assertThat(subnets).hasSize(4);
             subnets.values().forEach(s -> assertThat(props(s).get("MapPublicIpOnLaunch")).isEqualTo(false));
             // The NAT gateway brings its own Elastic IP; the ALB is internet-facing with addresses of its own.
-            ofType(t, "AWS::EC2::NatGateway").values().forEach(n ->
+            Cfn.byType(t, "AWS::EC2::NatGateway").values().forEach(n ->
                     assertThat(String.valueOf(props(n).get("AllocationId"))).matches("\\{Fn::GetAtt=\\[VpcpublicSubnet1EIP\\w+, AllocationId]}"));
-            ofType(t, "AWS::ElasticLoadBalancingV2::LoadBalancer").values().forEach(lb -> assertThat(props(lb).get("Scheme")).isEqualTo("internet-facing"));
+            Cfn.byType(t, "AWS::ElasticLoadBalancingV2::LoadBalancer").values().forEach(lb -> assertThat(props(lb).get("Scheme")).isEqualTo("internet-facing"));
         }
         Synth s = Synth.defaults();
         Map<String, Object> instance = Cfn.props(s.templateJson(s.stacks().ec2Host()), "AWS::EC2::Instance", "Host");
         assertThat(String.valueOf(instance.get("NetworkInterfaces")))
                 .contains("AssociatePublicIpAddress=false", "SubnetId={Ref=VpcprivateSubnet1SubnetCEAD3716}");
-        ofType(s.templateJson(s.stacks().fargate()), "AWS::ECS::Service").values().forEach(svc ->
+        Cfn.byType(s.templateJson(s.stacks().fargate()), "AWS::ECS::Service").values().forEach(svc ->
                 assertThat(String.valueOf(props(svc).get("NetworkConfiguration"))).contains("AssignPublicIp=DISABLED", "privateSubnet"));
     }
 
@@ -118,7 +107,7 @@ class ControlTowerFixesTest {
             Map<String, Object> key = keys.get(keyId);
             assertThat(key.get("DeletionPolicy")).isEqualTo("Retain");
             assertThat(props(key).get("EnableKeyRotation")).isEqualTo(true);
-            Map<String, Map<String, Object>> groups = ofType(t, "AWS::Logs::LogGroup");
+            Map<String, Map<String, Object>> groups = Cfn.byType(t, "AWS::Logs::LogGroup");
             // The flow log and the default-SG custom resource's handler; on Fargate also the four services.
             assertThat(groups).hasSize(logGroupCounts.get(i));
             groups.forEach((id, g) -> {
@@ -152,7 +141,7 @@ class ControlTowerFixesTest {
         for (Stack stack : List.<Stack>of(off.stacks().ec2Host(), off.stacks().fargate())) {
             Map<String, Object> t = off.templateJson(stack);
             assertThat(logsKeys(t)).isEmpty();
-            ofType(t, "AWS::Logs::LogGroup").forEach((id, g) -> {
+            Cfn.byType(t, "AWS::Logs::LogGroup").forEach((id, g) -> {
                 assertThat(props(g)).as(id).doesNotContainKey("KmsKeyId");
                 assertThat(String.valueOf(g.get("Metadata"))).as(id).contains("SuppressedRules=[cloudwatch_log_group_encrypted_check]",
                         "logsKmsKey is false");
@@ -164,15 +153,15 @@ class ControlTowerFixesTest {
     void aStackWithoutLogGroupsGetsNoKey() {
         Synth existing = Synth.of(EXISTING_VPC);
         Map<String, Object> t = existing.templateJson(existing.stacks().ec2Host());
-        assertThat(ofType(t, "AWS::Logs::LogGroup")).isEmpty();
+        assertThat(Cfn.byType(t, "AWS::Logs::LogGroup")).isEmpty();
         assertThat(logsKeys(t)).isEmpty();
-        assertThat(ofType(t, "AWS::EC2::Subnet")).isEmpty();
+        assertThat(Cfn.byType(t, "AWS::EC2::Subnet")).isEmpty();
     }
 
     @Test
     void theAccessLogBucketPublishesItsEventsAndSaysWhyTheOtherS3ControlsDoNotApply() {
         for (Map<String, Object> t : defaultTemplates()) {
-            Map<String, Object> bucket = ofType(t, "AWS::S3::Bucket").get("AlbAccessLogs4EBA3815");
+            Map<String, Object> bucket = Cfn.byType(t, "AWS::S3::Bucket").get("AlbAccessLogs4EBA3815");
             assertThat(props(bucket).get("NotificationConfiguration")).isEqualTo(Map.of("EventBridgeConfiguration", Map.of("EventBridgeEnabled", true)));
             assertThat(((Map<?, ?>) props(bucket).get("BucketEncryption")).toString()).contains("SSEAlgorithm=AES256");
             @SuppressWarnings("unchecked")
@@ -187,12 +176,12 @@ class ControlTowerFixesTest {
     void theFileSystemSaysItsBackupPlanReplacesEfsAutomaticBackups() {
         Synth s = Synth.defaults();
         Map<String, Object> t = s.templateJson(s.stacks().fargate());
-        Map<String, Object> fs = ofType(t, "AWS::EFS::FileSystem").values().iterator().next();
+        Map<String, Object> fs = Cfn.byType(t, "AWS::EFS::FileSystem").values().iterator().next();
         // No BackupPolicy: a file system created through the API has automatic backups off.
         assertThat(props(fs)).doesNotContainKey("BackupPolicy");
         assertThat(String.valueOf(fs.get("Metadata"))).contains("efs_automatic_backups_enabled_check", "backs this file system up daily");
         // ...and the plan really selects it.
-        assertThat(String.valueOf(ofType(t, "AWS::Backup::BackupSelection").values())).contains("Storage6B64FB91");
+        assertThat(String.valueOf(Cfn.byType(t, "AWS::Backup::BackupSelection").values())).contains("Storage6B64FB91");
     }
 
     @Test
@@ -212,7 +201,7 @@ class ControlTowerFixesTest {
     void theKubectlProviderRunsInThePrivateSubnetsWithItsOwnHttpsOnlySecurityGroup() {
         Synth s = Synth.defaults();
         Map<String, Object> t = s.templateJson(s.stacks().eks());
-        Map<String, Map<String, Object>> groups = ofType(t, "AWS::EC2::SecurityGroup");
+        Map<String, Map<String, Object>> groups = Cfn.byType(t, "AWS::EC2::SecurityGroup");
         String kubectl = groups.keySet().stream().filter(id -> id.startsWith("KubectlProviderSecurityGroup")).findFirst().orElseThrow();
         assertThat(props(groups.get(kubectl)).get("SecurityGroupEgress")).isEqualTo(List.of(Map.of("CidrIp", "0.0.0.0/0",
                 "Description", "HTTPS: the cluster endpoint, the EKS and STS APIs, Helm chart repositories",
@@ -225,7 +214,7 @@ class ControlTowerFixesTest {
                     .doesNotContain("public");
         }
         // The control plane admits the provider on 443 (both of the endpoint's security groups).
-        List<Map<String, Object>> ingress = ofType(t, "AWS::EC2::SecurityGroupIngress").values().stream().map(ControlTowerFixesTest::props)
+        List<Map<String, Object>> ingress = Cfn.byType(t, "AWS::EC2::SecurityGroupIngress").values().stream().map(ControlTowerFixesTest::props)
                 .filter(i -> Map.of("Fn::GetAtt", List.of(kubectl, "GroupId")).equals(i.get("SourceSecurityGroupId"))).toList();
         assertThat(ingress).hasSize(2).allSatisfy(i -> assertThat(i).containsEntry("FromPort", 443).containsEntry("ToPort", 443)
                 .containsEntry("IpProtocol", "tcp"));

@@ -1,7 +1,6 @@
 package dev.o11ycdk.test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.o11ycdk.app.EksStack;
 import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.test.support.CdkJson;
@@ -45,9 +44,8 @@ class EksStackTest {
             "vpcPublicSubnetIds", "subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2",
             "vpcPrivateSubnetIds", "subnet-0bbbbbbbbbbbbbbb1,subnet-0bbbbbbbbbbbbbbb2",
             "certificateArn", CERT);
-    static final String HELM = "Custom::AWSCDK-EKS-HelmChart";
-    static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-            .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
+    static final String HELM = Cfn.HELM_CHART;
+    static final ObjectMapper YAML = Cfn.YAML;
     /** The charts by the logical-id prefix of their HelmChart resource. */
     static final List<String> CHARTS = List.of("MonitoringExternalSecrets", "MonitoringKubePrometheusStack", "MonitoringLoki",
             "MonitoringAlloy");
@@ -64,78 +62,8 @@ class EksStackTest {
         return s.templateJson(s.stacks().eks());
     }
 
-    // ---- reading the template ----------------------------------------------------------------
-
-    /** A HelmChart's (or manifest's) JSON text: the string, or the Fn::Join of strings and tokens with each token as {@code <<Ref:Id>>}. */
-    @SuppressWarnings("unchecked")
-    static String text(Object value) {
-        if (value instanceof String s) {
-            return s;
-        }
-        List<Object> join = (List<Object>) ((Map<String, Object>) value).get("Fn::Join");
-        assertThat(join).as("a string or an Fn::Join: %s", value).isNotNull();
-        assertThat(join.get(0)).isEqualTo("");
-        StringBuilder b = new StringBuilder();
-        for (Object part : (List<Object>) join.get(1)) {
-            if (part instanceof String s) {
-                b.append(s);
-            } else {
-                Map<String, Object> token = (Map<String, Object>) part;
-                Map.Entry<String, Object> e = token.entrySet().iterator().next();
-                Object arg = e.getValue() instanceof List<?> l ? String.join(".", l.stream().map(String::valueOf).toList()) : e.getValue();
-                b.append("<<").append(e.getKey().replace("Fn::", "")).append(':').append(arg).append(">>");
-            }
-        }
-        return b.toString();
-    }
-
-    /** A chart's values, parsed as YAML (JSON is YAML) from the template. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> values(Map<String, Object> template, String prefix) {
-        try {
-            return YAML.readValue(text(Cfn.props(template, HELM, prefix).get("Values")), Map.class);
-        } catch (IOException e) {
-            throw new AssertionError("Values of " + prefix + " do not parse", e);
-        }
-    }
-
-    /** The objects of a KubernetesManifest, parsed from the template. */
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> manifest(Map<String, Object> template, String prefix) {
-        try {
-            return YAML.readValue(text(Cfn.props(template, "Custom::AWSCDK-EKS-KubernetesResource", prefix).get("Manifest")), List.class);
-        } catch (IOException e) {
-            throw new AssertionError("Manifest of " + prefix + " does not parse", e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static <T> T at(Map<String, Object> map, String dotted) {
-        Object o = map;
-        for (String k : dotted.split("\\.")) {
-            assertThat(o).as("%s has %s", dotted, k).isInstanceOf(Map.class);
-            assertThat((Map<String, Object>) o).as(dotted).containsKey(k);
-            o = ((Map<String, Object>) o).get(k);
-        }
-        return (T) o;
-    }
-
     private Map<String, Object> kps() {
-        return values(template(), "MonitoringKubePrometheusStack");
-    }
-
-    static String yaml(Object o) {
-        try {
-            return YAML.writeValueAsString(o);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> ofType(Map<String, Object> template, String type) {
-        return Cfn.resources(template).values().stream().map(r -> (Map<String, Object>) r).filter(r -> type.equals(r.get("Type")))
-                .toList();
+        return Cfn.helmValues(template(), "MonitoringKubePrometheusStack");
     }
 
     // ---- the cluster ---------------------------------------------------------------------------
@@ -162,7 +90,7 @@ class EksStackTest {
         // The charts wait for nodes to run on; the ALB controller comes with the cluster.
         assertThat(Cfn.json(Cfn.resources(template()).get(logicalId(template(), HELM, "MonitoringKubePrometheusStack"))))
                 .contains("\"ClusterNodegroupNodes");
-        assertThat(ofType(template(), HELM)).anySatisfy(r -> assertThat(Cfn.json(r.get("Properties")))
+        assertThat(Cfn.ofType(template(), HELM)).anySatisfy(r -> assertThat(Cfn.json(r.get("Properties")))
                 .contains("\"Chart\":\"aws-load-balancer-controller\"", "\"Version\":\"1.17.1\""));
     }
 
@@ -178,8 +106,8 @@ class EksStackTest {
     @SuppressWarnings("unchecked")
     void anExistingClusterGetsItsOwnKubectlProviderAdmittedAsClusterAdmin() {
         Map<String, Object> t = imported();
-        assertThat(ofType(t, "AWS::EKS::Cluster")).isEmpty();
-        assertThat(ofType(t, "AWS::EKS::Nodegroup")).isEmpty();
+        assertThat(Cfn.ofType(t, "AWS::EKS::Cluster")).isEmpty();
+        assertThat(Cfn.ofType(t, "AWS::EKS::Nodegroup")).isEmpty();
         Map<String, Object> access = Cfn.props(t, "AWS::EKS::AccessEntry", "KubectlAccess");
         assertThat(access).containsEntry("ClusterName", "platform");
         assertThat(Cfn.json(access.get("PrincipalArn"))).startsWith("{\"Fn::GetAtt\":[\"KubectlProvider");
@@ -195,24 +123,24 @@ class EksStackTest {
         }
         // Its EBS CSI add-on is already there (eksInstallEbsCsiDriver false): not created twice. Our class stands
         // beside the owner's classes under its own name, not as the default.
-        assertThat(ofType(t, "AWS::EKS::Addon")).isEmpty();
-        Map<String, Object> sc = manifest(t, "MonitoringGp3StorageClass").get(0);
-        assertThat((String) at(sc, "metadata.name")).isEqualTo("o11y-gp3");
-        assertThat((Map<String, Object>) at(sc, "metadata.annotations")).containsEntry("storageclass.kubernetes.io/is-default-class", "false");
-        assertThat(Cfn.json(values(t, "MonitoringKubePrometheusStack"))).contains("\"storageClassName\":\"o11y-gp3\"")
+        assertThat(Cfn.ofType(t, "AWS::EKS::Addon")).isEmpty();
+        Map<String, Object> sc = Cfn.manifest(t, "MonitoringGp3StorageClass").get(0);
+        assertThat((String) Cfn.at(sc, "metadata.name")).isEqualTo("o11y-gp3");
+        assertThat((Map<String, Object>) Cfn.at(sc, "metadata.annotations")).containsEntry("storageclass.kubernetes.io/is-default-class", "false");
+        assertThat(Cfn.json(Cfn.helmValues(t, "MonitoringKubePrometheusStack"))).contains("\"storageClassName\":\"o11y-gp3\"")
                 .doesNotContain("\"storageClassName\":\"gp3\"");
         // Its own certificate: no ACM certificate created, and the values carry no token.
-        assertThat(ofType(t, "AWS::CertificateManager::Certificate")).isEmpty();
+        assertThat(Cfn.ofType(t, "AWS::CertificateManager::Certificate")).isEmpty();
         assertThat(Cfn.props(t, HELM, "MonitoringKubePrometheusStack").get("Values")).isInstanceOf(String.class);
-        assertThat(Cfn.json(values(t, "MonitoringKubePrometheusStack"))).contains("\"alb.ingress.kubernetes.io/certificate-arn\":\"" + CERT + "\"");
+        assertThat(Cfn.json(Cfn.helmValues(t, "MonitoringKubePrometheusStack"))).contains("\"alb.ingress.kubernetes.io/certificate-arn\":\"" + CERT + "\"");
         // The provider runs in the cluster VPC's private subnets, in a group of its own that the cluster's group admits on 443.
-        List<Map<String, Object>> functions = ofType(t, "AWS::Lambda::Function").stream()
+        List<Map<String, Object>> functions = Cfn.ofType(t, "AWS::Lambda::Function").stream()
                 .map(f -> (Map<String, Object>) f.get("Properties")).filter(p -> p.containsKey("Layers")).toList();
         assertThat(functions).as("the kubectl handler").hasSize(1);
         String vpcConfig = Cfn.json(functions.get(0).get("VpcConfig"));
         assertThat(vpcConfig).contains("subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2", "KubectlProviderSecurityGroup")
                 .doesNotContain("subnet-0aaaaaaaaaaaaaaa1");
-        assertThat(ofType(t, "AWS::EC2::SecurityGroupIngress").stream().map(i -> Cfn.json(i.get("Properties"))))
+        assertThat(Cfn.ofType(t, "AWS::EC2::SecurityGroupIngress").stream().map(i -> Cfn.json(i.get("Properties"))))
                 .anySatisfy(i -> assertThat(i).contains("\"GroupId\":\"sg-0ccccccccccccccc1\"", "\"FromPort\":443",
                         "\"SourceSecurityGroupId\":{\"Fn::GetAtt\":[\"KubectlProviderSecurityGroup"));
         // Its VPC is given, with private subnets: no egress warning.
@@ -253,7 +181,7 @@ class EksStackTest {
             keys = YAML.readValue(in, Map.class);
         }
         List<String> ours = new ArrayList<>();
-        unknownKeys(values(template(), prefix), keys, "", ours);
+        unknownKeys(Cfn.helmValues(template(), prefix), keys, "", ours);
         assertThat(ours).as("keys %s sets that %s does not define (a typo is silently ignored by Helm)", prefix, skeleton).isEmpty();
         // Live: a misspelt key is caught.
         List<String> unknown = new ArrayList<>();
@@ -299,14 +227,14 @@ class EksStackTest {
         // Its own role: not the nodes' role, and no other pod's.
         assertThat(Cfn.json(Cfn.props(t, "AWS::EKS::Nodegroup", "Cluster").get("NodeRole"))).doesNotContain("EbsCsi");
 
-        List<Map<String, Object>> sc = manifest(t, "MonitoringGp3StorageClass");
+        List<Map<String, Object>> sc = Cfn.manifest(t, "MonitoringGp3StorageClass");
         assertThat(sc).hasSize(1);
         Map<String, Object> c = sc.get(0);
         assertThat(c).containsEntry("kind", "StorageClass").containsEntry("provisioner", "ebs.csi.aws.com")
                 .containsEntry("reclaimPolicy", "Retain").containsEntry("volumeBindingMode", "WaitForFirstConsumer")
                 .containsEntry("allowVolumeExpansion", true);
-        assertThat(at(c, "metadata.name").equals("gp3")).isTrue();
-        assertThat((Map<String, Object>) at(c, "metadata.annotations")).containsEntry("storageclass.kubernetes.io/is-default-class", "true");
+        assertThat(Cfn.at(c, "metadata.name").equals("gp3")).isTrue();
+        assertThat((Map<String, Object>) Cfn.at(c, "metadata.annotations")).containsEntry("storageclass.kubernetes.io/is-default-class", "true");
         assertThat((Map<String, Object>) c.get("parameters")).containsEntry("type", "gp3").containsEntry("encrypted", "true");
         // The class exists once the driver does; the charts that claim volumes wait for it.
         String scId = logicalId(t, "Custom::AWSCDK-EKS-KubernetesResource", "MonitoringGp3StorageClass");
@@ -326,28 +254,28 @@ class EksStackTest {
         double bytes = 15 * 86_400 / 15.0 * series * dev.o11ycdk.core.PrometheusSizing.BYTES_PER_SAMPLE * 1.25;
         int promGiB = (int) Math.max(10, Math.ceil(bytes / (1 << 30)));
         assertThat(stack.getMonitoring().getPrometheusVolumeGiB()).isEqualTo(promGiB);
-        assertClaim(at(v, "prometheus.prometheusSpec.storageSpec"), promGiB + "Gi");
-        assertThat(at(v, "prometheus.prometheusSpec.retention").equals("15d")).isTrue();
+        assertClaim(Cfn.at(v, "prometheus.prometheusSpec.storageSpec"), promGiB + "Gi");
+        assertThat(Cfn.at(v, "prometheus.prometheusSpec.retention").equals("15d")).isTrue();
         // Old blocks go before the volume fills.
-        assertThat((String) at(v, "prometheus.prometheusSpec.retentionSize")).isEqualTo((int) Math.floor(promGiB * 0.85) + "GB");
-        assertClaim(at(v, "alertmanager.alertmanagerSpec.storage"), "2Gi");
-        assertThat((Map<String, Object>) at(v, "grafana.persistence")).containsEntry("enabled", true).containsEntry("type", "pvc")
+        assertThat((String) Cfn.at(v, "prometheus.prometheusSpec.retentionSize")).isEqualTo((int) Math.floor(promGiB * 0.85) + "GB");
+        assertClaim(Cfn.at(v, "alertmanager.alertmanagerSpec.storage"), "2Gi");
+        assertThat((Map<String, Object>) Cfn.at(v, "grafana.persistence")).containsEntry("enabled", true).containsEntry("type", "pvc")
                 .containsEntry("storageClassName", "gp3").containsEntry("size", "10Gi");
         // One ReadWriteOnce volume: the old Grafana pod lets go before the new one starts.
-        assertThat((String) at(v, "grafana.deploymentStrategy.type")).isEqualTo("Recreate");
+        assertThat((String) Cfn.at(v, "grafana.deploymentStrategy.type")).isEqualTo("Recreate");
         // Loki: eksLogRetentionDays 7 x eksLogGiBPerDay 2 x 1.2.
-        Map<String, Object> loki = values(template(), "MonitoringLoki");
-        assertThat((Map<String, Object>) at(loki, "singleBinary.persistence")).containsEntry("enabled", true)
+        Map<String, Object> loki = Cfn.helmValues(template(), "MonitoringLoki");
+        assertThat((Map<String, Object>) Cfn.at(loki, "singleBinary.persistence")).containsEntry("enabled", true)
                 .containsEntry("storageClass", "gp3").containsEntry("size", "17Gi");
-        assertThat((String) at(loki, "loki.limits_config.retention_period")).isEqualTo("168h");
-        assertThat((Boolean) at(loki, "loki.compactor.retention_enabled")).isTrue();
+        assertThat((String) Cfn.at(loki, "loki.limits_config.retention_period")).isEqualTo("168h");
+        assertThat((Boolean) Cfn.at(loki, "loki.compactor.retention_enabled")).isTrue();
     }
 
     @SuppressWarnings("unchecked")
     private static void assertClaim(Map<String, Object> storage, String size) {
-        assertThat((String) at(storage, "volumeClaimTemplate.spec.storageClassName")).isEqualTo("gp3");
-        assertThat((List<String>) at(storage, "volumeClaimTemplate.spec.accessModes")).containsExactly("ReadWriteOnce");
-        assertThat((String) at(storage, "volumeClaimTemplate.spec.resources.requests.storage")).isEqualTo(size);
+        assertThat((String) Cfn.at(storage, "volumeClaimTemplate.spec.storageClassName")).isEqualTo("gp3");
+        assertThat((List<String>) Cfn.at(storage, "volumeClaimTemplate.spec.accessModes")).containsExactly("ReadWriteOnce");
+        assertThat((String) Cfn.at(storage, "volumeClaimTemplate.spec.resources.requests.storage")).isEqualTo(size);
     }
 
     // ---- seed 004, problem 7: requests and limits ------------------------------------------------
@@ -355,7 +283,7 @@ class EksStackTest {
     @Test
     @SuppressWarnings("unchecked")
     void prometheusRequestsAndLimitsComeFromTheSizingModelAndEveryPodHasAMemoryLimit() {
-        Map<String, Object> r = at(kps(), "prometheus.prometheusSpec.resources");
+        Map<String, Object> r = Cfn.at(kps(), "prometheus.prometheusSpec.resources");
         dev.o11ycdk.core.ComputeSize size = dev.o11ycdk.core.PrometheusSizing.forSeries("expectedActiveSeries", stack.getMonitoring().getExpectedActiveSeries(), 0);
         assertThat(size.memoryMiB()).as("the sizing model for %d series", stack.getMonitoring().getExpectedActiveSeries())
                 .isGreaterThan(1024);
@@ -365,24 +293,24 @@ class EksStackTest {
         assertThat((Map<String, Object>) r.get("limits")).containsEntry("memory", size.memoryMiB() + "Mi")
                 .containsEntry("cpu", 2 * size.cpu() * 1000 / 1024 + "m");
         // The capacity alert knows the same limit.
-        assertThat(yaml(at(kps(), "additionalPrometheusRulesMap.o11y-cdk.groups"))).contains("PrometheusSeriesAboveSizing",
+        assertThat(Cfn.yaml(Cfn.at(kps(), "additionalPrometheusRulesMap.o11y-cdk.groups"))).contains("PrometheusSeriesAboveSizing",
                 String.valueOf(dev.o11ycdk.core.PrometheusSizing.seriesCapacity(size.memoryMiB())));
 
         // Every container this stack configures has requests and a memory limit.
         Map<String, Map<String, Object>> all = new LinkedHashMap<>();
-        all.put("alertmanager", at(kps(), "alertmanager.alertmanagerSpec.resources"));
-        all.put("grafana", at(kps(), "grafana.resources"));
-        all.put("loki", at(values(template(), "MonitoringLoki"), "singleBinary.resources"));
-        all.put("alloy", at(values(template(), "MonitoringAlloy"), "alloy.resources"));
-        Map<String, Object> es = values(template(), "MonitoringExternalSecrets");
-        all.put("external-secrets", at(es, "resources"));
-        all.put("external-secrets webhook", at(es, "webhook.resources"));
-        all.put("external-secrets cert-controller", at(es, "certController.resources"));
+        all.put("alertmanager", Cfn.at(kps(), "alertmanager.alertmanagerSpec.resources"));
+        all.put("grafana", Cfn.at(kps(), "grafana.resources"));
+        all.put("loki", Cfn.at(Cfn.helmValues(template(), "MonitoringLoki"), "singleBinary.resources"));
+        all.put("alloy", Cfn.at(Cfn.helmValues(template(), "MonitoringAlloy"), "alloy.resources"));
+        Map<String, Object> es = Cfn.helmValues(template(), "MonitoringExternalSecrets");
+        all.put("external-secrets", Cfn.at(es, "resources"));
+        all.put("external-secrets webhook", Cfn.at(es, "webhook.resources"));
+        all.put("external-secrets cert-controller", Cfn.at(es, "certController.resources"));
         all.forEach((name, res) -> {
             assertThat((Map<String, Object>) res.get("requests")).as(name).containsKeys("cpu", "memory");
-            assertThat((String) at(res, "limits.memory")).as(name).matches("\\d+Mi");
-            int request = Integer.parseInt(((String) at(res, "requests.memory")).replace("Mi", ""));
-            int limit = Integer.parseInt(((String) at(res, "limits.memory")).replace("Mi", ""));
+            assertThat((String) Cfn.at(res, "limits.memory")).as(name).matches("\\d+Mi");
+            int request = Integer.parseInt(((String) Cfn.at(res, "requests.memory")).replace("Mi", ""));
+            int limit = Integer.parseInt(((String) Cfn.at(res, "limits.memory")).replace("Mi", ""));
             assertThat(limit).as(name).isGreaterThanOrEqualTo(request);
         });
     }
@@ -393,8 +321,8 @@ class EksStackTest {
     @SuppressWarnings("unchecked")
     void grafanaAndPrometheusAreReachedThroughAlbIngressOnTheCertificateAndEveryServiceIsClusterIp() {
         Map<String, Object> v = kps();
-        Map<String, Object> grafana = at(v, "grafana.ingress");
-        Map<String, Object> prometheus = at(v, "prometheus.ingress");
+        Map<String, Object> grafana = Cfn.at(v, "grafana.ingress");
+        Map<String, Object> prometheus = Cfn.at(v, "prometheus.ingress");
         assertThat(grafana).containsEntry("enabled", true).containsEntry("ingressClassName", "alb")
                 .containsEntry("hosts", List.of("grafana.o11y.example.com"));
         assertThat(prometheus).containsEntry("enabled", true).containsEntry("ingressClassName", "alb")
@@ -418,10 +346,10 @@ class EksStackTest {
                 .containsEntry("alb.ingress.kubernetes.io/healthcheck-path", "/-/ready");
         // Problem 8: no NodePort anywhere (target-type ip needs none).
         for (String s : List.of("prometheus.service.type", "alertmanager.service.type", "grafana.service.type")) {
-            assertThat((String) at(v, s)).as(s).isEqualTo("ClusterIP");
+            assertThat((String) Cfn.at(v, s)).as(s).isEqualTo("ClusterIP");
         }
         for (String chart : CHARTS) {
-            assertThat(Cfn.json(values(template(), chart))).as(chart).doesNotContain("NodePort", "LoadBalancer\"");
+            assertThat(Cfn.json(Cfn.helmValues(template(), chart))).as(chart).doesNotContain("NodePort", "LoadBalancer\"");
         }
         // DNS: grafana. and prometheus. are CNAMEs of the ALBs the controller makes for the chart's ingresses.
         for (String host : List.of("grafana", "prometheus")) {
@@ -440,15 +368,15 @@ class EksStackTest {
         // The default VPC has a NAT gateway; the imported cluster's VPC has private (routed) subnets.
         // The warnings themselves: KubePrometheusStackTest (a cluster without its VPC, a VPC of isolated subnets).
         assertThat(Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp(".*seed 004, problem 6.*"))).isEmpty();
-        assertThat(ofType(template(), "AWS::EC2::NatGateway")).hasSize(1);
+        assertThat(Cfn.ofType(template(), "AWS::EC2::NatGateway")).hasSize(1);
     }
 
     // ---- seed 004, problem 11: env label and muted environments ----------------------------------
 
     private Path alertmanagerYaml(Path dir) throws IOException {
-        Map<String, Object> config = at(kps(), "alertmanager.config");
+        Map<String, Object> config = Cfn.at(kps(), "alertmanager.config");
         Path file = dir.resolve("alertmanager.yml");
-        Files.writeString(file, yaml(config));
+        Files.writeString(file, Cfn.yaml(config));
         return file;
     }
 
@@ -464,11 +392,11 @@ class EksStackTest {
         String text = Files.readString(file);
         // The webhook is a file Alertmanager reads from the Secret External Secrets writes, never a value.
         assertThat(text).contains("api_url_file: /etc/alertmanager/secrets/alertmanager-slack-webhook/url").doesNotContain("api_url:");
-        assertThat((List<String>) at(kps(), "alertmanager.alertmanagerSpec.secrets")).containsExactly("alertmanager-slack-webhook");
+        assertThat((List<String>) Cfn.at(kps(), "alertmanager.alertmanagerSpec.secrets")).containsExactly("alertmanager-slack-webhook");
         // Nothing of the chart's default configuration is left to merge with ours.
-        assertThat((List<?>) at(kps(), "alertmanager.config.templates")).isEmpty();
+        assertThat((List<?>) Cfn.at(kps(), "alertmanager.config.templates")).isEmpty();
         // env is on every series and alert.
-        assertThat((Map<String, Object>) at(kps(), "prometheus.prometheusSpec.externalLabels")).isEqualTo(Map.of("env", "prod"));
+        assertThat((Map<String, Object>) Cfn.at(kps(), "prometheus.prometheusSpec.externalLabels")).isEqualTo(Map.of("env", "prod"));
     }
 
     @UsesTools
@@ -489,7 +417,7 @@ class EksStackTest {
     @Test
     @SuppressWarnings("unchecked")
     void promtoolAcceptsAPrometheusConfigOfTheAdditionalScrapeConfigsEachAtItsServicesPath(@TempDir Path dir) throws IOException {
-        Map<String, Object> spec = at(kps(), "prometheus.prometheusSpec");
+        Map<String, Object> spec = Cfn.at(kps(), "prometheus.prometheusSpec");
         List<Map<String, Object>> jobs = (List<Map<String, Object>>) spec.get("additionalScrapeConfigs");
         Map<String, Object> paths = jobs.stream().collect(Collectors.toMap(j -> (String) j.get("job_name"), j -> j.get("metrics_path"),
                 (a, b) -> a, LinkedHashMap::new));
@@ -497,7 +425,7 @@ class EksStackTest {
         assertThat(paths).containsExactly(Map.entry("services-4141-metrics-prod", "/metrics"),
                 Map.entry("services-8080-actuator-prometheus-prod", "/actuator/prometheus"),
                 Map.entry("services-9091-metrics-prod", "/metrics"), Map.entry("services-5000-metrics-prod", "/metrics"));
-        assertThat(yaml(jobs)).contains("role: endpointslice", "regex: (api-1|api-2);8080", "regex: atlantis;4141",
+        assertThat(Cfn.yaml(jobs)).contains("role: endpointslice", "regex: (api-1|api-2);8080", "regex: atlantis;4141",
                 "target_label: env\n    replacement: prod");
         // Each target is labelled job and service by its own Service's name, as with a job per service.
         for (Map<String, Object> j : jobs) {
@@ -525,7 +453,7 @@ class EksStackTest {
         }
         prom.put("scrape_configs", checked);
         Path file = dir.resolve("prometheus.yml");
-        Files.writeString(file, yaml(prom));
+        Files.writeString(file, Cfn.yaml(prom));
         String promtool = Tools.require("promtool", "apt-get install prometheus");
         Tools.Result r = Tools.run(List.of(promtool, "check", "config", file.toString()), dir, 60);
         assertThat(r.exitCode()).as(r.output()).isZero();
@@ -536,7 +464,7 @@ class EksStackTest {
 
     @SuppressWarnings("unchecked")
     private Path rulesFile(Path dir, boolean summaryOnly) throws IOException {
-        List<Map<String, Object>> groups = YAML.convertValue(at(kps(), "additionalPrometheusRulesMap.o11y-cdk.groups"), List.class);
+        List<Map<String, Object>> groups = YAML.convertValue(Cfn.at(kps(), "additionalPrometheusRulesMap.o11y-cdk.groups"), List.class);
         if (summaryOnly) {
             // promtool compares annotations exactly: keep summary (its template is checked), drop the rest.
             groups.forEach(g -> ((List<Map<String, Object>>) g.get("rules")).forEach(rule -> {
@@ -547,7 +475,7 @@ class EksStackTest {
             }));
         }
         Path file = dir.resolve("rules.yml");
-        Files.writeString(file, yaml(Map.of("groups", groups)));
+        Files.writeString(file, Cfn.yaml(Map.of("groups", groups)));
         return file;
     }
 
@@ -579,7 +507,7 @@ class EksStackTest {
                         List.of(Map.of("exp_labels", Map.of("severity", "none"), "exp_annotations", Map.of("summary",
                                 summary("Watchdog")))))));
         Path tests = dir.resolve("tests.yml");
-        Files.writeString(tests, yaml(Map.of("rule_files", List.of("rules.yml"), "evaluation_interval", "15s",
+        Files.writeString(tests, Cfn.yaml(Map.of("rule_files", List.of("rules.yml"), "evaluation_interval", "15s",
                 "tests", List.of(fires, up, watchdog))));
         Tools.Result r = Tools.run(List.of(promtool, "test", "rules", "tests.yml"), dir, 120);
         assertThat(r.exitCode()).as(r.output()).isZero();
@@ -600,16 +528,16 @@ class EksStackTest {
     void controlPlaneEksRunsIsNotScrapedAndItsAlertsAreOff() {
         Map<String, Object> v = kps();
         for (String component : List.of("kubeControllerManager", "kubeScheduler", "kubeEtcd")) {
-            assertThat((Boolean) at(v, component + ".enabled")).as(component).isFalse();
+            assertThat((Boolean) Cfn.at(v, component + ".enabled")).as(component).isFalse();
         }
-        assertThat((Map<String, Object>) at(v, "defaultRules.rules")).containsEntry("kubeControllerManager", false)
+        assertThat((Map<String, Object>) Cfn.at(v, "defaultRules.rules")).containsEntry("kubeControllerManager", false)
                 .containsEntry("kubeSchedulerAlerting", false).containsEntry("kubeSchedulerRecording", false).containsEntry("etcd", false);
-        assertThat((Map<String, Object>) at(v, "defaultRules.disabled")).containsEntry("KubeControllerManagerDown", true)
+        assertThat((Map<String, Object>) Cfn.at(v, "defaultRules.disabled")).containsEntry("KubeControllerManagerDown", true)
                 .containsEntry("KubeSchedulerDown", true);
         // The chart's own Prometheus/Alertmanager/general groups give way to the shared model's: one Watchdog, one TargetDown.
         List<String> ours = stack.getMonitoring().getRules().alerts().stream().map(dev.o11ycdk.config.Rule::name).toList();
         assertThat(ours).contains("Watchdog", "TargetDown", "ServiceDown").doesNotContain("KubeControllerManagerDown", "KubeSchedulerDown");
-        assertThat((Map<String, Object>) at(v, "defaultRules.rules")).containsEntry("general", false).containsEntry("prometheus", false)
+        assertThat((Map<String, Object>) Cfn.at(v, "defaultRules.rules")).containsEntry("general", false).containsEntry("prometheus", false)
                 .containsEntry("alertmanager", false);
         // The ECS-only groups of the shared model have nothing to watch here.
         assertThat(ours).doesNotContain("ServiceTasksGone");
@@ -621,16 +549,16 @@ class EksStackTest {
     private Map<String, Object> kubernetesDashboard() throws IOException {
         // Beside the chart, not in its extraManifests: the chart runs those through Helm's tpl, which fails on the legends.
         assertThat(kps()).doesNotContainKey("extraManifests");
-        List<Map<String, Object>> cms = manifest(template(), "MonitoringDashboards");
-        assertThat(cms).extracting(m -> (String) at(m, "metadata.name"))
+        List<Map<String, Object>> cms = Cfn.manifest(template(), "MonitoringDashboards");
+        assertThat(cms).extracting(m -> (String) Cfn.at(m, "metadata.name"))
                 .containsExactly("o11y-dashboard-kubernetes", "o11y-dashboard-node", "o11y-dashboard-apm");
         String grafanaNamespace = (String) Cfn.props(template(), HELM, "MonitoringKubePrometheusStack").get("Namespace");
         assertThat(cms).allSatisfy(m -> {
             assertThat(m).containsEntry("kind", "ConfigMap");
-            assertThat((String) at(m, "metadata.namespace")).isEqualTo(grafanaNamespace);
-            assertThat((Map<String, Object>) at(m, "metadata.labels")).containsEntry("grafana_dashboard", "1");
+            assertThat((String) Cfn.at(m, "metadata.namespace")).isEqualTo(grafanaNamespace);
+            assertThat((Map<String, Object>) Cfn.at(m, "metadata.labels")).containsEntry("grafana_dashboard", "1");
         });
-        assertThat((Map<String, Object>) at(kps(), "grafana.sidecar.dashboards")).containsEntry("enabled", true)
+        assertThat((Map<String, Object>) Cfn.at(kps(), "grafana.sidecar.dashboards")).containsEntry("enabled", true)
                 .containsEntry("label", "grafana_dashboard").containsEntry("labelValue", "1");
         Map<String, Object> data = (Map<String, Object>) cms.get(0).get("data");
         return new ObjectMapper().readValue((String) data.get("o11y-kubernetes.json"), Map.class);
@@ -660,7 +588,7 @@ class EksStackTest {
         // Every panel's query is valid PromQL (Grafana's variables replaced as DashboardsTest does).
         List<Map<String, Object>> records = new ArrayList<>();
         exprs.values().forEach(e -> records.add(Map.of("record", "panel:" + records.size(), "expr", DashboardsTest.asPromql(e))));
-        Files.writeString(dir.resolve("queries.yml"), yaml(Map.of("groups", List.of(Map.of("name", "panels", "rules", records)))));
+        Files.writeString(dir.resolve("queries.yml"), Cfn.yaml(Map.of("groups", List.of(Map.of("name", "panels", "rules", records)))));
         Tools.Result check = Tools.run(List.of(promtool, "check", "rules", "queries.yml"), dir, 60);
         assertThat(check.exitCode()).as(check.output()).isZero();
 
@@ -681,7 +609,7 @@ class EksStackTest {
                 Map.of("expr", DashboardsTest.asPromql(exprs.get("Pod memory of its limit")), "eval_time", "10m",
                         "exp_samples", List.of(Map.of("labels", "{namespace=\"monitoring\",pod=\"o11y-grafana-0\"}", "value", 0.75)))));
         Files.writeString(dir.resolve("empty.yml"), "groups: []\n");
-        Files.writeString(dir.resolve("tests.yml"), yaml(Map.of("rule_files", List.of("empty.yml"), "tests", List.of(test))));
+        Files.writeString(dir.resolve("tests.yml"), Cfn.yaml(Map.of("rule_files", List.of("empty.yml"), "tests", List.of(test))));
         Tools.Result r = Tools.run(List.of(promtool, "test", "rules", "tests.yml"), dir, 120);
         assertThat(r.exitCode()).as(r.output()).isZero();
     }
@@ -690,12 +618,12 @@ class EksStackTest {
     void noChartValueOfEitherClusterPathHoldsTemplateCodeForHelmsTpl() {
         for (Map<String, Object> t : List.of(template(), imported())) {
             for (String chart : CHARTS) {
-                assertThat(HelmTpl.templateCode(values(t, chart), chart.equals("MonitoringKubePrometheusStack")
+                assertThat(HelmTpl.templateCode(Cfn.helmValues(t, chart), chart.equals("MonitoringKubePrometheusStack")
                         ? HelmTpl.KUBE_PROMETHEUS_STACK_VERBATIM : List.of())).as(chart).isEmpty();
             }
         }
         // The legends still reach Grafana as Grafana writes them.
-        assertThat(text(Cfn.props(template(), "Custom::AWSCDK-EKS-KubernetesResource", "MonitoringDashboards").get("Manifest")))
+        assertThat(Cfn.text(Cfn.props(template(), "Custom::AWSCDK-EKS-KubernetesResource", "MonitoringDashboards").get("Manifest")))
                 .contains("{{namespace}}/{{pod}}");
     }
 
@@ -705,26 +633,26 @@ class EksStackTest {
     @SuppressWarnings("unchecked")
     void secretsComeFromSecretsManagerThroughExternalSecretsAndNoValueHoldsOne() {
         Map<String, Object> t = template();
-        List<Map<String, Object>> objects = manifest(t, "MonitoringSecrets");
-        assertThat(objects).extracting(o -> o.get("kind") + "/" + at(o, "metadata.name"))
+        List<Map<String, Object>> objects = Cfn.manifest(t, "MonitoringSecrets");
+        assertThat(objects).extracting(o -> o.get("kind") + "/" + Cfn.at(o, "metadata.name"))
                 .containsExactly("SecretStore/aws-secrets-manager", "ExternalSecret/alertmanager-slack-webhook", "ExternalSecret/grafana-admin");
-        assertThat((Map<String, Object>) at(objects.get(0), "spec.provider.aws")).isEqualTo(Map.of("service", "SecretsManager",
+        assertThat((Map<String, Object>) Cfn.at(objects.get(0), "spec.provider.aws")).isEqualTo(Map.of("service", "SecretsManager",
                 "region", "ap-northeast-2"));
         Map<String, Object> slack = objects.get(1);
-        assertThat((List<Map<String, Object>>) at(slack, "spec.data")).containsExactly(Map.of("secretKey", "value",
+        assertThat((List<Map<String, Object>>) Cfn.at(slack, "spec.data")).containsExactly(Map.of("secretKey", "value",
                 "remoteRef", Map.of("key", "o11y/slack-webhook")));
-        assertThat((Map<String, Object>) at(slack, "spec.target.template.data")).containsEntry("url", "{{ .value }}");
+        assertThat((Map<String, Object>) Cfn.at(slack, "spec.target.template.data")).containsEntry("url", "{{ .value }}");
         Map<String, Object> grafana = objects.get(2);
-        String grafanaKey = (String) ((Map<String, Object>) ((List<Map<String, Object>>) at(grafana, "spec.data")).get(0)
+        String grafanaKey = (String) ((Map<String, Object>) ((List<Map<String, Object>>) Cfn.at(grafana, "spec.data")).get(0)
                 .get("remoteRef")).get("key");
         assertThat(grafanaKey).as("the generated secret's name, a token").startsWith("<<Join:").contains("Ref=MonitoringGrafanaAdminSecret");
-        assertThat((Map<String, Object>) at(grafana, "spec.target.template.data")).containsEntry("admin-password", "{{ .value }}");
-        assertThat((Map<String, Object>) at(kps(), "grafana.admin")).isEqualTo(Map.of("existingSecret", "grafana-admin",
+        assertThat((Map<String, Object>) Cfn.at(grafana, "spec.target.template.data")).containsEntry("admin-password", "{{ .value }}");
+        assertThat((Map<String, Object>) Cfn.at(kps(), "grafana.admin")).isEqualTo(Map.of("existingSecret", "grafana-admin",
                 "userKey", "admin-user", "passwordKey", "admin-password"));
 
         // No chart's values carries a webhook or a password, and no secret value is in the template at all.
         for (String chart : CHARTS) {
-            String json = Cfn.json(values(t, chart)).toLowerCase();
+            String json = Cfn.json(Cfn.helmValues(t, chart)).toLowerCase();
             assertThat(json).as(chart).doesNotContain("hooks.slack.com", "adminpassword", "\"password\":", "secretstring", "api_url\":");
         }
         assertThat(Cfn.json(t)).doesNotContain("hooks.slack.com").doesNotContain("\"SecretString\":");
@@ -734,7 +662,7 @@ class EksStackTest {
         String policy = Cfn.json(Cfn.props(t, "AWS::IAM::Policy", "MonitoringExternalSecretsRole"));
         assertThat(policy).contains("secretsmanager:GetSecretValue", "o11y/slack-webhook", "MonitoringGrafanaAdminSecret")
                 .doesNotContain("\"Resource\":\"*\"");
-        assertThat((Map<String, Object>) values(t, "MonitoringExternalSecrets").get("serviceAccount")).isEqualTo(Map.of("create", true,
+        assertThat((Map<String, Object>) Cfn.helmValues(t, "MonitoringExternalSecrets").get("serviceAccount")).isEqualTo(Map.of("create", true,
                 "name", "external-secrets"));
     }
 
@@ -742,18 +670,18 @@ class EksStackTest {
 
     @Test
     void lokiRunsAsOneBinaryOnItsVolumeAndAlloyShipsEveryPodsLogsWithTheEnvLabel() {
-        Map<String, Object> loki = values(template(), "MonitoringLoki");
+        Map<String, Object> loki = Cfn.helmValues(template(), "MonitoringLoki");
         assertThat(loki).containsEntry("deploymentMode", "SingleBinary");
-        assertThat((String) at(loki, "loki.storage.type")).isEqualTo("filesystem");
+        assertThat((String) Cfn.at(loki, "loki.storage.type")).isEqualTo("filesystem");
         for (String scalable : List.of("read", "write", "backend")) {
-            assertThat((Integer) at(loki, scalable + ".replicas")).as(scalable).isZero();
+            assertThat((Integer) Cfn.at(loki, scalable + ".replicas")).as(scalable).isZero();
         }
-        Map<String, Object> alloy = values(template(), "MonitoringAlloy");
-        assertThat((String) at(alloy, "controller.type")).isEqualTo("daemonset");
-        String config = at(alloy, "alloy.configMap.content");
+        Map<String, Object> alloy = Cfn.helmValues(template(), "MonitoringAlloy");
+        assertThat((String) Cfn.at(alloy, "controller.type")).isEqualTo("daemonset");
+        String config = Cfn.at(alloy, "alloy.configMap.content");
         assertThat(config).contains("loki.source.kubernetes \"pods\"", "field = \"spec.nodeName=\" + sys.env(\"NODE_NAME\")",
                         "values = { env = \"prod\" }", "url = \"http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push\"");
         // Grafana reads Loki through the same gateway.
-        assertThat(Cfn.json(at(kps(), "grafana.additionalDataSources"))).contains("http://loki-gateway.monitoring.svc.cluster.local");
+        assertThat(Cfn.json(Cfn.at(kps(), "grafana.additionalDataSources"))).contains("http://loki-gateway.monitoring.svc.cluster.local");
     }
 }

@@ -1,11 +1,107 @@
 package dev.o11ycdk.test.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** Small readers over a synthesized template's JSON. */
+/** The readers every test shares over a synthesized template's JSON, its HelmCharts and its Kubernetes manifests. */
 public final class Cfn {
+    /** YAML as the charts' values and the manifests are read and shown (JSON is YAML). */
+    public static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
+    public static final String HELM_CHART = "Custom::AWSCDK-EKS-HelmChart";
+    public static final String KUBERNETES_MANIFEST = "Custom::AWSCDK-EKS-KubernetesResource";
+
     private Cfn() {
+    }
+
+    /** Every resource of {@code type}. */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> ofType(Map<String, Object> template, String type) {
+        return resources(template).values().stream().map(r -> (Map<String, Object>) r).filter(r -> type.equals(r.get("Type"))).toList();
+    }
+
+    /** Every resource of {@code type}, by logical id. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Map<String, Object>> byType(Map<String, Object> template, String type) {
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        resources(template).forEach((id, r) -> {
+            if (type.equals(((Map<String, Object>) r).get("Type"))) {
+                out.put(id, (Map<String, Object>) r);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * A HelmChart's (or manifest's) JSON text: the string, or the Fn::Join of strings and tokens with
+     * each token as {@code <<Ref:Id>>}.
+     */
+    @SuppressWarnings("unchecked")
+    public static String text(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        List<Object> join = (List<Object>) ((Map<String, Object>) value).get("Fn::Join");
+        assertThat(join).as("a string or an Fn::Join: %s", value).isNotNull();
+        assertThat(join.get(0)).isEqualTo("");
+        StringBuilder b = new StringBuilder();
+        for (Object part : (List<Object>) join.get(1)) {
+            if (part instanceof String s) {
+                b.append(s);
+            } else {
+                Map<String, Object> token = (Map<String, Object>) part;
+                Map.Entry<String, Object> e = token.entrySet().iterator().next();
+                Object arg = e.getValue() instanceof List<?> l ? String.join(".", l.stream().map(String::valueOf).toList()) : e.getValue();
+                b.append("<<").append(e.getKey().replace("Fn::", "")).append(':').append(arg).append(">>");
+            }
+        }
+        return b.toString();
+    }
+
+    /** A chart's values, parsed from the HelmChart whose logical id starts with {@code prefix}. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> helmValues(Map<String, Object> template, String prefix) {
+        try {
+            return YAML.readValue(text(props(template, HELM_CHART, prefix).get("Values")), Map.class);
+        } catch (IOException e) {
+            throw new AssertionError("Values of " + prefix + " do not parse", e);
+        }
+    }
+
+    /** The objects of the KubernetesManifest whose logical id starts with {@code prefix}. */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> manifest(Map<String, Object> template, String prefix) {
+        try {
+            return YAML.readValue(text(props(template, KUBERNETES_MANIFEST, prefix).get("Manifest")), List.class);
+        } catch (IOException e) {
+            throw new AssertionError("Manifest of " + prefix + " does not parse", e);
+        }
+    }
+
+    /** The value at a dotted path of nested maps ({@code grafana.sidecar.dashboards}); fails naming the missing key. */
+    @SuppressWarnings("unchecked")
+    public static <T> T at(Map<String, Object> map, String dotted) {
+        Object o = map;
+        for (String k : dotted.split("\\.")) {
+            assertThat(o).as("%s has %s", dotted, k).isInstanceOf(Map.class);
+            assertThat((Map<String, Object>) o).as(dotted).containsKey(k);
+            o = ((Map<String, Object>) o).get(k);
+        }
+        return (T) o;
+    }
+
+    public static String yaml(Object o) {
+        try {
+            return YAML.writeValueAsString(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @SuppressWarnings("unchecked")
