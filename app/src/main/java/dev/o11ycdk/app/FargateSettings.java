@@ -113,20 +113,17 @@ public record FargateSettings(
             String other = cpu != null ? "prometheusMemoryMiB" : "prometheusCpu";
             throw c.bad(set, "give " + other + " as a number too, or set both to 'auto'");
         }
-        if (ComputeSize.validMemory(cpu).isEmpty()) {
-            throw Context.bad("prometheusCpu", cpu, "Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384");
+        ComputeSize size;
+        try {
+            size = ComputeSize.of("prometheus", cpu, memory);
+        } catch (Check.BadValue e) {
+            boolean cpuBad = ComputeSize.validMemory(cpu).isEmpty();
+            throw Context.bad(cpuBad ? "prometheusCpu" : "prometheusMemoryMiB", cpuBad ? cpu : memory, e.why());
         }
         try {
-            ComputeSize.of("prometheus", cpu, memory);
+            FargatePrometheus.prometheusMemoryMiB(size);
         } catch (Check.BadValue e) {
             throw Context.bad("prometheusMemoryMiB", memory, e.why());
-        }
-        int left = memory - FargatePrometheus.DISCOVERY_MEMORY_MIB;
-        int floor = PrometheusSizing.prometheusMemoryMiB(0);
-        if (left < floor) {
-            throw Context.bad("prometheusMemoryMiB", memory, "leaves Prometheus " + left + " MiB next to the "
-                    + FargatePrometheus.DISCOVERY_MEMORY_MIB + " MiB discovery sidecar; the sizing formula needs " + floor
-                    + " MiB for Prometheus itself and the platform's own series");
         }
     }
 
@@ -159,7 +156,7 @@ public record FargateSettings(
     private static String ssmParameterPrefix(Context c) {
         String prefix = c.string("ssmParameterPrefix");
         if (!prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
-            throw c.bad("ssmParameterPrefix", "must be an SSM path such as /o11y-cdk/platform");
+            throw c.bad("ssmParameterPrefix", "must be an SSM path such as " + FargatePrometheus.DEFAULT_SSM_PREFIX);
         }
         if (prefix.toLowerCase(java.util.Locale.ROOT).matches("/(aws|ssm).*")) {
             throw c.bad("ssmParameterPrefix", "SSM reserves names beginning with aws or ssm");

@@ -74,6 +74,8 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     public static final List<String> SSM_NAMES = PlatformParameters.NAMES;
     /** The zones {@link #fromSsm(Construct, String, String)} assumes the platform's VPC spans: the app's VPC has two. */
     public static final int DEFAULT_AVAILABILITY_ZONES = 2;
+    /** Where the platform's app publishes its parameters by default (cdk.json's ssmParameterPrefix). */
+    public static final String DEFAULT_SSM_PREFIX = "/o11y-cdk/platform";
 
     private final FargatePrometheusProps props;
     private final INamespace namespace;
@@ -85,6 +87,23 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     private String alertmanagerName;
     private PlatformParameters published;
     private PromDuration groupWait = PromDuration.ofSeconds(0);
+
+    /**
+     * The Prometheus container's memory in a task of {@code size}: the task's less the discovery
+     * sidecar's; fails naming prometheusMemoryMiB when that leaves less than the sizing formula needs
+     * for Prometheus itself and the platform's own series (the series alert's threshold would be zero,
+     * firing for ever).
+     */
+    public static int prometheusMemoryMiB(ComputeSize size) {
+        int left = size.memoryMiB() - DISCOVERY_MEMORY_MIB;
+        int floor = PrometheusSizing.prometheusMemoryMiB(0);
+        if (left < floor) {
+            throw Check.bad("prometheusMemoryMiB", size.memoryMiB(), "leaves Prometheus " + left + " MiB next to the "
+                    + DISCOVERY_MEMORY_MIB + " MiB discovery sidecar; the sizing formula needs " + floor + " MiB for Prometheus "
+                    + "itself and the platform's own series");
+        }
+        return left;
+    }
 
     public FargatePrometheus(Construct scope, String id, FargatePrometheusProps props) {
         super(scope, id);
@@ -108,14 +127,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         this.size = props.getSize() != null
                 ? ComputeSize.of("prometheus", props.getSize().cpu(), props.getSize().memoryMiB())
                 : PrometheusSizing.forSeries("expectedActiveSeries", expectedSeries, DISCOVERY_MEMORY_MIB);
-        int prometheusMemoryMiB = size.memoryMiB() - DISCOVERY_MEMORY_MIB;
-        int floorMiB = PrometheusSizing.prometheusMemoryMiB(0);
-        if (prometheusMemoryMiB < floorMiB) {
-            // Below it the series alert's threshold (what the memory holds) would be zero: firing for ever.
-            throw Check.bad("prometheusMemoryMiB", size.memoryMiB(), "leaves Prometheus " + prometheusMemoryMiB + " MiB next to the "
-                    + DISCOVERY_MEMORY_MIB + " MiB discovery sidecar; the sizing formula needs " + floorMiB + " MiB for Prometheus "
-                    + "itself and the platform's own series");
-        }
+        int prometheusMemoryMiB = prometheusMemoryMiB(size);
         RuleGroups base = props.getRules() != null ? props.getRules() : AlertRules.defaults(props.getRunbookBaseUrl()).toRuleGroups();
         this.rules = base.copy()
                 .group("prometheus-capacity", AlertRules.prometheusCapacity((long) prometheusMemoryMiB * 1024 * 1024,

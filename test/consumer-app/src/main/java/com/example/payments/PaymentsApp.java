@@ -27,7 +27,7 @@ public final class PaymentsApp {
                 .env(Environment.builder().region("ap-northeast-2").build()).build());
 
         // What the platform published under /o11y-cdk/platform, resolved by CloudFormation at deploy time.
-        IFargatePrometheus prometheus = FargatePrometheus.fromSsm(stack, "Prometheus", "/o11y-cdk/platform");
+        IFargatePrometheus prometheus = FargatePrometheus.fromSsm(stack, "Prometheus", FargatePrometheus.DEFAULT_SSM_PREFIX);
 
         // The platform's shared cluster, in the VPC it published (its private subnets, one per zone).
         ICluster cluster = Cluster.fromClusterAttributes(stack, "Cluster", ClusterAttributes.builder()
