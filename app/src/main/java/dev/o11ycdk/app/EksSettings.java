@@ -2,6 +2,7 @@ package dev.o11ycdk.app;
 
 import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.eks.KubePrometheusStack;
+import dev.o11ycdk.eks.KubePrometheusStackProps;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,8 +150,11 @@ public record EksSettings(
     }
 
     /** The chart versions this build's values are written for (cdk.json's defaults), shown as examples. */
-    static final Map<String, String> DEFAULT_CHARTS = Map.of("kubePrometheusStackVersion", "88.5.3", "lokiVersion", "6.29.0",
-            "alloyVersion", "0.12.5", "externalSecretsVersion", "2.0.0");
+    static final Map<String, String> DEFAULT_CHARTS = Map.of(
+            "kubePrometheusStackVersion", KubePrometheusStackProps.KUBE_PROMETHEUS_STACK_VERSION,
+            "lokiVersion", KubePrometheusStackProps.LOKI_VERSION,
+            "alloyVersion", KubePrometheusStackProps.ALLOY_VERSION,
+            "externalSecretsVersion", KubePrometheusStackProps.EXTERNAL_SECRETS_VERSION);
 
     /**
      * A Kubernetes minor version such as 1.35, as a string. Unquoted in cdk.json it is a JSON number,

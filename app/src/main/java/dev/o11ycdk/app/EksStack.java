@@ -63,6 +63,11 @@ public class EksStack extends LayoutStack {
                 .runbookBaseUrl(a.runbookBaseUrl())
                 .rules(KubePrometheusStack.defaultRules(a.runbookBaseUrl())
                         .override("ServiceDown", r -> r.withExpr(null, a.serviceDownFor())).toRuleGroups())
+                // The same versions as the other layouts run, whatever the charts' defaults.
+                .prometheusVersion(s.prometheusRelease().version())
+                .alertmanagerVersion(a.alertmanagerRelease().version())
+                .grafanaVersion(s.grafanaRelease().version())
+                .nodeExporterVersion(s.nodeExporterRelease().version())
                 .kubePrometheusStackVersion(e.kubePrometheusStackVersion())
                 .lokiVersion(e.lokiVersion())
                 .alloyVersion(e.alloyVersion())

@@ -55,7 +55,7 @@ public record FargateSettings(
         }
         for (String k : List.of("cloudwatchExporterVersion", "adotCollectorVersion")) {
             if (!c.string(k).matches("\\d+\\.\\d+\\.\\d+")) {
-                throw c.bad(k, "must be an exact version like 0.27.0");
+                throw c.bad(k, "must be an exact version such as 1.2.3");
             }
         }
         List<ScrapeTarget> services = services(c, env);

@@ -34,7 +34,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  */
 final class NewCluster {
     /** The AWS Load Balancer Controller the new cluster gets (its IAM policy ships with aws-cdk-lib). */
-    static final AlbControllerVersion ALB_CONTROLLER = AlbControllerVersion.V2_17_1;
+    static final AlbControllerVersion ALB_CONTROLLER = AlbControllerVersion.V3_2_2;
 
     private NewCluster() {
     }

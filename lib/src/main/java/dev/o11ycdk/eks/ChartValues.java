@@ -77,6 +77,15 @@ abstract class ChartValues {
     /** Grafana's Loki datasource. */
     abstract String lokiUrl();
 
+    /** The images' versions, the same as the other layouts run (no "v"). */
+    abstract String prometheusVersion();
+
+    abstract String alertmanagerVersion();
+
+    abstract String grafanaVersion();
+
+    abstract String nodeExporterVersion();
+
     /** The values Helm receives for kube-prometheus-stack. */
     Map<String, Object> kubePrometheusStack() {
         String prometheusScheme = prometheusPublic() ? "internet-facing" : "internal";
@@ -100,6 +109,9 @@ abstract class ChartValues {
                                 "prometheus", false,
                                 "alertmanager", false),
                         "disabled", disabledRules),
+                // Helm installs a chart's CRDs once and never upgrades them; the chart's job applies them before
+                // the operator of a new chart version starts (a new major of the chart is mostly new CRDs).
+                "crds", ordered("enabled", true, "upgradeJob", ordered("enabled", true)),
                 "additionalPrometheusRulesMap", ordered("o11y-cdk", ordered("groups", rules().toGroupList())),
                 "kubeControllerManager", ordered("enabled", false),
                 "kubeScheduler", ordered("enabled", false),
@@ -109,6 +121,7 @@ abstract class ChartValues {
                         "serviceMonitor", jobLabel("alertmanager"),
                         "config", alertmanager(),
                         "alertmanagerSpec", ordered(
+                                "image", ordered("tag", "v" + alertmanagerVersion()),
                                 "secrets", List.of(KubePrometheusStack.SLACK_SECRET),
                                 "resources", ClusterObjects.resources("50m", 256, 256),
                                 "storage", volumeClaim(ALERTMANAGER_VOLUME_GIB))),
@@ -123,6 +136,8 @@ abstract class ChartValues {
                                 "paths", List.of("/"),
                                 "pathType", "Prefix"),
                         "prometheusSpec", ordered(
+                                // The chart's own default is the newest Prometheus, not the long-term-support line.
+                                "image", ordered("tag", "v" + prometheusVersion()),
                                 "scrapeInterval", scrapeInterval().toString(),
                                 "evaluationInterval", scrapeInterval().toString(),
                                 "externalLabels", ordered("env", environment()),
@@ -138,8 +153,10 @@ abstract class ChartValues {
                                         "limits", ordered("cpu", millicores(2 * prometheusSize().cpu()), "memory", prometheusSize().memoryMiB() + "Mi")),
                                 "storageSpec", volumeClaim(prometheusVolumeGiB()),
                                 "additionalScrapeConfigs", additionalScrapeConfigs())),
+                "prometheus-node-exporter", ordered("image", ordered("tag", "v" + nodeExporterVersion())),
                 "grafana", ordered(
                         "fullnameOverride", release + "-grafana",
+                        "image", ordered("tag", grafanaVersion()),
                         "admin", ordered("existingSecret", KubePrometheusStack.GRAFANA_SECRET, "userKey", "admin-user",
                                 "passwordKey", "admin-password"),
                         "service", ordered("type", "ClusterIP"),

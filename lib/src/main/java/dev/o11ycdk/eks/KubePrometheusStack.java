@@ -116,6 +116,16 @@ public class KubePrometheusStack extends Construct {
                 throw Check.bad(prop, v, "pin an exact chart version such as 1.2.3 (no ranges, no 'latest')");
             }
         });
+        Map<String, String> images = new LinkedHashMap<>();
+        images.put("prometheusVersion", props.getPrometheusVersion());
+        images.put("alertmanagerVersion", props.getAlertmanagerVersion());
+        images.put("grafanaVersion", props.getGrafanaVersion());
+        images.put("nodeExporterVersion", props.getNodeExporterVersion());
+        images.forEach((prop, v) -> {
+            if (!v.matches("\\d+\\.\\d+\\.\\d+")) {
+                throw Check.bad(prop, v, "pin an exact image version such as 1.2.3 (no 'v', no ranges, no 'latest')");
+            }
+        });
         PromDuration interval = PromDuration.parse("scrapeInterval", props.getScrapeInterval()).positive("scrapeInterval");
         long retentionDays = PrometheusSizing.retentionDays("retentionDays", props.getRetention());
 
@@ -153,6 +163,10 @@ public class KubePrometheusStack extends Construct {
                 .alertmanagerConfig(alertmanagerConfig)
                 .services(props.getServices())
                 .lokiUrl(logs.lokiUrl())
+                .prometheusVersion(props.getPrometheusVersion())
+                .alertmanagerVersion(props.getAlertmanagerVersion())
+                .grafanaVersion(props.getGrafanaVersion())
+                .nodeExporterVersion(props.getNodeExporterVersion())
                 .build();
 
         this.grafanaAdminSecret = GrafanaAdminSecret.orGenerate(this, "GrafanaAdminSecret", props.getGrafanaAdminSecret(),
@@ -177,7 +191,7 @@ public class KubePrometheusStack extends Construct {
         // take the dashboards' legends ({{pod}}) for template code and fail the release.
         Map<?, ?>[] dashboardMaps = dashboards().stream().map(d -> dashboardConfigMap(ns, d)).toArray(Map<?, ?>[]::new);
         ClusterObjects.manifest(this, cluster, "Dashboards", dashboardMaps).getNode().addDependency(namespace);
-        HelmChart loki = chart("Loki", "loki", "https://grafana.github.io/helm-charts", props.getLokiVersion(), "loki", ns,
+        HelmChart loki = chart("Loki", "loki", LokiAndAlloy.LOKI_REPOSITORY, props.getLokiVersion(), "loki", ns,
                 logs.lokiValues());
         loki.getNode().addDependency(classManifest, namespace);
         HelmChart alloy = chart("Alloy", "alloy", "https://grafana.github.io/helm-charts", props.getAlloyVersion(), "alloy", ns,

@@ -5,6 +5,7 @@ import dev.o11ycdk.core.AlertRoutingProps;
 import dev.o11ycdk.core.PrometheusBasicsProps;
 import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.core.ScrapeTarget;
+import dev.o11ycdk.core.Versions;
 import dev.o11ycdk.core.internal.PropsStyle;
 import java.util.List;
 import org.immutables.value.Value;
@@ -22,13 +23,16 @@ import software.amazon.awscdk.services.secretsmanager.ISecret;
 @PropsStyle
 public abstract class KubePrometheusStackProps implements PrometheusBasicsProps, AlertRoutingProps {
     /** kube-prometheus-stack (Prometheus, Alertmanager, Grafana, node-exporter, kube-state-metrics, operator). */
-    public static final String KUBE_PROMETHEUS_STACK_VERSION = "88.5.3";
-    /** grafana/loki, single binary. */
-    public static final String LOKI_VERSION = "6.29.0";
+    public static final String KUBE_PROMETHEUS_STACK_VERSION = "92.3.0";
+    /**
+     * Loki's community chart (grafana-community/helm-charts; from 7.0 grafana/loki is the Enterprise
+     * chart), one monolithic binary.
+     */
+    public static final String LOKI_VERSION = "18.13.8";
     /** grafana/alloy, the log shipper (Promtail's successor). */
-    public static final String ALLOY_VERSION = "0.12.5";
+    public static final String ALLOY_VERSION = "1.13.0";
     /** external-secrets, which copies Secrets Manager secrets into Kubernetes Secrets. */
-    public static final String EXTERNAL_SECRETS_VERSION = "2.0.0";
+    public static final String EXTERNAL_SECRETS_VERSION = "2.12.0";
 
     public static Builder builder() {
         return new Builder();
@@ -104,6 +108,30 @@ public abstract class KubePrometheusStackProps implements PrometheusBasicsProps,
     @Override
     @Nullable
     public abstract RuleGroups getRules();
+
+    /** The Prometheus image (quay.io/prometheus/prometheus), as on the other layouts. @default Versions.PROMETHEUS */
+    @Value.Default
+    public String getPrometheusVersion() {
+        return Versions.PROMETHEUS;
+    }
+
+    /** The Alertmanager image (quay.io/prometheus/alertmanager). @default Versions.ALERTMANAGER */
+    @Value.Default
+    public String getAlertmanagerVersion() {
+        return Versions.ALERTMANAGER;
+    }
+
+    /** The Grafana image (docker.io/grafana/grafana). @default Versions.GRAFANA */
+    @Value.Default
+    public String getGrafanaVersion() {
+        return Versions.GRAFANA;
+    }
+
+    /** The node-exporter image (quay.io/prometheus/node-exporter). @default Versions.NODE_EXPORTER */
+    @Value.Default
+    public String getNodeExporterVersion() {
+        return Versions.NODE_EXPORTER;
+    }
 
     /** @default {@link #KUBE_PROMETHEUS_STACK_VERSION} */
     @Value.Default

@@ -13,6 +13,13 @@ import static dev.o11ycdk.config.Rendering.ordered;
  * @param retentionDays how long Loki keeps logs
  */
 record LokiAndAlloy(String namespace, String environment, String storageClass, int lokiVolumeGiB, long retentionDays) {
+    /**
+     * Loki's chart after it left grafana/helm-charts (from 7.0 grafana/loki is Grafana's Enterprise
+     * chart): the community's, grafana-community/helm-charts.
+     */
+    static final String LOKI_REPOSITORY = "https://grafana-community.github.io/helm-charts";
+    /** Named, not derived: the chart's helpers name it per component and mode, and an identity association must match it. */
+    static final String LOKI_SERVICE_ACCOUNT = "loki";
 
     /** Loki's gateway inside the cluster: Alloy pushes to it, Grafana reads from it. */
     String lokiUrl() {
@@ -21,7 +28,9 @@ record LokiAndAlloy(String namespace, String environment, String storageClass, i
 
     Map<String, Object> lokiValues() {
         return ordered(
-                "deploymentMode", "SingleBinary",
+                // The community chart's name for one binary (SingleBinary is its deprecated alias).
+                "deploymentMode", "Monolithic",
+                "serviceAccount", ordered("create", true, "name", LOKI_SERVICE_ACCOUNT),
                 "loki", ordered(
                         "auth_enabled", false,
                         "commonConfig", ordered("replication_factor", 1),

@@ -1,6 +1,7 @@
 package dev.o11ycdk.fargate;
 
 import dev.o11ycdk.core.AlertRoutingProps;
+import dev.o11ycdk.core.Versions;
 import dev.o11ycdk.core.internal.PropsStyle;
 import org.immutables.value.Value;
 import org.jetbrains.annotations.Nullable;
@@ -13,7 +14,7 @@ import software.amazon.awscdk.services.servicediscovery.INamespace;
 @PropsStyle
 public abstract class AlertmanagerServiceProps implements AlertRoutingProps {
     /** The image the service runs by default. */
-    public static final String DEFAULT_IMAGE = "prom/alertmanager:v0.27.0";
+    public static final String DEFAULT_IMAGE = "prom/alertmanager:v" + Versions.ALERTMANAGER;
 
     public static Builder builder() {
         return new Builder();

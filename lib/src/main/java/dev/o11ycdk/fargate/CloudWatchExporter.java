@@ -5,6 +5,7 @@ import dev.o11ycdk.config.CloudWatchExporterConfig;
 import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.Ports;
 import dev.o11ycdk.core.Suppressions;
+import dev.o11ycdk.core.Versions;
 import dev.o11ycdk.core.internal.Regions;
 import java.util.List;
 import software.amazon.awscdk.services.ecs.ICluster;
@@ -19,11 +20,10 @@ import software.constructs.Construct;
 public class CloudWatchExporter extends FargatePlatformService {
     public static final String CLOUD_MAP_NAME = "cloudwatch-exporter";
     public static final int DEFAULT_PORT = Ports.CLOUDWATCH_EXPORTER;
-    public static final String DEFAULT_IMAGE = "prom/cloudwatch-exporter:v0.15.5";
+    public static final String DEFAULT_IMAGE = "prom/cloudwatch-exporter:v" + Versions.CLOUDWATCH_EXPORTER;
     /**
-     * nobody. The v0.15.5 image sets no USER (it would run as root); upstream's Dockerfile took
-     * {@code USER 65534} in v0.18.0 (prometheus/cloudwatch_exporter#867, commit 170d834), the uid of
-     * nobody in the image's Ubuntu base too.
+     * nobody: the image's own USER since v0.18.0 (prometheus/cloudwatch_exporter#867, commit 170d834),
+     * the uid of nobody in its Ubuntu base; given explicitly, so an older image never runs as root.
      */
     static final String USER = "65534:65534";
 

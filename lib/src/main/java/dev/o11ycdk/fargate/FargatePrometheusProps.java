@@ -5,6 +5,7 @@ import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.PrometheusBasicsProps;
 import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.core.ScrapeTarget;
+import dev.o11ycdk.core.Versions;
 import dev.o11ycdk.core.internal.PropsStyle;
 import java.util.List;
 import org.immutables.value.Value;
@@ -17,9 +18,9 @@ import software.amazon.awscdk.services.servicediscovery.INamespace;
 @PropsStyle
 public abstract class FargatePrometheusProps implements PrometheusBasicsProps {
     /** The Prometheus image by default. */
-    public static final String DEFAULT_IMAGE = "prom/prometheus:v2.51.1";
+    public static final String DEFAULT_IMAGE = "prom/prometheus:v" + Versions.PROMETHEUS;
     /** The ECS discovery sidecar: AWS Distro for OpenTelemetry collector, with its ecs_observer extension. */
-    public static final String DEFAULT_DISCOVERY_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0";
+    public static final String DEFAULT_DISCOVERY_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v" + Versions.ADOT_COLLECTOR;
 
     public static Builder builder() {
         return new Builder();

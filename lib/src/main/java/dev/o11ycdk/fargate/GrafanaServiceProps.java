@@ -1,6 +1,7 @@
 package dev.o11ycdk.fargate;
 
 import dev.o11ycdk.alb.MonitoringAlb;
+import dev.o11ycdk.core.Versions;
 import dev.o11ycdk.core.internal.PropsStyle;
 import dev.o11ycdk.grafana.Dashboard;
 import java.util.List;
@@ -14,7 +15,7 @@ import software.amazon.awscdk.services.secretsmanager.ISecret;
 @PropsStyle
 public abstract class GrafanaServiceProps {
     /** The Grafana image by default. */
-    public static final String DEFAULT_IMAGE = "grafana/grafana:10.4.2";
+    public static final String DEFAULT_IMAGE = "grafana/grafana:" + Versions.GRAFANA;
 
     public static Builder builder() {
         return new Builder();

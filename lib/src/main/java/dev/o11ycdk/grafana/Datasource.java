@@ -12,10 +12,16 @@ public record Datasource(String name, String type, String uid, String url, boole
             "cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics",
             "cloudwatch:GetMetricData", "cloudwatch:GetInsightRuleReport");
 
+    /** What Grafana 12 and later accept as a datasource UID (failWrongDSUID): at most 40 of these characters. */
+    public static final java.util.regex.Pattern UID = java.util.regex.Pattern.compile("[a-zA-Z0-9_-]{1,40}");
+
     public Datasource {
         Check.notBlank("datasource name", name);
         Check.notBlank("datasource type", type);
         Check.notBlank("datasource uid", uid);
+        if (!UID.matcher(uid).matches()) {
+            throw Check.bad("datasource uid", uid, "Grafana 12 and later refuse it: at most 40 letters, digits, '-' and '_'");
+        }
         jsonData = jsonData == null ? Map.of() : Map.copyOf(jsonData);
     }
 

@@ -45,25 +45,25 @@ public abstract class ObservabilityInstanceProps implements PrometheusBasicsProp
         return InstanceType.of(InstanceClass.T3, InstanceSize.MEDIUM);
     }
 
-    /** @default Release.prometheus() (2.51.1, checksummed) */
+    /** @default Release.prometheus() (3.13.2 LTS, checksummed) */
     @Value.Default
     public Release getPrometheusRelease() {
         return Release.prometheus();
     }
 
-    /** @default Release.nodeExporter() (1.7.0, checksummed) */
+    /** @default Release.nodeExporter() (1.12.1, checksummed) */
     @Value.Default
     public Release getNodeExporterRelease() {
         return Release.nodeExporter();
     }
 
-    /** @default Release.grafana() (10.4.2, checksummed) */
+    /** @default Release.grafana() (13.2.3, checksummed) */
     @Value.Default
     public Release getGrafanaRelease() {
         return Release.grafana();
     }
 
-    /** @default Release.alertmanager() (0.27.0, checksummed) */
+    /** @default Release.alertmanager() (0.34.1, checksummed) */
     @Value.Default
     public Release getAlertmanagerRelease() {
         return Release.alertmanager();

@@ -1,6 +1,7 @@
 package dev.o11ycdk.host;
 
 import dev.o11ycdk.config.Check;
+import dev.o11ycdk.core.Versions;
 import java.util.regex.Pattern;
 
 /**
@@ -8,7 +9,7 @@ import java.util.regex.Pattern;
  * refuses to unpack a download whose digest differs.
  *
  * @param name        short name, also the install directory under /opt
- * @param version     exact version, e.g. 2.51.1
+ * @param version     exact version, e.g. 3.13.2
  * @param urlTemplate download URL with {version} and {arch} (amd64 or arm64) placeholders
  */
 public record Release(String name, String version, String urlTemplate, String sha256Amd64, String sha256Arm64) {
@@ -18,7 +19,7 @@ public record Release(String name, String version, String urlTemplate, String sh
     public Release {
         Check.notBlank("release name", name);
         if (version == null || !VERSION.matcher(version).matches()) {
-            throw Check.bad(name + "Version", version, "must be an exact version like 2.51.1 (no ranges, no 'latest')");
+            throw Check.bad(name + "Version", version, "must be an exact version such as 1.2.3 (no ranges, no 'latest')");
         }
         checkSha(name + "Sha256Amd64", sha256Amd64);
         checkSha(name + "Sha256Arm64", sha256Arm64);
@@ -76,43 +77,56 @@ public record Release(String name, String version, String urlTemplate, String sh
         }
     }
 
-    // Digests cross-checked against zulip/zulip puppet/zulip/manifests/common.pp, which verifies
-    // the same upstream tarballs on every Zulip deploy.
+    // Each digest is upstream's sha256sums.txt (Grafana: dl.grafana.com's <tarball>.sha256) as two
+    // independent public manifests that verify the same tarball copy it; README, "Pinned releases",
+    // names them. A new pin needs both digests from two such places.
 
-    /** Prometheus 2.51.1. */
+    /**
+     * Prometheus 3.13.2, of the 3.13 long-term-support line (fixes until 2027-07-31). Digests as
+     * tianon/dockerfiles {@code prometheus/versions.json} (6c7eff1) and
+     * dbett4/hermes-enterprise-deployment-lab {@code scripts/prometheus_asset_pins.py} record them.
+     */
     public static Release prometheus() {
-        return new Release("prometheus", "2.51.1",
+        return new Release("prometheus", Versions.PROMETHEUS,
                 "https://github.com/prometheus/prometheus/releases/download/v{version}/prometheus-{version}.linux-{arch}.tar.gz",
-                "1f933ea7515e3a6e60374ee0bfdb62bc4701c7b12c1dbafe1865c327c6e0e7d2",
-                "f281f674f2e7fb726a6066585197780f63bce8455a1773ec498b5be0c8732eb5");
-    }
-
-    /** node_exporter 1.7.0. */
-    public static Release nodeExporter() {
-        return new Release("nodeExporter", "1.7.0",
-                "https://github.com/prometheus/node_exporter/releases/download/v{version}/node_exporter-{version}.linux-{arch}.tar.gz",
-                "a550cd5c05f760b7934a2d0afad66d2e92e681482f5f57a917465b1fba3b02a6",
-                "e386c7b53bc130eaf5e74da28efc6b444857b77df8070537be52678aefd34d96");
+                "0e8c4d46101bd025ea8265e377d2caabc57f488fc1be1c367f37db69ea41be6f",
+                "7cecb17a6f41d59814e1a0581a1f81f79051ad5973d1ecf39e23a9f747d6572a");
     }
 
     /**
-     * Alertmanager 0.27.0 (the Fargate layout's image tag too). Zulip pins no Alertmanager; these
-     * digests agree in two independent manifests that verify the same upstream tarballs:
-     * openstack/kolla {@code kolla/common/sources.py} (both architectures) and boxcutter/oci
-     * {@code prometheus/alertmanager/docker-bake.hcl} (both), amd64 also in a batou deployment.
+     * node_exporter 1.12.1, the latest release. Digests as tianon/dockerfiles
+     * {@code prometheus/node-exporter/versions.json} (267ac22) and enajx/nanoHPC
+     * {@code src/nanohpc/deploy.py} (0700116) record them.
      */
-    public static Release alertmanager() {
-        return new Release("alertmanager", "0.27.0",
-                "https://github.com/prometheus/alertmanager/releases/download/v{version}/alertmanager-{version}.linux-{arch}.tar.gz",
-                "23c3f5a3c73de91dbaec419f3c492bef636deb02680808e5d842e6553aa16074",
-                "a754304b682cec61f4bd5cfc029b451a30134554b3a2f21a9c487e12814ff8f3");
+    public static Release nodeExporter() {
+        return new Release("nodeExporter", Versions.NODE_EXPORTER,
+                "https://github.com/prometheus/node_exporter/releases/download/v{version}/node_exporter-{version}.linux-{arch}.tar.gz",
+                "b51d8a76aa2a9156a55d501aca6276fae09e262259a5e4e831d2c2222f084e63",
+                "ad35b605f9954b9f1ffddf5ba054bdc5a98d790b9eae5291e1eeb83f1ecbd0e7");
     }
 
-    /** Grafana OSS 10.4.2. */
+    /**
+     * Alertmanager 0.34.1, the latest release (the Fargate image tag and the EKS chart's image too).
+     * Digests as pgsty/homebrew-infra {@code Formula/alertmanager.rb} (040c1b2) and enajx/nanoHPC
+     * {@code src/nanohpc/deploy.py} record them.
+     */
+    public static Release alertmanager() {
+        return new Release("alertmanager", Versions.ALERTMANAGER,
+                "https://github.com/prometheus/alertmanager/releases/download/v{version}/alertmanager-{version}.linux-{arch}.tar.gz",
+                "265b9d1e55ef0d5306a436018af6d2b686c2ce051f03d968f7464ecb1372a7e8",
+                "d98d6cbaf52151c7e76e24355fec88b11cebcb9875d4cdd8b76ddce7a7e5535c");
+    }
+
+    /**
+     * Grafana OSS 13.2.3 (13.2 has security fixes until 2027-05-18). Digests as enajx/nanoHPC
+     * {@code src/nanohpc/deploy.py} (0700116) and yotamleo/Himmel
+     * {@code scripts/observability/install-grafana.sh} (dbe17f2) record them; dl.grafana.com still serves
+     * the tarball at its oss/release path.
+     */
     public static Release grafana() {
-        return new Release("grafana", "10.4.2",
+        return new Release("grafana", Versions.GRAFANA,
                 "https://dl.grafana.com/oss/release/grafana-{version}.linux-{arch}.tar.gz",
-                "b12b55d4ea266fa298395c82d5f8372f544b386efab28e9d96ebc887aef37560",
-                "9ccd91189b540a1e8cde5028136609aa8ad4dd7332e670cb431d1e3fa28d90a4");
+                "6107ad27016296aac38e0d7ffa8753ab540b5541ad27e94790f771289d733235",
+                "a2a41b960ba4c25e83140484e48813730d3c81891a128439a2a9d2df6eb3840e");
     }
 }

@@ -36,7 +36,11 @@ class ChartValuesTest {
                 .rules(AlertRules.withoutEcs("https://runbooks.example.com/").toRuleGroups())
                 .alertmanagerConfig(AlertmanagerConfig.seedDefaults(KubePrometheusStack.SLACK_URL_FILE, "#critical", "#warning",
                         List.of("test"), null))
-                .lokiUrl("http://loki-gateway.monitoring.svc.cluster.local");
+                .lokiUrl("http://loki-gateway.monitoring.svc.cluster.local")
+                .prometheusVersion("3.13.2")
+                .alertmanagerVersion("0.34.1")
+                .grafanaVersion("13.2.3")
+                .nodeExporterVersion("1.12.1");
     }
 
     /** The value at a dotted path, failing on the first key that is not there. */
@@ -120,6 +124,17 @@ class ChartValuesTest {
         assertThat(at(v.kubePrometheusStack(), "prometheus.prometheusSpec.additionalScrapeConfigs"))
                 .isEqualTo(v.additionalScrapeConfigs());
         assertThat(inputs().build().additionalScrapeConfigs()).isEmpty();
+    }
+
+    @Test
+    void theImagesAreTheVersionsTheOtherLayoutsRunNotTheChartsDefaults() {
+        Map<String, Object> v = inputs().build().kubePrometheusStack();
+        assertThat(at(v, "prometheus.prometheusSpec.image.tag")).isEqualTo("v3.13.2");
+        assertThat(at(v, "alertmanager.alertmanagerSpec.image.tag")).isEqualTo("v0.34.1");
+        assertThat(at(v, "grafana.image.tag")).isEqualTo("13.2.3");
+        assertThat(at(v, "prometheus-node-exporter.image.tag")).isEqualTo("v1.12.1");
+        // A new chart major brings new CRDs, which Helm itself never upgrades.
+        assertThat(at(v, "crds.upgradeJob.enabled")).isEqualTo(true);
     }
 
     @Test

@@ -140,9 +140,9 @@ class BadInputTest {
                     + "first, e.g. 15s, 1m, 2h30m"),
             bad("scrapeInterval", "5m", "setting 'scrapeInterval' = '5m': must be at most 2m: the alert rules' 5m windows need two "
                     + "samples each"),
-            bad("prometheusVersion", "2.53.0", "setting 'prometheusVersion' = '2.53.0': a version other than the pinned 2.51.1 needs its "
+            bad("prometheusVersion", "2.53.0", "setting 'prometheusVersion' = '2.53.0': a version other than the pinned 3.13.2 needs its "
                     + "checksum (prometheusSha256Amd64 or prometheusSha256Arm64)"),
-            bad("prometheusVersion", "latest", "setting 'prometheusVersion' = 'latest': must be an exact version like 2.51.1 (no ranges, "
+            bad("prometheusVersion", "latest", "setting 'prometheusVersion' = 'latest': must be an exact version such as 1.2.3 (no ranges, "
                     + "no 'latest')"),
             bad("prometheusSha256Amd64", "abc", "setting 'prometheusSha256Amd64' = 'abc': must be 64 lowercase hex digits (sha256sum output)")
                     .with("prometheusVersion", "2.53.0"),
@@ -152,13 +152,13 @@ class BadInputTest {
             bad("prometheusSha256Arm64", "", "setting 'prometheusSha256Arm64' = '': prometheus 2.53.0 on instanceType t4g.medium (arm64) "
                     + "needs it; take it from the release's sha256sums.txt").with("prometheusVersion", "2.53.0")
                     .with("prometheusSha256Amd64", SHA).with("instanceType", "t4g.medium"),
-            bad("nodeExporterVersion", "1.8", "setting 'nodeExporterVersion' = '1.8': must be an exact version like 2.51.1 (no ranges, no "
+            bad("nodeExporterVersion", "1.8", "setting 'nodeExporterVersion' = '1.8': must be an exact version such as 1.2.3 (no ranges, no "
                     + "'latest')"),
             bad("nodeExporterSha256Amd64", "ABC", "setting 'nodeExporterSha256Amd64' = 'ABC': must be 64 lowercase hex digits (sha256sum "
                     + "output)").with("nodeExporterVersion", "1.8.2"),
             bad("nodeExporterSha256Arm64", SHA.toUpperCase(), "setting 'nodeExporterSha256Arm64' = '" + SHA.toUpperCase() + "': must be 64 "
                     + "lowercase hex digits (sha256sum output)").with("nodeExporterVersion", "1.8.2"),
-            bad("grafanaVersion", "10.x", "setting 'grafanaVersion' = '10.x': must be an exact version like 2.51.1 (no ranges, no 'latest')")
+            bad("grafanaVersion", "10.x", "setting 'grafanaVersion' = '10.x': must be an exact version such as 1.2.3 (no ranges, no 'latest')")
                     .with("grafanaSha256Amd64", SHA),
             bad("grafanaSha256Amd64", "a".repeat(56), "setting 'grafanaSha256Amd64' = '" + "a".repeat(56) + "': must be 64 lowercase hex "
                     + "digits (sha256sum output)").with("grafanaVersion", "11.0.0"),
@@ -244,9 +244,9 @@ class BadInputTest {
                     + "\"b\"] (with -c: a,b)"),
             bad("remoteWrite", "https://example.com/write", "setting 'remoteWrite' = 'https://example.com/write': give 'create' or an AMP "
                     + "workspace ARN (arn:aws:aps:<region>:<account>:workspace/ws-...)"),
-            bad("alertmanagerVersion", "latest", "setting 'alertmanagerVersion' = 'latest': must be an exact version like 2.51.1 (no ranges, "
+            bad("alertmanagerVersion", "latest", "setting 'alertmanagerVersion' = 'latest': must be an exact version such as 1.2.3 (no ranges, "
                     + "no 'latest')"),
-            bad("alertmanagerVersion", "0.28.1", "setting 'alertmanagerVersion' = '0.28.1': a version other than the pinned 0.27.0 needs its "
+            bad("alertmanagerVersion", "0.28.1", "setting 'alertmanagerVersion' = '0.28.1': a version other than the pinned 0.34.1 needs its "
                     + "checksum (alertmanagerSha256Amd64 or alertmanagerSha256Arm64)"),
             bad("alertmanagerSha256Amd64", "ABC", "setting 'alertmanagerSha256Amd64' = 'ABC': must be 64 lowercase hex digits (sha256sum output)")
                     .with("alertmanagerVersion", "0.28.1"),
@@ -270,8 +270,8 @@ class BadInputTest {
             bad("alarmEmails", "oncall@example.com,,ops@example.com", "setting 'alarmEmails' has '': an empty entry; remove it (or the extra comma)"),
             bad("serviceDownFor", "2 minutes", "setting 'serviceDownFor' = '2 minutes': is not a Prometheus duration; use units y w d h m s ms, "
                     + "largest first, e.g. 15s, 1m, 2h30m"),
-            bad("cloudwatchExporterVersion", 0.15, "setting 'cloudwatchExporterVersion' = 0.15: must be an exact version like 0.27.0"),
-            bad("adotCollectorVersion", "v0.49.0", "setting 'adotCollectorVersion' = 'v0.49.0': must be an exact version like 0.27.0"),
+            bad("cloudwatchExporterVersion", 0.15, "setting 'cloudwatchExporterVersion' = 0.15: must be an exact version such as 1.2.3"),
+            bad("adotCollectorVersion", "v0.49.0", "setting 'adotCollectorVersion' = 'v0.49.0': must be an exact version such as 1.2.3"),
             bad("eksClusterName", "o11y platform", "setting 'eksClusterName' = 'o11y platform': an EKS cluster name has 1-100 letters, "
                     + "digits, '-' and '_', starting with a letter or digit"),
             bad("eksClusterName", "-o11y", "setting 'eksClusterName' = '-o11y': an EKS cluster name has 1-100 letters, digits, '-' and "
@@ -327,12 +327,12 @@ class BadInputTest {
             bad("eksLogGiBPerDay", 5000, "setting 'eksLogGiBPerDay' = 5000: needs a 42000 GiB volume for 7 days of logs; "
                     + "above the 16 TiB gp3 limit"),
             bad("kubePrometheusStackVersion", "88.x", "setting 'kubePrometheusStackVersion' = '88.x': pin an exact chart version such as "
-                    + "88.5.3 (no 'v', no ranges, no 'latest')"),
-            bad("lokiVersion", "latest", "setting 'lokiVersion' = 'latest': pin an exact chart version such as 6.29.0 (no 'v', no ranges, "
+                    + "92.3.0 (no 'v', no ranges, no 'latest')"),
+            bad("lokiVersion", "latest", "setting 'lokiVersion' = 'latest': pin an exact chart version such as 18.13.8 (no 'v', no ranges, "
                     + "no 'latest')"),
-            bad("alloyVersion", "v0.12.5", "setting 'alloyVersion' = 'v0.12.5': pin an exact chart version such as 0.12.5 (no 'v', no "
+            bad("alloyVersion", "v0.12.5", "setting 'alloyVersion' = 'v0.12.5': pin an exact chart version such as 1.13.0 (no 'v', no "
                     + "ranges, no 'latest')"),
-            bad("externalSecretsVersion", "~2.0.0", "setting 'externalSecretsVersion' = '~2.0.0': pin an exact chart version such as 2.0.0 "
+            bad("externalSecretsVersion", "~2.0.0", "setting 'externalSecretsVersion' = '~2.0.0': pin an exact chart version such as 2.12.0 "
                     + "(no 'v', no ranges, no 'latest')"),
             bad("grafanaOAuth", "Cognito", "setting 'grafanaOAuth' = 'Cognito': must be a JSON object such as {\"name\": \"...\"}"),
             bad("grafanaOAuth", List.of(), "setting 'grafanaOAuth' = []: must be a JSON object such as {\"name\": \"...\"}"),

@@ -49,6 +49,57 @@ class DashboardsTest {
         return sb.toString();
     }
 
+    /** Every dashboard each layout provisions, by layout. */
+    private static Map<String, List<Map<String, Object>>> provisionedJson() throws IOException {
+        Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
+        Synth.defaults().renderedFiles().forEach((stack, files) -> files.forEach((path, content) -> {
+            if (path.endsWith(".json") && (path.contains("dashboards/") || path.contains("dashboards\\"))) {
+                out.computeIfAbsent(stack, k -> new ArrayList<>()).add(parse(content));
+            }
+        }));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(String json) {
+        try {
+            return Rendering.jsonMapper().readValue(json, Map.class);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyDashboardIsTheClassicModelGrafana13ProvisionsFromFilesWithoutAngularPanels() throws IOException {
+        Map<String, List<Map<String, Object>>> byLayout = provisionedJson();
+        assertThat(byLayout).containsOnlyKeys("O11yEc2Host", "O11yFargate", "O11yEks");
+        // Angular support is gone since Grafana 12: these panels would render as an error.
+        List<String> angular = List.of("graph", "singlestat", "table-old", "grafana-piechart-panel", "grafana-worldmap-panel",
+                "grafana-clock-panel", "natel-discrete-panel");
+        byLayout.forEach((layout, dashboards) -> dashboards.forEach(d -> {
+            // File provisioning takes the classic JSON model, not the v2 resource (apiVersion, elements, layout).
+            assertThat(d).as(layout + " " + d.get("uid")).doesNotContainKeys("apiVersion", "elements", "layout", "spec");
+            assertThat(d.get("schemaVersion")).as(layout + " " + d.get("uid")).isInstanceOf(Integer.class);
+            for (Map<String, Object> p : (List<Map<String, Object>>) d.get("panels")) {
+                assertThat((String) p.get("type")).as(layout + " " + d.get("uid") + " " + p.get("title")).isNotIn(angular);
+                Object ds = p.get("datasource");
+                if (ds instanceof Map<?, ?> ref && ref.get("uid") instanceof String uid && !uid.startsWith("$")) {
+                    assertThat(uid).matches(dev.o11ycdk.grafana.Datasource.UID);
+                }
+            }
+        }));
+    }
+
+    @Test
+    void aDatasourceUidGrafana12RefusesIsRefusedAtSynth() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.o11ycdk.grafana.Datasource("P", "prometheus",
+                "prometheus.main", "http://p:9090", true, null))
+                .hasMessage("datasource uid = 'prometheus.main': Grafana 12 and later refuse it: at most 40 letters, digits, '-' and '_'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.o11ycdk.grafana.Datasource("P", "prometheus",
+                "p".repeat(41), "http://p:9090", true, null)).hasMessageContaining("at most 40");
+    }
+
     @UsesTools
     @Test
     void everyDashboardQueryIsValidPromqlForPromtool(@TempDir Path dir) throws IOException {

@@ -280,8 +280,8 @@ class Ec2HostStackTest {
         assertThat(script).contains(
                 "useradd --system --no-create-home --shell /sbin/nologin alertmanager\n",
                 "install -d -o alertmanager -g alertmanager -m 0750 /var/lib/alertmanager\n",
-                "install_release alertmanager 0.27.0 'https://github.com/prometheus/alertmanager/releases/download/v0.27.0/"
-                        + "alertmanager-0.27.0.linux-amd64.tar.gz' 23c3f5a3c73de91dbaec419f3c492bef636deb02680808e5d842e6553aa16074 "
+                "install_release alertmanager 0.34.1 'https://github.com/prometheus/alertmanager/releases/download/v0.34.1/"
+                        + "alertmanager-0.34.1.linux-amd64.tar.gz' 265b9d1e55ef0d5306a436018af6d2b686c2ce051f03d968f7464ecb1372a7e8 "
                         + "/opt/alertmanager\n",
                 "systemctl enable prometheus node_exporter grafana alertmanager\n",
                 "systemctl restart prometheus node_exporter grafana alertmanager\n");
@@ -292,8 +292,8 @@ class Ec2HostStackTest {
     @Test
     void aGravitonHostInstallsTheArm64AlertmanagerWithItsOwnDigest() {
         String script = Synth.of(Map.of("instanceType", "t4g.medium")).stacks().ec2Host().getHost().getReviewFiles().get("user-data/bootstrap.sh");
-        assertThat(script).contains("install_release alertmanager 0.27.0 'https://github.com/prometheus/alertmanager/releases/download/"
-                + "v0.27.0/alertmanager-0.27.0.linux-arm64.tar.gz' a754304b682cec61f4bd5cfc029b451a30134554b3a2f21a9c487e12814ff8f3 "
+        assertThat(script).contains("install_release alertmanager 0.34.1 'https://github.com/prometheus/alertmanager/releases/download/"
+                + "v0.34.1/alertmanager-0.34.1.linux-arm64.tar.gz' d98d6cbaf52151c7e76e24355fec88b11cebcb9875d4cdd8b76ddce7a7e5535c "
                 + "/opt/alertmanager\n");
     }
 

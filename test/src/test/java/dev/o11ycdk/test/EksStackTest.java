@@ -91,7 +91,7 @@ class EksStackTest {
         assertThat(Cfn.json(Cfn.resources(template()).get(logicalId(template(), HELM, "MonitoringKubePrometheusStack"))))
                 .contains("\"ClusterNodegroupNodes");
         assertThat(Cfn.ofType(template(), HELM)).anySatisfy(r -> assertThat(Cfn.json(r.get("Properties")))
-                .contains("\"Chart\":\"aws-load-balancer-controller\"", "\"Version\":\"1.17.1\""));
+                .contains("\"Chart\":\"aws-load-balancer-controller\"", "\"Version\":\"3.2.2\""));
     }
 
     @SuppressWarnings("unchecked")
@@ -152,10 +152,10 @@ class EksStackTest {
 
     @ParameterizedTest(name = "{1} {2}")
     @CsvSource({
-        "MonitoringExternalSecrets, external-secrets, 2.0.0, external-secrets, external-secrets, https://charts.external-secrets.io",
-        "MonitoringKubePrometheusStack, kube-prometheus-stack, 88.5.3, o11y, monitoring, https://prometheus-community.github.io/helm-charts",
-        "MonitoringLoki, loki, 6.29.0, loki, monitoring, https://grafana.github.io/helm-charts",
-        "MonitoringAlloy, alloy, 0.12.5, alloy, monitoring, https://grafana.github.io/helm-charts"})
+        "MonitoringExternalSecrets, external-secrets, 2.12.0, external-secrets, external-secrets, https://charts.external-secrets.io",
+        "MonitoringKubePrometheusStack, kube-prometheus-stack, 92.3.0, o11y, monitoring, https://prometheus-community.github.io/helm-charts",
+        "MonitoringLoki, loki, 18.13.8, loki, monitoring, https://grafana-community.github.io/helm-charts",
+        "MonitoringAlloy, alloy, 1.13.0, alloy, monitoring, https://grafana.github.io/helm-charts"})
     void everyChartIsPinnedInItsNamespaceAndFailsTheDeploymentWhenItsPodsDoNotStart(String prefix, String chart, String version,
                                                                                   String release, String namespace, String repository) {
         Map<String, Object> p = Cfn.props(template(), HELM, prefix);
@@ -170,10 +170,10 @@ class EksStackTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-        "MonitoringExternalSecrets, external-secrets-2.0.0.yaml",
-        "MonitoringKubePrometheusStack, kube-prometheus-stack-88.5.3.yaml",
-        "MonitoringLoki, loki-6.29.0.yaml",
-        "MonitoringAlloy, alloy-0.12.5.yaml"})
+        "MonitoringExternalSecrets, external-secrets-2.12.0.yaml",
+        "MonitoringKubePrometheusStack, kube-prometheus-stack-92.3.0.yaml",
+        "MonitoringLoki, loki-18.13.8.yaml",
+        "MonitoringAlloy, alloy-1.13.0.yaml"})
     @SuppressWarnings("unchecked")
     void everyValuesKeyIsOneTheChartDefines(String prefix, String skeleton) throws IOException {
         Map<String, Object> keys;
@@ -671,7 +671,9 @@ class EksStackTest {
     @Test
     void lokiRunsAsOneBinaryOnItsVolumeAndAlloyShipsEveryPodsLogsWithTheEnvLabel() {
         Map<String, Object> loki = Cfn.helmValues(template(), "MonitoringLoki");
-        assertThat(loki).containsEntry("deploymentMode", "SingleBinary");
+        assertThat(loki).containsEntry("deploymentMode", "Monolithic");
+        // Named, so a Pod Identity association can name it whatever the chart's helpers would derive.
+        assertThat((String) Cfn.at(loki, "serviceAccount.name")).isEqualTo("loki");
         assertThat((String) Cfn.at(loki, "loki.storage.type")).isEqualTo("filesystem");
         for (String scalable : List.of("read", "write", "backend")) {
             assertThat((Integer) Cfn.at(loki, scalable + ".replicas")).as(scalable).isZero();

@@ -30,7 +30,7 @@ class FargateStackTest {
                 "Cpu", "1024", "Memory", "2048", "NetworkMode", "awsvpc", "RequiresCompatibilities", List.of("FARGATE"),
                 "ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Name", "prometheus",
-                        "Image", "prom/prometheus:v2.51.1",
+                        "Image", "prom/prometheus:v3.13.2",
                         "HealthCheck", Map.of("Command", List.of("CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:9090/-/healthy || exit 1"),
                                 "Interval", 30, "Timeout", 5, "Retries", 3, "StartPeriod", 60),
                         "LogConfiguration", Match.objectLike(Map.of("LogDriver", "awslogs")))))))));
@@ -131,7 +131,7 @@ class FargateStackTest {
     @Test
     void grafanaIsHalfVcpuOneGbBehindTheAlbAtGrafanaDomain() {
         template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of("Cpu", "512", "Memory", "1024",
-                "ContainerDefinitions", List.of(Match.objectLike(Map.of("Name", "grafana", "Image", "grafana/grafana:10.4.2"))))));
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of("Name", "grafana", "Image", "grafana/grafana:13.2.3"))))));
         template.hasResourceProperties("AWS::ElasticLoadBalancingV2::ListenerRule", Match.objectLike(Map.of("Priority", 5,
                 "Conditions", List.of(Map.of("Field", "host-header", "HostHeaderConfig", Map.of("Values", List.of("grafana.o11y.example.com")))))));
         template.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Match.objectLike(Map.of(
@@ -300,7 +300,7 @@ class FargateStackTest {
         assertThat(containers).hasSize(2);
         Map<String, Object> sidecar = containers.get(1);
         assertThat(sidecar).containsEntry("Name", "ecs-discovery")
-                .containsEntry("Image", "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0")
+                .containsEntry("Image", "public.ecr.aws/aws-observability/aws-otel-collector:v0.50.0")
                 .containsEntry("Essential", false)
                 .containsEntry("User", "65534:65534")
                 .containsEntry("Memory", 256)

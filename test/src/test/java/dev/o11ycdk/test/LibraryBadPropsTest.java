@@ -69,9 +69,9 @@ class LibraryBadPropsTest {
                         "remoteWrite = 'https://example.com/write': give 'create' or an AMP workspace ARN "
                                 + "(arn:aws:aps:<region>:<account>:workspace/ws-...)"),
                 Arguments.of("release version range", call(() -> Release.prometheus().withVersion("2.x", "a".repeat(64), null)),
-                        "prometheusVersion = '2.x': must be an exact version like 2.51.1 (no ranges, no 'latest')"),
+                        "prometheusVersion = '2.x': must be an exact version such as 1.2.3 (no ranges, no 'latest')"),
                 Arguments.of("release without checksum", call(() -> Release.prometheus().withVersion("2.53.0", null, null)),
-                        "prometheusVersion = '2.53.0': a version other than the pinned 2.51.1 needs its checksum "
+                        "prometheusVersion = '2.53.0': a version other than the pinned 3.13.2 needs its checksum "
                                 + "(prometheusSha256Amd64 or prometheusSha256Arm64)"),
                 Arguments.of("duration", call(() -> PromDuration.parse("scrapeInterval", "15sec")),
                         "scrapeInterval = '15sec': is not a Prometheus duration; use units y w d h m s ms, largest first, e.g. 15s, 1m, 2h30m"),

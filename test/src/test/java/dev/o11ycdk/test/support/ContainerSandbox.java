@@ -1,7 +1,9 @@
 package dev.o11ycdk.test.support;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import dev.o11ycdk.fargate.AlertmanagerServiceProps;
+import dev.o11ycdk.fargate.CloudWatchExporter;
+import dev.o11ycdk.fargate.FargatePrometheusProps;
+import dev.o11ycdk.fargate.GrafanaServiceProps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs one container of a task definition as its image would on Fargate, without Docker: under
@@ -36,27 +39,28 @@ public final class ContainerSandbox {
 
     /** The default images of the Fargate layout. */
     public static final Map<String, Image> IMAGES = Map.of(
-            // prometheus/prometheus v2.51.1 Dockerfile: FROM quay.io/prometheus/busybox; WORKDIR /prometheus;
-            // chown -R nobody:nobody /etc/prometheus /prometheus; USER nobody; VOLUME ["/prometheus"].
-            "prom/prometheus:v2.51.1", new Image("busybox", Map.of("PATH", DOCKER_PATH), "/prometheus", Map.of("/prometheus", 65534),
-                    List.of("/bin/prometheus"), List.of(), List.of("/etc/prometheus", "/usr/share/prometheus")),
-            // prometheus/alertmanager v0.27.0 Dockerfile: busybox; mkdir /alertmanager, chown -R nobody:nobody;
+            // prometheus/prometheus v3.13.2 Dockerfile: FROM quay.io/prometheus/busybox; WORKDIR /prometheus;
+            // chown -R nobody:nobody /etc/prometheus /prometheus; USER nobody; VOLUME ["/prometheus"]; no consoles
+            // (/usr/share/prometheus is gone since 3.0).
+            FargatePrometheusProps.DEFAULT_IMAGE, new Image("busybox", Map.of("PATH", DOCKER_PATH), "/prometheus",
+                    Map.of("/prometheus", 65534), List.of("/bin/prometheus"), List.of(), List.of("/etc/prometheus")),
+            // prometheus/alertmanager v0.34 Dockerfile: busybox; mkdir /alertmanager, chown -R nobody:nobody;
             // USER nobody; VOLUME ["/alertmanager"]; WORKDIR /alertmanager.
-            "prom/alertmanager:v0.27.0", new Image("busybox", Map.of("PATH", DOCKER_PATH), "/alertmanager", Map.of("/alertmanager", 65534),
-                    List.of("/bin/alertmanager"), List.of(), List.of("/etc/alertmanager")),
-            // grafana/grafana 10.4.2 (Alpine): ENV GF_PATHS_*, PATH=/usr/share/grafana/bin:$PATH, WORKDIR
-            // $GF_PATHS_HOME, USER 472 (GF_UID), ENTRYPOINT ["/run.sh"]; no VOLUME.
-            "grafana/grafana:10.4.2", new Image("busybox", grafanaEnv(), "/usr/share/grafana", Map.of(), List.of("/run.sh"), List.of(),
-                    List.of("/etc/grafana/provisioning", "/var/lib/grafana", "/var/log/grafana")),
-            // prometheus/cloudwatch_exporter v0.15.5 Dockerfile: FROM eclipse-temurin:17-jre-focal (Ubuntu: /bin/sh is
-            // dash, bash present; JAVA_HOME=/opt/java/openjdk on PATH); WORKDIR /; no USER, no VOLUME.
-            "prom/cloudwatch-exporter:v0.15.5", new Image("dash", Map.of("PATH", "/opt/java/openjdk/bin:" + DOCKER_PATH,
+            AlertmanagerServiceProps.DEFAULT_IMAGE, new Image("busybox", Map.of("PATH", DOCKER_PATH), "/alertmanager",
+                    Map.of("/alertmanager", 65534), List.of("/bin/alertmanager"), List.of(), List.of("/etc/alertmanager")),
+            // grafana/grafana (Alpine; unchanged from 10.4 to 13.2): ENV GF_PATHS_*, PATH=/usr/share/grafana/bin:$PATH,
+            // WORKDIR $GF_PATHS_HOME, USER 472 (GF_UID), ENTRYPOINT ["/run.sh"]; no VOLUME.
+            GrafanaServiceProps.DEFAULT_IMAGE, new Image("busybox", grafanaEnv(), "/usr/share/grafana", Map.of(), List.of("/run.sh"),
+                    List.of(), List.of("/etc/grafana/provisioning", "/var/lib/grafana", "/var/log/grafana")),
+            // prometheus/cloudwatch_exporter v0.18.0 Dockerfile: FROM eclipse-temurin:25-jre-noble (Ubuntu: /bin/sh is
+            // dash, bash present; JAVA_HOME=/opt/java/openjdk on PATH); WORKDIR /; USER 65534; no VOLUME.
+            CloudWatchExporter.DEFAULT_IMAGE, new Image("dash", Map.of("PATH", "/opt/java/openjdk/bin:" + DOCKER_PATH,
                     "JAVA_HOME", "/opt/java/openjdk"), "/", Map.of(), List.of("java", "-jar", "/cloudwatch_exporter.jar", "9106"),
                     List.of("/config/config.yml"), List.of("/config")),
-            // aws-observability/aws-otel-collector v0.49.0 cmd/awscollector/Dockerfile: FROM scratch (no shell);
+            // aws-observability/aws-otel-collector cmd/awscollector/Dockerfile (v0.49, v0.50): FROM scratch (no shell);
             // ENV RUN_IN_CONTAINER=True, HOME=/home/aoc; USER aoc; ENTRYPOINT ["/awscollector"];
             // CMD ["--config=/etc/otel-config.yaml"].
-            "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0", new Image("none", Map.of("RUN_IN_CONTAINER", "True",
+            FargatePrometheusProps.DEFAULT_DISCOVERY_IMAGE, new Image("none", Map.of("RUN_IN_CONTAINER", "True",
                     "HOME", "/home/aoc", "PATH", DOCKER_PATH), "/", Map.of(), List.of("/awscollector"),
                     List.of("--config=/etc/otel-config.yaml"), List.of("/home/aoc", "/etc")));
 
