@@ -219,7 +219,9 @@ public final class SupportCalendar {
             Component c = component;
             String what = c.name() + " " + (line == null ? version : line.line());
             return switch (status) {
-                case SUPPORTED -> what + " is supported" + (line.ends() != null ? " until " + line.ends()
+                case SUPPORTED -> line.extendedFrom() != null ? what + " is in standard support until " + line.extendedFrom()
+                        + " (then paid extended support until " + line.ends() + ")"
+                        : what + " is supported" + (line.ends() != null ? " until " + line.ends()
                         : " (the newest line; the calendar's data is due for review on " + line.reviewBy() + ")");
                 case ENDS_SOON -> what + " leaves " + (line.extendedFrom() != null ? "standard support" : c.support()) + " on "
                         + line.firstCliff() + ", in " + ChronoUnit.DAYS.between(today, line.firstCliff()) + " days"

@@ -82,6 +82,8 @@ class SupportCalendarTest {
     void eksVersionEndsSoonThenCostsExtendedSupportThenEnds() {
         // 1.34: standard support until 2026-12-02, extended until 2027-12-02.
         assertThat(status("eks-kubernetes", "1.34", "2026-10-02")).isEqualTo(Status.SUPPORTED);
+        assertThat(message("eks-kubernetes", "1.34", "2026-10-02")).isEqualTo("EKS Kubernetes 1.34 is in standard support until "
+                + "2026-12-02 (then paid extended support until 2027-12-02)");
         assertThat(status("eks-kubernetes", "1.34", "2026-10-03")).isEqualTo(Status.ENDS_SOON);
         assertThat(message("eks-kubernetes", "1.34", "2026-10-03")).isEqualTo("EKS Kubernetes 1.34 leaves standard support on "
                 + "2026-12-02, in 60 days (then paid extended support until 2027-12-02); move to 1.35");
