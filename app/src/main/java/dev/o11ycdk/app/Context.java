@@ -41,7 +41,12 @@ final class Context {
     }
 
     static IllegalArgumentException bad(String key, Object value, String why) {
-        return new IllegalArgumentException("setting '" + key + "' = " + render(value) + ": " + why);
+        return new IllegalArgumentException(subject(key, value) + ": " + why);
+    }
+
+    /** {@code setting 'key' = <value as given>}, how every line about a setting's value begins. */
+    static String subject(String key, Object value) {
+        return "setting '" + key + "' = " + render(value);
     }
 
     /** {@code setting 'key' has <entry as given>: why}, for one entry of a list. */

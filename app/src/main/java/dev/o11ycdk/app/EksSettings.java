@@ -1,10 +1,10 @@
 package dev.o11ycdk.app;
 
 import dev.o11ycdk.core.PrometheusSizing;
+import dev.o11ycdk.core.SupportCalendar;
 import dev.o11ycdk.eks.KubePrometheusStack;
 import dev.o11ycdk.eks.KubePrometheusStackProps;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.services.ec2.InstanceType;
@@ -29,35 +29,11 @@ public record EksSettings(
         boolean installEbsCsiDriver,
         LocalDate today) {
 
-    /**
-     * Context key of the day the support calendar is read for; unset, today. Not a cdk.json setting:
-     * it pins the date in tests, so a synth does not change its verdict when a date passes.
-     */
-    static final String TODAY_KEY = "@o11y-cdk/today";
-
-    /**
-     * End of EKS standard support per Kubernetes minor version (AWS's release calendar); after it a
-     * cluster costs six times as much ($0.60 instead of $0.10 an hour) in extended support.
-     */
-    static final Map<String, LocalDate> STANDARD_SUPPORT_ENDS = supportCalendar();
-
-    private static Map<String, LocalDate> supportCalendar() {
-        Map<String, LocalDate> m = new LinkedHashMap<>();
-        m.put("1.29", LocalDate.of(2025, 3, 23));
-        m.put("1.30", LocalDate.of(2025, 7, 23));
-        m.put("1.31", LocalDate.of(2025, 11, 26));
-        m.put("1.32", LocalDate.of(2026, 3, 23));
-        m.put("1.33", LocalDate.of(2026, 7, 29));
-        m.put("1.34", LocalDate.of(2026, 12, 2));
-        m.put("1.35", LocalDate.of(2027, 3, 27));
-        return m;
-    }
-
     /** The Kubernetes versions aws-cdk-lib 2.263's eks_v2 module names. */
     static final List<String> KUBERNETES_VERSIONS = List.of("1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36");
 
-    /** cdk.json's default: the newest version in standard support the longest. */
-    static final String RECOMMENDED_VERSION = "1.35";
+    /** cdk.json's default, the support calendar's recommended version. */
+    static final String RECOMMENDED_VERSION = SupportCalendar.standard().recommended("eks-kubernetes");
 
     /** EKS's limit on a managed node group's size (its default service quota, nodes per group). */
     static final int MAX_NODES = 450;
@@ -65,28 +41,16 @@ public record EksSettings(
     /** EKS's limit on public endpoint CIDR blocks per cluster. */
     static final int MAX_PUBLIC_CIDRS = 40;
 
-    static EksSettings from(Context c) {
+    /** @param today the day the support calendar is read for ({@link SupportChecks#today}) */
+    static EksSettings from(Context c, LocalDate today) {
         String name = c.optional("eksClusterName");
         if (name != null && !name.matches("[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}")) {
             throw c.bad("eksClusterName", "an EKS cluster name has 1-100 letters, digits, '-' and '_', starting with a letter or digit");
-        }
-        LocalDate today;
-        try {
-            today = c.optional(TODAY_KEY) == null ? LocalDate.now() : LocalDate.parse(c.optional(TODAY_KEY));
-        } catch (java.time.format.DateTimeParseException e) {
-            throw c.bad(TODAY_KEY, "a date such as 2026-11-21");
         }
         String version = minorVersion(c, "eksKubernetesVersion", RECOMMENDED_VERSION);
         if (!KUBERNETES_VERSIONS.contains(version)) {
             throw c.bad("eksKubernetesVersion", "not a Kubernetes version of EKS this build knows (" + String.join(", ", KUBERNETES_VERSIONS)
                     + ")");
-        }
-        LocalDate standardEnds = STANDARD_SUPPORT_ENDS.get(version);
-        if (standardEnds != null && !today.isBefore(standardEnds.plusYears(1))) {
-            // Twelve months of extended support follow standard support; then EKS upgrades the cluster itself.
-            throw c.bad("eksKubernetesVersion", "EKS support of " + version + " ended on " + standardEnds.plusYears(1) + " (extended "
-                    + "support included) and EKS creates no such cluster; use " + RECOMMENDED_VERSION + " (standard support until "
-                    + STANDARD_SUPPORT_ENDS.get(RECOMMENDED_VERSION) + ")");
         }
         String layer = minorVersion(c, "eksKubectlLayerVersion", "1.32");
         if (KubectlLayers.className(layer) == null) {
@@ -171,9 +135,14 @@ public record EksSettings(
         return v;
     }
 
-    /** The day EKS standard support of the version ends, or null when this build does not know it. */
+    /**
+     * The day EKS standard support of the version ends (then a cluster costs six times as much,
+     * $0.60 instead of $0.10 an hour, in extended support), or null when the support calendar does
+     * not know the version.
+     */
     LocalDate standardSupportEnds() {
-        return STANDARD_SUPPORT_ENDS.get(kubernetesVersion);
+        SupportCalendar.Line line = SupportCalendar.standard().component("eks-kubernetes").lineOf(kubernetesVersion);
+        return line == null ? null : line.extendedFrom();
     }
 
     /** Minor versions between the kubectl layer and the cluster (kubectl supports one either way). */

@@ -103,13 +103,8 @@ public class EksStack extends LayoutStack {
                 + cluster.getClusterName()).build();
     }
 
+    /** The version's support is read with the other pins' ({@link SupportChecks}). */
     private void warnVersion(EksSettings e) {
-        java.time.LocalDate ends = e.standardSupportEnds();
-        if (ends != null && !e.today().isBefore(ends)) {
-            Annotations.of(this).addWarningV2("@o11y-cdk/eks:extendedSupport", "eksKubernetesVersion " + e.kubernetesVersion()
-                    + " left EKS standard support on " + ends + ": the control plane costs $0.60 an hour in extended support instead "
-                    + "of $0.10 (six times); upgrade the cluster");
-        }
         if (e.kubectlSkew() > 1) {
             Annotations.of(this).addWarningV2("@o11y-cdk/eks:kubectlSkew", "the kubectl layer (" + e.kubectlLayerVersion()
                     + ") is " + e.kubectlSkew() + " minor versions from Kubernetes " + e.kubernetesVersion() + "; kubectl supports one. "

@@ -99,8 +99,13 @@ public final class O11yApp {
         return errors;
     }
 
-    /** Builds every stack of the app; shared by main and the tests. */
+    /**
+     * Builds every stack of the app; shared by main and the tests. First the pinned versions are
+     * read against the support calendar: one past its end stops it before any construct is built.
+     */
     public static Stacks build(App app, Settings s) {
+        Context context = new Context(app.getNode());
+        SupportChecks.requireNotEnded(context, s);
         Environment.Builder env = Environment.builder().region(s.region());
         if (s.account() != null) {
             env.account(s.account());
@@ -129,7 +134,9 @@ public final class O11yApp {
                     + "both layouts: while one pipeline runs, the switch does not notice the other one dying. Give each "
                     + "deployed layout its own switch (one layout per app via 'layouts', or one app per layout).");
         }
-        return new Stacks(ec2, fargate, eks);
+        Stacks stacks = new Stacks(ec2, fargate, eks);
+        SupportChecks.warn(context, s, stacks);
+        return stacks;
     }
 
     /** The stacks the app builds; a layout left out of the 'layouts' setting is null. */

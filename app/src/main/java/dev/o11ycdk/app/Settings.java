@@ -5,6 +5,7 @@ import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.host.Release;
+import java.time.LocalDate;
 import java.util.List;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.regioninfo.RegionInfo;
@@ -15,7 +16,10 @@ import software.amazon.awscdk.services.ec2.InstanceType;
  * Every setting of the app, read once from the context and checked before any construct is
  * built. Names match the cdk.json keys, and every error is one line naming the key and the value as
  * given ({@code setting 'grafanaPriority' = 0: must be in 1..50000}), also where a library check
- * (which names its own prop) does the checking.
+ * (which names its own prop) does the checking. The pinned versions are read against the support
+ * calendar when the stacks are built ({@link SupportChecks}).
+ *
+ * @param today the day the support calendar is read for: {@code @o11y-cdk/today}, else the real date
  */
 public record Settings(
         List<String> layouts,
@@ -46,7 +50,8 @@ public record Settings(
         FargateSettings fargate,
         EksSettings eks,
         boolean albDeletionProtection,
-        boolean logsKmsKey) {
+        boolean logsKmsKey,
+        LocalDate today) {
 
     /** The layouts the app can build, each one stack: the EC2 host, ECS Fargate, EKS. */
     public static final List<String> LAYOUTS = List.of("ec2", "fargate", "eks");
@@ -58,6 +63,7 @@ public record Settings(
 
     public static Settings from(App app) {
         Context c = new Context(app.getNode());
+        LocalDate today = SupportChecks.today(c);
         List<String> layouts = c.list("layouts");
         for (String l : layouts) {
             if (!LAYOUTS.contains(l)) {
@@ -137,9 +143,10 @@ public record Settings(
                 release(c, Release.grafana(), host ? arch : null),
                 alerting,
                 fargate,
-                EksSettings.from(c),
+                EksSettings.from(c, today),
                 c.bool("albDeletionProtection"),
-                c.bool("logsKmsKey"));
+                c.bool("logsKmsKey"),
+                today);
     }
 
     private static String region(Context c) {

@@ -2,6 +2,7 @@ package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.o11ycdk.core.SupportCalendar;
 import dev.o11ycdk.test.support.BadInput;
 import dev.o11ycdk.test.support.CdkJson;
 import java.util.Arrays;
@@ -39,6 +40,31 @@ class BadInputTest {
             "vpcPrivateSubnetIds", List.of("subnet-0123456789abcdef2", "subnet-0123456789abcdef3"));
     static final String OAUTH = "{\"name\":\"Cognito\",\"clientId\":\"abc\",\"clientSecretName\":\"o11y/oauth\","
             + "\"authUrl\":\"https://a.example.com\",\"tokenUrl\":\"https://t.example.com\",\"apiUrl\":\"https://u.example.com\"";
+
+    /**
+     * Every pinned version on the support calendar's recommended one (the host's checksums stand-ins:
+     * synth downloads nothing), so a row about one pin past its end fails for that pin alone.
+     */
+    static final Map<String, Object> SUPPORTED_PINS = supportedPins();
+
+    static Map<String, Object> supportedPins() {
+        SupportCalendar calendar = SupportCalendar.standard();
+        Map<String, Object> pins = new HashMap<>();
+        Map.of("prometheusVersion", "prometheus", "alertmanagerVersion", "alertmanager", "grafanaVersion", "grafana",
+                "nodeExporterVersion", "node_exporter", "cloudwatchExporterVersion", "cloudwatch-exporter",
+                "adotCollectorVersion", "adot-collector", "kubePrometheusStackVersion", "kube-prometheus-stack",
+                "lokiVersion", "loki-chart", "alloyVersion", "alloy-chart", "externalSecretsVersion", "external-secrets-chart")
+                .forEach((setting, component) -> pins.put(setting, calendar.recommended(component)));
+        pins.put("eksKubernetesVersion", calendar.recommended("eks-kubernetes"));
+        for (String release : List.of("prometheus", "alertmanager", "grafana", "nodeExporter")) {
+            pins.put(release + "Sha256Amd64", SHA);
+            pins.put(release + "Sha256Arm64", SHA);
+        }
+        return Map.copyOf(pins);
+    }
+
+    /** The eks layout on a cluster that exists: its AWS Load Balancer Controller is not the app's to check. */
+    static final Map<String, Object> EKS_ONLY = Map.of("layouts", "eks", "eksClusterName", "team-cluster");
 
     /** 41 distinct /32 blocks, one more than EKS takes, as -c gives them. */
     static final String FORTY_ONE_CIDRS = java.util.stream.IntStream.rangeClosed(1, 41).mapToObj(i -> "198.51.100." + i + "/32")
@@ -291,7 +317,37 @@ class BadInputTest {
                     + "1.35 (no 'v', no patch)"),
             bad("eksKubernetesVersion", "1.29", "setting 'eksKubernetesVersion' = '1.29': EKS support of 1.29 ended on 2026-03-23 "
                     + "(extended support included) and EKS creates no such cluster; use 1.35 (standard support until 2027-03-27)")
-                    .with("@o11y-cdk/today", "2026-11-21"),
+                    .with(SUPPORTED_PINS).with(EKS_ONLY).with("@o11y-cdk/today", "2026-11-21"),
+            bad("@o11y-cdk/today", "2026-13-01", "setting '@o11y-cdk/today' = '2026-13-01': a date such as 2026-11-21"),
+            // A pin past its support end (SupportCalendarAppTest: the warnings); the other pins supported on that day.
+            bad("prometheusVersion", "2.51.1", "setting 'prometheusVersion' = '2.51.1': Prometheus 2.51 left support on 2024-04-30; "
+                    + "move to 3.13.2").with(SUPPORTED_PINS).with("@o11y-cdk/today", "2024-05-01"),
+            bad("grafanaVersion", "10.4.2", "setting 'grafanaVersion' = '10.4.2': Grafana 10.4 left security support on 2025-06-05; "
+                    + "move to 13.2.3").with(SUPPORTED_PINS).with("@o11y-cdk/today", "2025-06-06").with("layouts", "fargate"),
+            bad("alertmanagerVersion", "0.27.0", "setting 'alertmanagerVersion' = '0.27.0': Alertmanager 0.27 left support on "
+                    + "2025-01-15, when 0.28.0 came out (only the newest release gets fixes); move to 0.34.1").with(SUPPORTED_PINS)
+                    .with("@o11y-cdk/today", "2025-01-16"),
+            bad("nodeExporterVersion", "1.7.0", "setting 'nodeExporterVersion' = '1.7.0': node_exporter 1.7 left support on 2024-04-24, "
+                    + "when 1.8.0 came out (only the newest release gets fixes); move to 1.12.1").with(SUPPORTED_PINS)
+                    .with("@o11y-cdk/today", "2024-04-24").with("layouts", "ec2"),
+            bad("cloudwatchExporterVersion", "0.15.5", "setting 'cloudwatchExporterVersion' = '0.15.5': cloudwatch_exporter 0.15 left "
+                    + "support on 2024-08-18, when 0.16.0 came out (only the newest release gets fixes); move to 0.18.0")
+                    .with(SUPPORTED_PINS).with("@o11y-cdk/today", "2024-08-19").with("layouts", "fargate"),
+            bad("adotCollectorVersion", "0.49.0", "setting 'adotCollectorVersion' = '0.49.0': the ADOT collector 0.49 left support on "
+                    + "2026-10-02, when 0.50.0 came out (only the newest release gets fixes); move to 0.50.0").with(SUPPORTED_PINS)
+                    .with("@o11y-cdk/today", "2026-12-04").with("layouts", "fargate"),
+            bad("kubePrometheusStackVersion", "88.5.3", "setting 'kubePrometheusStackVersion' = '88.5.3': the kube-prometheus-stack "
+                    + "chart 88 left support on 2026-09-03, when 89.0.0 came out (only the newest release gets fixes); move to 92.3.0")
+                    .with(SUPPORTED_PINS).with(EKS_ONLY).with("@o11y-cdk/today", "2026-12-04"),
+            bad("lokiVersion", "6.29.0", "setting 'lokiVersion' = '6.29.0': the loki chart 6 left support on 2026-03-21, when 7.0.0 "
+                    + "(grafana-community) came out (only the newest release gets fixes); move to 18.13.8").with(SUPPORTED_PINS)
+                    .with(EKS_ONLY).with("@o11y-cdk/today", "2026-12-04"),
+            bad("alloyVersion", "0.12.5", "setting 'alloyVersion' = '0.12.5': the alloy chart 0.12 left support on 2025-04-09, when "
+                    + "1.0.0 came out (only the newest release gets fixes); move to 1.13.0").with(SUPPORTED_PINS).with(EKS_ONLY)
+                    .with("@o11y-cdk/today", "2025-04-10"),
+            bad("externalSecretsVersion", "2.0.0", "setting 'externalSecretsVersion' = '2.0.0': the external-secrets chart 2.0 left "
+                    + "support on 2026-03-06, when 2.1.0 came out (only the newest release gets fixes); move to 2.12.0")
+                    .with(SUPPORTED_PINS).with(EKS_ONLY).with("@o11y-cdk/today", "2026-03-06"),
             bad("eksKubectlLayerVersion", "1.33", "setting 'eksKubectlLayerVersion' = '1.33': "
                     + "software.amazon.awscdk:cdk-lambda-layer-kubectl-v33 is not on the app's classpath; add it to app/pom.xml (this "
                     + "build has 1.32)"),
