@@ -26,7 +26,7 @@ final class EksFindings {
         IConstruct alb = owned.getAlbController();
         Suppressions.suppress(alb, true, Suppressions.CdkNag.of("AwsSolutions-IAM5", "The AWS Load Balancer Controller's "
                 + "published IAM policy (kubernetes-sigs/aws-load-balancer-controller " + NewCluster.ALB_CONTROLLER.getVersion()
-                + ", shipped with aws-cdk-lib): it creates and tags load balancers, target groups and security groups whose names "
+                + ", the same as aws-cdk-lib ships for " + AlbControllerPolicy.SHIPPED.getVersion() + "): it creates and tags load balancers, target groups and security groups whose names "
                 + "it cannot know in advance, and its write actions are conditioned on the elbv2.k8s.aws/cluster tag",
                 "Resource::*", "Resource::arn:<AWS::Partition>:ec2:*:*:security-group/*",
                 "Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/app/*/*",

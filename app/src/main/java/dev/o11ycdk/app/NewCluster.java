@@ -33,8 +33,11 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * Controller. Made in the stack itself, as ClusterSecretsKey, ControlPlaneLogs, Cluster and its Nodes.
  */
 final class NewCluster {
-    /** The AWS Load Balancer Controller the new cluster gets (its IAM policy ships with aws-cdk-lib). */
-    static final AlbControllerVersion ALB_CONTROLLER = AlbControllerVersion.V3_2_2;
+    /**
+     * The AWS Load Balancer Controller the new cluster gets: the latest minor, the only one upstream
+     * fixes, with the IAM policy aws-cdk-lib ships for v3.2.2 (the same from v3.2.2 to v3.5.0).
+     */
+    static final AlbControllerVersion ALB_CONTROLLER = AlbControllerVersion.of("v3.5.0", "3.5.0");
 
     private NewCluster() {
     }
@@ -75,7 +78,7 @@ final class NewCluster {
                 .secretsEncryptionKey(secretsKey)
                 .kubectlProviderOptions(KubectlProviderOptions.builder().kubectlLayer(kubectlLayer)
                         .securityGroups(List.of(kubectlGroup)).build())
-                .albController(AlbControllerOptions.builder().version(ALB_CONTROLLER).build())
+                .albController(AlbControllerOptions.builder().version(ALB_CONTROLLER).policy(AlbControllerPolicy.shipped()).build())
                 .build();
         boolean arm = new InstanceType(e.nodeInstanceType()).getArchitecture() == InstanceArchitecture.ARM_64;
         Nodegroup nodes = owned.addNodegroupCapacity("Nodes", NodegroupOptions.builder()

@@ -50,11 +50,12 @@ public final class SupportChecks {
     /** The pins the layouts in {@code s.layouts()} deploy. */
     public static List<Pin> inUse(Settings s) {
         List<Pin> all = new ArrayList<>();
-        List<String> hostAndFargate = List.of("ec2", "fargate");
-        all.add(pin("prometheusVersion", "prometheus", s.prometheusRelease().version(), hostAndFargate, s));
-        all.add(pin("alertmanagerVersion", "alertmanager", s.alerting().alertmanagerRelease().version(), hostAndFargate, s));
-        all.add(pin("grafanaVersion", "grafana", s.grafanaRelease().version(), hostAndFargate, s));
-        all.add(pin("nodeExporterVersion", "node_exporter", s.nodeExporterRelease().version(), List.of("ec2"), s));
+        // The EKS layout sets the chart's images to the same versions as the host and Fargate run.
+        List<String> every = List.of("ec2", "fargate", "eks");
+        all.add(pin("prometheusVersion", "prometheus", s.prometheusRelease().version(), every, s));
+        all.add(pin("alertmanagerVersion", "alertmanager", s.alerting().alertmanagerRelease().version(), every, s));
+        all.add(pin("grafanaVersion", "grafana", s.grafanaRelease().version(), every, s));
+        all.add(pin("nodeExporterVersion", "node_exporter", s.nodeExporterRelease().version(), List.of("ec2", "eks"), s));
         all.add(pin("cloudwatchExporterVersion", "cloudwatch-exporter", s.fargate().cloudwatchExporterVersion(), List.of("fargate"), s));
         all.add(pin("adotCollectorVersion", "adot-collector", s.fargate().adotCollectorVersion(), List.of("fargate"), s));
         all.add(pin("eksKubernetesVersion", "eks-kubernetes", s.eks().kubernetesVersion(), List.of("eks"), s));

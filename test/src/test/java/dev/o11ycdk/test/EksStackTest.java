@@ -91,7 +91,39 @@ class EksStackTest {
         assertThat(Cfn.json(Cfn.resources(template()).get(logicalId(template(), HELM, "MonitoringKubePrometheusStack"))))
                 .contains("\"ClusterNodegroupNodes");
         assertThat(Cfn.ofType(template(), HELM)).anySatisfy(r -> assertThat(Cfn.json(r.get("Properties")))
-                .contains("\"Chart\":\"aws-load-balancer-controller\"", "\"Version\":\"3.2.2\""));
+                .contains("\"Chart\":\"aws-load-balancer-controller\"", "\"Version\":\"3.5.0\"", "tag\\\":\\\"v3.5.0"));
+    }
+
+    /**
+     * The controller is newer than any aws-cdk-lib names, so it runs with the policy aws-cdk-lib ships
+     * for v3.2.2 (upstream's is the same up to v3.5.0): every statement of that file is on its role.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theAlbControllerRoleHasEveryStatementOfThePolicyAwsCdkLibShips() throws Exception {
+        Map<String, Object> shipped;
+        try (var jar = software.amazon.awscdk.services.eks_v2.AlbControllerVersion.class.getClassLoader()
+                .getResourceAsStream("software/amazon/awscdk/aws-cdk-lib@2.263.0.jsii.tgz");
+                var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(new java.util.zip.GZIPInputStream(jar))) {
+            var e = tar.getNextEntry();
+            while (!e.getName().equals("package/aws-eks-v2/lib/addons/alb-iam_policy-v3.2.2.json")) {
+                e = tar.getNextEntry();
+            }
+            shipped = new com.fasterxml.jackson.databind.ObjectMapper().readValue(tar, Map.class);
+        }
+        List<Map<String, Object>> wanted = (List<Map<String, Object>>) shipped.get("Statement");
+        assertThat(wanted).hasSizeGreaterThan(10);
+        List<Object> onRole = Cfn.ofType(template(), "AWS::IAM::Policy").stream()
+                .filter(p -> Cfn.json(p.get("Properties")).contains("AlbController"))
+                .flatMap(p -> ((List<Object>) ((Map<String, Object>) ((Map<String, Object>) p.get("Properties"))
+                        .get("PolicyDocument")).get("Statement")).stream()).toList();
+        String role = Cfn.json(onRole);
+        for (Map<String, Object> s : wanted) {
+            Object actions = s.get("Action");
+            for (Object a : actions instanceof List<?> l ? l : List.of(actions)) {
+                assertThat(role).as("ALB controller role").contains("\"" + a + "\"");
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

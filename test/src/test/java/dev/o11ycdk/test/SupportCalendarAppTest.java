@@ -81,7 +81,9 @@ class SupportCalendarAppTest {
                 "cloudwatchExporterVersion", "adotCollectorVersion");
         assertThat(pinned(Map.of("layouts", "ec2"))).containsExactly("prometheusVersion", "alertmanagerVersion", "grafanaVersion",
                 "nodeExporterVersion");
-        assertThat(pinned(Map.of("layouts", "eks"))).containsExactly("eksKubernetesVersion", "kubePrometheusStackVersion",
+        // The chart's images run the same versions as the other layouts.
+        assertThat(pinned(Map.of("layouts", "eks"))).containsExactly("prometheusVersion", "alertmanagerVersion", "grafanaVersion",
+                "nodeExporterVersion", "eksKubernetesVersion", "kubePrometheusStackVersion",
                 "lokiVersion", "alloyVersion", "externalSecretsVersion", "NewCluster.ALB_CONTROLLER");
         // A cluster the app does not create keeps its owner's controller.
         assertThat(pinned(BadInputTest.EKS_ONLY)).doesNotContain("NewCluster.ALB_CONTROLLER");
@@ -123,7 +125,8 @@ class SupportCalendarAppTest {
         assertThat(warnings).contains("eksKubernetesVersion 1.34 left EKS standard support on 2026-12-02: the control plane costs $0.60 "
                 + "an hour in extended support instead of $0.10 (six times); upgrade the cluster [ack: @o11y-cdk/eks:extendedSupport]");
         assertThat(warnings.stream().filter(w -> w.contains("[ack: @o11y-cdk/support:")).map(w -> w.replaceFirst(":.*", "")))
-                .containsExactlyInAnyOrder("setting 'kubePrometheusStackVersion' = '92.3.0'", "setting 'lokiVersion' = '18.13.8'",
+                .containsExactlyInAnyOrder("setting 'alertmanagerVersion' = '0.34.1'", "setting 'nodeExporterVersion' = '1.12.1'",
+                        "setting 'kubePrometheusStackVersion' = '92.3.0'", "setting 'lokiVersion' = '18.13.8'",
                         "setting 'alloyVersion' = '1.13.0'", "setting 'externalSecretsVersion' = '2.12.0'");
     }
 
