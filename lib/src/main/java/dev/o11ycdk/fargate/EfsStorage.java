@@ -2,14 +2,13 @@ package dev.o11ycdk.fargate;
 
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.core.Suppressions;
+import dev.o11ycdk.core.internal.DailyBackup;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.backup.BackupPlan;
-import software.amazon.awscdk.services.backup.BackupPlanRule;
 import software.amazon.awscdk.services.backup.BackupResource;
-import software.amazon.awscdk.services.backup.BackupSelectionOptions;
 import software.amazon.awscdk.services.backup.BackupVault;
 import software.amazon.awscdk.services.ec2.Connections;
 import software.amazon.awscdk.services.ec2.IConnectable;
@@ -29,7 +28,6 @@ import software.amazon.awscdk.services.efs.OutOfInfrequentAccessPolicy;
 import software.amazon.awscdk.services.efs.PerformanceMode;
 import software.amazon.awscdk.services.efs.PosixUser;
 import software.amazon.awscdk.services.efs.ThroughputMode;
-import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IGrantable;
@@ -50,7 +48,6 @@ public class EfsStorage extends Construct implements IConnectable {
 
     public EfsStorage(Construct scope, String id, EfsStorageProps props) {
         super(scope, id);
-        Check.range("backupRetentionDays", props.getBackupRetentionDays(), 1, 36500);
         this.fileSystem = FileSystem.Builder.create(this, "Resource")
                 .vpc(props.getVpc())
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
@@ -70,25 +67,13 @@ public class EfsStorage extends Construct implements IConnectable {
                         .build())).build())
                 .build();
 
-        this.backupVault = BackupVault.Builder.create(this, "BackupVault")
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-        this.backupPlan = BackupPlan.Builder.create(this, "BackupPlan")
-                .backupVault(backupVault)
-                .backupPlanRules(List.of(BackupPlanRule.Builder.create()
-                        .ruleName("Daily")
-                        .scheduleExpression(Schedule.cron(software.amazon.awscdk.services.events.CronOptions.builder()
-                                .minute("0").hour("18").build())) // 03:00 KST, the quiet hour of the seed's region
-                        .deleteAfter(Duration.days(props.getBackupRetentionDays()))
-                        .build()))
-                .build();
-        backupPlan.addSelection("FileSystem", BackupSelectionOptions.builder()
-                .resources(List.of(BackupResource.fromEfsFileSystem(fileSystem)))
-                .build());
+        DailyBackup backup = DailyBackup.of(this, "backupRetentionDays", props.getBackupRetentionDays(), "FileSystem",
+                BackupResource.fromEfsFileSystem(fileSystem), "snapshot EFS");
+        this.backupVault = backup.getVault();
+        this.backupPlan = backup.getPlan();
         Suppressions.suppress(fileSystem, false, Suppressions.CfnGuard.of("efs_automatic_backups_enabled_check", "The BackupPlan beside it backs this "
                 + "file system up daily into a retained vault for backupRetentionDays; EFS automatic backups on top would take a "
                 + "second daily copy (fixed 35 days, default vault) and double the backup storage bill."));
-        Suppressions.suppress(backupPlan, true, Suppressions.CdkNag.of("AwsSolutions-IAM4", "AWSBackupServiceRolePolicyForBackup is the AWS-maintained policy AWS Backup needs to snapshot EFS.", "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"));
     }
 
     /**
