@@ -7,7 +7,11 @@ import dev.o11ycdk.alb.MonitoringAlbProps;
 import dev.o11ycdk.core.Ports;
 import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.host.ObservabilityInstanceProps;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.StackProps;
@@ -15,6 +19,7 @@ import software.amazon.awscdk.services.certificatemanager.Certificate;
 import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.MachineImage;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListener;
@@ -37,9 +42,12 @@ public class Ec2HostStack extends LayoutStack {
         IAlarmAction alarms = Alarms.action(this, s);
         this.alb = new MonitoringAlb(this, "Alb", albProps(this, s, vpc, zone, alarms));
 
+        HostSettings h = s.host();
         this.host = new ObservabilityInstance(this, "Host", ObservabilityInstanceProps.builder()
                 .vpc(vpc)
                 .instanceType(new InstanceType(s.instanceType()))
+                .machineImage(h.amiId() == null ? null : MachineImage.genericLinux(Map.of(s.region(), h.amiId())))
+                .terminationProtection(h.terminationProtection())
                 .retention(Duration.days(s.retentionDays()))
                 .scrapeInterval(s.scrapeInterval())
                 .prometheusRelease(s.prometheusRelease())
@@ -75,13 +83,36 @@ public class Ec2HostStack extends LayoutStack {
                 .build());
 
         Logs.encrypt(this, s);
+        warnOfAmiAge(h, s.today());
 
         CfnOutput.Builder.create(this, "GrafanaUrl").value(grafana.getUrl()).build();
         CfnOutput.Builder.create(this, "PrometheusUrl").value(prometheus.getUrl()).build();
         CfnOutput.Builder.create(this, "InstanceId").value(host.getInstance().getInstanceId())
                 .description("aws ssm start-session --target <this id>").build();
+        CfnOutput.Builder.create(this, "DataVolumeId").value(host.getDataVolume().getVolumeId())
+                .description("The host's data volume (TSDB, Grafana, Alertmanager), kept across instances and stack deletion").build();
         CfnOutput.Builder.create(this, "GrafanaAdminSecretArn").value(host.getGrafanaAdminSecret().getSecretArn())
                 .description("Grafana admin password (user admin)").build();
+    }
+
+    /** A pinned AMI older than hostAmiMaxAgeDays, or one without its date, warns: patched, not forgotten. */
+    private void warnOfAmiAge(HostSettings h, LocalDate today) {
+        if (h.amiId() == null) {
+            return; // the construct warns of the parameter
+        }
+        String subject = Context.subject("hostAmiId", h.amiId());
+        if (h.amiReleased() == null) {
+            Annotations.of(this).addWarningV2("@o11y-cdk/host:amiUndated", subject + ": hostAmiReleased is empty, so the AMI's age "
+                    + "is not checked; set it to the AMI's CreationDate (aws ec2 describe-images --image-ids " + h.amiId()
+                    + " --query 'Images[0].CreationDate')");
+            return;
+        }
+        long age = ChronoUnit.DAYS.between(h.amiReleased(), today);
+        if (age > h.amiMaxAgeDays()) {
+            Annotations.of(this).addWarningV2("@o11y-cdk/host:amiAge", subject + " came out on " + h.amiReleased() + ", " + age
+                    + " days before " + today + " (hostAmiMaxAgeDays " + h.amiMaxAgeDays() + "): move the host to a newer Amazon "
+                    + "Linux 2023 AMI (README, \"Moving the host to a new AMI\")");
+        }
     }
 
     /** ALB props from the settings: a new ALB, or another stack's listener when albListenerArn is set. */

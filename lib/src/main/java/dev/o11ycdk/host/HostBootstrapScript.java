@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders the instance's bash bootstrap: verified downloads, system users, configuration files,
- * systemd units. It runs on every boot (see ObservabilityInstance), so every step is idempotent
- * and a {@code cdk deploy} that changes a file takes effect after the instance restarts.
+ * Renders the instance's bash bootstrap, its user data: system users, the data volume, secrets,
+ * then cfn-init, which brings the configuration and releases ({@link HostConfiguration}). It runs on
+ * every boot, so every step is idempotent; it holds nothing a configuration change touches, so such
+ * a change never alters the user data (which would stop and start the host).
  */
 public final class HostBootstrapScript {
     private static final String EOF_MARK = "O11Y_CDK_EOF";
@@ -22,25 +23,10 @@ public final class HostBootstrapScript {
 
     public HostBootstrapScript() {
         lines.add("#!/bin/bash");
-        lines.add("# o11y-cdk host bootstrap: Prometheus, node_exporter, Grafana, Alertmanager as systemd services.");
-        lines.add("# Idempotent; cloud-init runs it on every boot so redeployed configuration is applied.");
+        lines.add("# o11y-cdk host bootstrap: users, the data volume, secrets, then cfn-init for the configuration.");
+        lines.add("# Idempotent; cloud-init runs it on every boot.");
         lines.add("set -euo pipefail");
         lines.add("umask 022");
-        lines.add("");
-        lines.add("install_release() {");
-        lines.add("  local name=\"$1\" version=\"$2\" url=\"$3\" sha256=\"$4\" dest=\"$5\" tmp");
-        lines.add("  if [ -f \"${dest}/.o11y-version\" ] && [ \"$(cat \"${dest}/.o11y-version\")\" = \"${version}\" ]; then");
-        lines.add("    return 0");
-        lines.add("  fi");
-        lines.add("  tmp=\"$(mktemp -d)\"");
-        lines.add("  curl --fail --silent --show-error --location --retry 5 --output \"${tmp}/${name}.tar.gz\" \"${url}\"");
-        lines.add("  echo \"${sha256}  ${tmp}/${name}.tar.gz\" | sha256sum --check --strict -");
-        lines.add("  rm -rf \"${dest}\"");
-        lines.add("  mkdir -p \"${dest}\"");
-        lines.add("  tar -xzf \"${tmp}/${name}.tar.gz\" -C \"${dest}\" --strip-components=1");
-        lines.add("  echo \"${version}\" > \"${dest}/.o11y-version\"");
-        lines.add("  rm -rf \"${tmp}\"");
-        lines.add("}");
         lines.add("");
         lines.add("# write_file PATH OWNER MODE < base64(gzip(content)): EC2 caps user data at 16 KB, so files travel compressed.");
         lines.add("write_file() {");
@@ -73,12 +59,6 @@ public final class HostBootstrapScript {
     public HostBootstrapScript systemUser(String user) {
         requireSafeWord("user", user);
         lines.add("id -u " + user + " >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin " + user);
-        return this;
-    }
-
-    public HostBootstrapScript installRelease(Release release, Release.Arch arch, String dest) {
-        lines.add("install_release " + String.join(" ", List.of(
-                release.name(), release.version(), Shell.quote(release.url(arch)), release.sha256(arch), dest)));
         return this;
     }
 

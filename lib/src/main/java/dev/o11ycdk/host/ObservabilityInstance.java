@@ -16,69 +16,104 @@ import dev.o11ycdk.core.Ports;
 import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.core.Suppressions;
 import dev.o11ycdk.core.internal.AlertDelayWarnings;
+import dev.o11ycdk.core.internal.AlertRouting;
+import dev.o11ycdk.core.internal.DailyBackup;
 import dev.o11ycdk.core.internal.GrafanaAdminSecret;
 import dev.o11ycdk.core.internal.Regions;
 import dev.o11ycdk.core.internal.ReviewFiles;
-import dev.o11ycdk.core.internal.AlertRouting;
 import dev.o11ycdk.grafana.Dashboard;
 import dev.o11ycdk.grafana.Datasource;
 import dev.o11ycdk.grafana.GrafanaProvisioning;
-import dev.o11ycdk.host.Release;
-import dev.o11ycdk.host.SystemdUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.AspectOptions;
 import software.amazon.awscdk.AspectPriority;
 import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.IAspect;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
-import software.amazon.awscdk.services.ec2.AmazonLinux2023ImageSsmParameterProps;
-import software.amazon.awscdk.services.ec2.AmazonLinuxCpuType;
+import software.amazon.awscdk.regioninfo.RegionInfo;
+import software.amazon.awscdk.services.backup.BackupResource;
+import software.amazon.awscdk.services.ec2.AttachInitOptions;
 import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
+import software.amazon.awscdk.services.ec2.CfnInstance;
 import software.amazon.awscdk.services.ec2.CfnLaunchTemplate;
 import software.amazon.awscdk.services.ec2.Connections;
 import software.amazon.awscdk.services.ec2.ConnectionsProps;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
 import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
 import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.IMachineImage;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.InitCommand;
+import software.amazon.awscdk.services.ec2.InitCommandOptions;
+import software.amazon.awscdk.services.ec2.InitFile;
 import software.amazon.awscdk.services.ec2.Instance;
 import software.amazon.awscdk.services.ec2.InstanceArchitecture;
 import software.amazon.awscdk.services.ec2.MachineImage;
 import software.amazon.awscdk.services.ec2.MultipartBody;
 import software.amazon.awscdk.services.ec2.MultipartBodyOptions;
 import software.amazon.awscdk.services.ec2.MultipartUserData;
+import software.amazon.awscdk.services.ec2.OperatingSystemType;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.UserData;
+import software.amazon.awscdk.services.ec2.Volume;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
-import software.amazon.awscdk.services.secretsmanager.Secret;
-import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 /**
  * One EC2 host running Prometheus, node_exporter, Grafana and Alertmanager as systemd services (SPEC layout 1):
- * private subnet, no public IP, no key pair (Session Manager), IMDSv2, encrypted gp3 sized for the
- * retention. Expose it through {@link MonitoringAlb}; {@link #getConnections()} carries the
- * security group, {@code alb.getConnections().allowTo(host, Port.tcp(Ports.GRAFANA))} style.
+ * private subnet, no public IP, no key pair (Session Manager), IMDSv2. Expose it through
+ * {@link MonitoringAlb}; {@link #getConnections()} carries the security group,
+ * {@code alb.getConnections().allowTo(host, Port.tcp(Ports.GRAFANA))} style.
+ *
+ * <p>Day 2. The state (TSDB, Grafana's database, Alertmanager's silences) lives on a data volume of
+ * its own (encrypted gp3 sized for the retention, kept when the stack or the instance goes, backed
+ * up daily), which the instance attaches to itself at boot and mounts before any service starts: a
+ * new instance (a new AMI, a lost host) takes it over. The AMI is pinned ({@code machineImage}, or the
+ * template's {@code <id>AmiId} parameter), never resolved at deploy. Rules, dashboards, scrape
+ * targets, routes and releases are CloudFormation metadata ({@link HostConfiguration}), applied by
+ * cfn-hup with each daemon's reload after promtool and amtool pass them: the user data holds only the
+ * bootstrap, so a configuration change never stops the host.
  */
 public class ObservabilityInstance extends Construct implements IConnectable {
     private Connections connections;
     static final int OS_AND_GRAFANA_GIB = 10;
+    /** Grafana's database and Alertmanager's silences on the data volume, beside the TSDB. */
+    static final int GRAFANA_AND_ALERTMANAGER_GIB = 2;
     static final int MAX_SCRIPT_BYTES = 15_000;
+    /**
+     * The configuration travels in the template, whose body CloudFormation caps at 1 MB (from S3):
+     * the host's share stops at half of it.
+     */
+    static final int MAX_CONFIG_BYTES = 500_000;
     private static final String TARGETS_DIR = "/etc/prometheus/targets";
     /** Relative to prometheus.yml (Prometheus resolves them so): the rendered config runs anywhere. */
     static final String RULES_FILE = "rules/o11y.yml";
     static final String NODE_TARGETS_FILE = "targets/node.json";
     /** Where the boot writes the Slack webhook URL (0600, user alertmanager); the Slack receivers read it. */
     public static final String SLACK_WEBHOOK_FILE = "/etc/alertmanager/slack_webhook_url";
+    /** Where the bootstrap writes the script that attaches and mounts the data volume. */
+    public static final String DATA_VOLUME_SCRIPT = "/usr/local/sbin/o11y-data-volume";
+    /** The comment that opens the boot step mounting the data volume. */
+    public static final String DATA_VOLUME_STEP = "The data volume, attached to this instance and mounted before any service starts";
     /** The comment that opens the boot step writing that file (tests find the step by it). */
     public static final String SLACK_STEP = "Slack webhook for Alertmanager from Secrets Manager, readable by alertmanager only";
     /** Alertmanager listens here only: Prometheus on the same host is its one client. */
@@ -93,7 +128,11 @@ public class ObservabilityInstance extends Construct implements IConnectable {
     private final RuleGroups rules;
     private final String scrapeInterval;
     private final HostBootstrapScript script;
+    private final HostConfiguration config;
+    private final Volume dataVolume;
+    private final DailyBackup backup;
     private final int volumeSizeGiB;
+    private final int dataVolumeSizeGiB;
     private final int retentionSizeGiB;
 
     public ObservabilityInstance(Construct scope, String id, ObservabilityInstanceProps props) {
@@ -106,8 +145,12 @@ public class ObservabilityInstance extends Construct implements IConnectable {
 
         double tsdbBytes = PrometheusSizing.tsdbBytes(retentionDays, interval, props.getExpectedActiveSeries());
         this.retentionSizeGiB = Math.max(1, PrometheusSizing.volumeGiB(tsdbBytes, 1.1));
+        // The root volume keeps the size of o11y-cdk 0.1, which held the data: a new size would replace the host.
         this.volumeSizeGiB = Ebs.gp3("expectedActiveSeries", props.getExpectedActiveSeries(),
                 OS_AND_GRAFANA_GIB + PrometheusSizing.volumeGiB(tsdbBytes, PrometheusSizing.HOST_TSDB_HEADROOM), retentionDays + " days");
+        this.dataVolumeSizeGiB = Ebs.gp3("expectedActiveSeries", props.getExpectedActiveSeries(),
+                GRAFANA_AND_ALERTMANAGER_GIB + PrometheusSizing.volumeGiB(tsdbBytes, PrometheusSizing.CLAIM_TSDB_HEADROOM),
+                retentionDays + " days");
 
         this.securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")
                 .vpc(props.getVpc())
@@ -158,32 +201,39 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .build();
 
         String rootUrl = props.getGrafanaRootUrl() != null ? props.getGrafanaRootUrl() : "http://localhost:" + Ports.GRAFANA + "/";
-        this.script = bootstrap(props, arch, region, rootUrl);
-
-        // EC2 rejects user data above 16 KB; leave room for the MIME envelope and deploy-time values.
-        int scriptBytes = script.render().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        if (scriptBytes > MAX_SCRIPT_BYTES) {
-            throw Check.bad(id + " user data", scriptBytes + " bytes", "exceeds " + MAX_SCRIPT_BYTES + " bytes (EC2's limit is 16 KB); "
-                    + "provision fewer dashboards or rules on the host");
+        this.config = configuration(props, arch, region, rootUrl);
+        int configBytes = config.getFiles().values().stream().mapToInt(c -> c.getBytes(StandardCharsets.UTF_8).length).sum();
+        if (configBytes > MAX_CONFIG_BYTES) {
+            throw Check.bad(id + " configuration", configBytes + " bytes", "exceeds " + MAX_CONFIG_BYTES + " bytes (it travels in "
+                    + "the template, which CloudFormation caps at 1 MB); provision fewer dashboards or rules on the host");
         }
-        MultipartUserData userData = new MultipartUserData();
-        // Run the script on every boot, not only the first, so a redeployed configuration applies.
-        userData.addPart(MultipartBody.fromRawBody(MultipartBodyOptions.builder()
-                .contentType("text/cloud-config; charset=\"utf-8\"")
-                .body("#cloud-config\n" + Rendering.yaml(Map.of("cloud_final_modules", List.of(List.of("scripts-user", "always")))))
-                .build()));
-        userData.addPart(MultipartBody.fromRawBody(MultipartBodyOptions.builder()
-                .contentType("text/x-shellscript; charset=\"utf-8\"")
-                .body(script.render())
-                .build()));
 
+        // The instance and its data volume in one subnet, so in one availability zone.
+        ISubnet subnet = props.getVpc().selectSubnets(props.getVpcSubnets()).getSubnets().get(0);
+        this.dataVolume = Volume.Builder.create(this, "DataVolume")
+                .availabilityZone(subnet.getAvailabilityZone())
+                .size(Size.gibibytes(dataVolumeSizeGiB))
+                .volumeType(EbsDeviceVolumeType.GP3)
+                .encrypted(true)
+                .volumeName(Stack.of(this).getStackName() + "-o11y-data")
+                // Outlives the instance, the stack and any replacement of itself.
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ec2:DescribeVolumes"))
+                .resources(List.of("*"))
+                .build());
+        this.backup = DailyBackup.of(this, "backupRetentionDays", props.getBackupRetentionDays(), "DataVolume",
+                BackupResource.fromArn(Stack.of(this).formatArn(ArnComponents.builder().service("ec2").resource("volume")
+                        .resourceName(dataVolume.getVolumeId()).build())), "snapshot the host's data volume");
+
+        // Its parts come below, once the instance's logical id (which the bootstrap names) is known.
+        MultipartUserData userData = new MultipartUserData();
         this.instance = Instance.Builder.create(this, "Resource")
                 .vpc(props.getVpc())
-                .vpcSubnets(props.getVpcSubnets())
+                .vpcSubnets(SubnetSelection.builder().subnets(List.of(subnet)).build())
                 .instanceType(props.getInstanceType())
-                .machineImage(MachineImage.latestAmazonLinux2023(AmazonLinux2023ImageSsmParameterProps.builder()
-                        .cpuType(arch == Release.Arch.ARM64 ? AmazonLinuxCpuType.ARM_64 : AmazonLinuxCpuType.X86_64)
-                        .build()))
+                .machineImage(machineImage(props, arch))
                 .securityGroup(securityGroup)
                 .role(role)
                 .requireImdsv2(true)
@@ -197,6 +247,49 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                                 .volumeType(EbsDeviceVolumeType.GP3).encrypted(true).deleteOnTermination(true).build()))
                         .build()))
                 .build();
+        // Only an instance of this construct attaches the volume, and only to itself (tags on both, checked by IAM).
+        dataVolume.grantAttachVolumeByResourceTag(role, List.of(instance));
+        CfnInstance cfnInstance = (CfnInstance) instance.getNode().getDefaultChild();
+        String logicalId = Stack.of(this).getLogicalId(cfnInstance);
+
+        this.script = bootstrap(region, logicalId);
+        // EC2 rejects user data above 16 KB; leave room for the MIME envelope and deploy-time values.
+        int scriptBytes = script.render().getBytes(StandardCharsets.UTF_8).length;
+        if (scriptBytes > MAX_SCRIPT_BYTES) {
+            throw Check.bad(id + " user data", scriptBytes + " bytes", "exceeds " + MAX_SCRIPT_BYTES + " bytes (EC2's limit is 16 KB)");
+        }
+        // Run the bootstrap on every boot, not only the first: it re-reads the secrets and the configuration.
+        userData.addPart(MultipartBody.fromRawBody(MultipartBodyOptions.builder()
+                .contentType("text/cloud-config; charset=\"utf-8\"")
+                .body("#cloud-config\n" + Rendering.yaml(Map.of("cloud_final_modules", List.of(List.of("scripts-user", "always")))))
+                .build()));
+        userData.addPart(MultipartBody.fromRawBody(MultipartBodyOptions.builder()
+                .contentType("text/x-shellscript; charset=\"utf-8\"")
+                .body(script.render())
+                .build()));
+
+        // The metadata, cfn-hup's files and the role's cloudformation:DescribeStackResource. The user data
+        // CDK would add the cfn-init call to is set aside: the bootstrap above makes that call itself, and
+        // without a fingerprint in the user data, a change of the metadata is no change of the instance.
+        String cfnInit = "/opt/aws/bin/cfn-init -v --region " + region + " --stack " + Aws.STACK_NAME + " --resource " + logicalId
+                + " --configsets " + HostConfiguration.CONFIG_SET;
+        config.toInit(List.of(
+                        InitFile.fromString("/etc/cfn/cfn-hup.conf", "[main]\nstack=" + Aws.STACK_ID + "\nregion=" + region
+                                + "\n# minutes between two reads of the metadata\ninterval=1\n", HostConfiguration.options("root", "0400")),
+                        InitFile.fromString("/etc/cfn/hooks.d/o11y.conf", "[o11y-configuration]\ntriggers=post.update\n"
+                                + "path=Resources." + logicalId + ".Metadata.AWS::CloudFormation::Init\naction=" + cfnInit + "\nrunas=root\n",
+                                HostConfiguration.options("root", "0400")),
+                        InitFile.fromString("/etc/systemd/system/cfn-hup.service", cfnHupUnit().render(), HostConfiguration.options("root", "0644"))),
+                List.of(InitCommand.shellCommand("systemctl daemon-reload && systemctl enable --now cfn-hup",
+                        InitCommandOptions.builder().key("20-cfn-hup").build())))
+                .attach(cfnInstance, AttachInitOptions.builder()
+                        .instanceRole(role)
+                        .platform(OperatingSystemType.LINUX)
+                        .userData(UserData.forLinux())
+                        .configSets(List.of(HostConfiguration.CONFIG_SET))
+                        .embedFingerprint(false)
+                        .build());
+
         Tags.of(instance).add("Name", Stack.of(this).getStackName() + "-o11y");
         // requireImdsv2 adds a launch template (from an aspect) that AWS Control Tower CT.EC2.PR.10 wants with detailed
         // monitoring. The instance has it already; changing the template would replace a deployed host (see below).
@@ -210,8 +303,17 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 Suppressions.CdkNag.of("AwsSolutions-IAM4", "AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session "
                         + "Manager, which replaces SSH keys on this host.",
                         "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"),
-                Suppressions.CdkNag.of("AwsSolutions-IAM5", "ec2:DescribeInstances and ec2:DescribeAvailabilityZones (Prometheus ec2_sd) "
-                        + "and the CloudWatch reads of Grafana's datasource do not support resource-level permissions.", "Resource::*"));
+                Suppressions.CdkNag.of("AwsSolutions-IAM5", "ec2:DescribeInstances and ec2:DescribeAvailabilityZones (Prometheus ec2_sd), "
+                        + "ec2:DescribeVolumes (the bootstrap waits for its data volume) and the CloudWatch reads of Grafana's datasource "
+                        + "do not support resource-level permissions; ec2:AttachVolume is limited by resource tags to this volume and "
+                        + "this construct's instance.", "Resource::*",
+                        "Resource::arn:" + RegionInfo.get(region).getPartition() + ":ec2:" + region + ":<AWS::AccountId>:instance/*"));
+        if (!props.isTerminationProtection()) {
+            Suppressions.suppress(instance, false, Suppressions.CdkNag.of("AwsSolutions-EC29", "The host's data is on its own volume, "
+                    + "retained and backed up daily, which a terminated instance leaves behind and the next instance takes over. "
+                    + "Protection would also stop CloudFormation from terminating the instance a new AMI replaces, which holds the "
+                    + "volume: terminationProtection turns it on."));
+        }
         this.connections = new Connections(ConnectionsProps.builder()
                 .securityGroups(List.of(securityGroup)).defaultPort(Port.tcp(Ports.GRAFANA)).build());
         ReviewFiles.register(this, this::getReviewFiles);
@@ -225,13 +327,13 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 Suppressions.suppress(template, false, Suppressions.CfnGuard.of("ec2_launch_template_monitoring_enabled_check", "The instance "
                         + "launched from this template runs with detailed monitoring (AWS::EC2::Instance Monitoring: true), "
                         + "which is what the control asks for. The template only carries IMDSv2; a change to it is a new "
-                        + "template version, which CloudFormation applies by replacing the instance and the TSDB and Grafana "
-                        + "data on its root volume."));
+                        + "template version, which CloudFormation applies by replacing the instance (a scrape and alerting "
+                        + "gap while the data volume moves to the new one)."));
             }
         }
     }
 
-    private HostBootstrapScript bootstrap(ObservabilityInstanceProps props, Release.Arch arch, String region, String rootUrl) {
+    private HostConfiguration configuration(ObservabilityInstanceProps props, Release.Arch arch, String region, String rootUrl) {
         String promFlags = String.join(" ", List.of(
                 "/opt/prometheus/prometheus",
                 "--config.file=/etc/prometheus/prometheus.yml",
@@ -241,6 +343,8 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 // No --web.enable-lifecycle: /-/quit and /-/reload must not be reachable through the ALB.
                 "--web.listen-address=:" + Ports.PROMETHEUS));
         SystemdUnit prometheus = SystemdUnit.service("prometheus", "Prometheus", "prometheus", promFlags)
+                // The TSDB is on the data volume: never start on an empty root directory instead.
+                .set("Unit", "RequiresMountsFor", "/var/lib/prometheus")
                 // Refuse to start on a broken config instead of crash-looping (seed 004).
                 .set("Service", "ExecStartPre", "/opt/prometheus/promtool check config /etc/prometheus/prometheus.yml")
                 .set("Service", "ExecReload", "/bin/kill -HUP $MAINPID")
@@ -253,10 +357,12 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 "--storage.path=/var/lib/alertmanager/",
                 "--web.listen-address=" + ALERTMANAGER_ADDRESS,
                 "--cluster.listen-address="))) // one instance: no gossip mesh, no port 9094
+                .set("Unit", "RequiresMountsFor", "/var/lib/alertmanager")
                 .set("Service", "ExecStartPre", "/opt/alertmanager/amtool check-config /etc/alertmanager/alertmanager.yml")
                 .set("Service", "ExecReload", "/bin/kill -HUP $MAINPID");
         SystemdUnit grafana = SystemdUnit.service("grafana", "Grafana", "grafana",
                 "/opt/grafana/bin/grafana server --homepath=/opt/grafana --config=/etc/grafana/grafana.ini")
+                .set("Unit", "RequiresMountsFor", "/var/lib/grafana")
                 .set("Service", "EnvironmentFile", "/etc/grafana/grafana.env")
                 .set("Service", "WorkingDirectory", "/opt/grafana");
 
@@ -277,31 +383,11 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         String envFile = grafanaEnv.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("\n", "", "\n"));
 
-        HostBootstrapScript s = new HostBootstrapScript()
-                .command("readonly REGION=" + Shell.quote(region))
-                .command("readonly GRAFANA_ADMIN_SECRET=" + Shell.quote(adminSecret.getSecretArn()))
-                .command("readonly SLACK_WEBHOOK_SECRET=" + Shell.quote(secretId(slackWebhookSecret)))
-                .comment("System users without a login shell (seed 002)")
-                .systemUser("prometheus").systemUser("node_exporter").systemUser("grafana").systemUser("alertmanager")
-                .comment("Pinned releases, verified by SHA-256")
-                .installRelease(props.getPrometheusRelease(), arch, "/opt/prometheus")
-                .installRelease(props.getNodeExporterRelease(), arch, "/opt/node_exporter")
-                .installRelease(props.getGrafanaRelease(), arch, "/opt/grafana")
-                .installRelease(props.getAlertmanagerRelease(), arch, "/opt/alertmanager")
-                .comment("Directories")
-                .directory("/etc/prometheus", "root", "0755")
-                .directory(TARGETS_DIR, "root", "0755")
-                .directory("/etc/prometheus/rules", "root", "0755")
-                .directory("/var/lib/prometheus", "prometheus", "0750")
-                .directory("/etc/grafana", "root", "0755")
-                .directory("/etc/grafana/provisioning/datasources", "root", "0755")
-                .directory("/etc/grafana/provisioning/dashboards", "root", "0755")
-                .directory("/etc/grafana/dashboards", "root", "0755")
-                .directory("/var/lib/grafana", "grafana", "0750")
-                .directory("/var/log/grafana", "grafana", "0750")
-                .directory("/etc/alertmanager", "root", "0755")
-                .directory("/var/lib/alertmanager", "alertmanager", "0750")
-                .comment("Configuration rendered by o11y-cdk at synth time")
+        HostConfiguration c = new HostConfiguration()
+                .release(props.getPrometheusRelease(), arch, "/opt/prometheus", "prometheus")
+                .release(props.getNodeExporterRelease(), arch, "/opt/node_exporter", "node_exporter")
+                .release(props.getGrafanaRelease(), arch, "/opt/grafana", "grafana")
+                .release(props.getAlertmanagerRelease(), arch, "/opt/alertmanager", "alertmanager")
                 .file("/etc/prometheus/prometheus.yml", prometheusConfig.toYaml(), "root", "0644")
                 .file("/etc/prometheus/" + RULES_FILE, rules.toYaml(), "root", "0644")
                 .file("/etc/grafana/grafana.env", envFile, "root", "0644")
@@ -316,12 +402,45 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 // No secret in it: the Slack receivers read SLACK_WEBHOOK_FILE.
                 .file("/etc/alertmanager/alertmanager.yml", alertmanagerConfig.toYaml(), "root", "0644");
         for (Dashboard d : props.getDashboards()) {
-            s.file("/etc/grafana/dashboards/" + d.getUid() + ".json", d.toJson(), "root", "0644");
+            c.file("/etc/grafana/dashboards/" + d.getUid() + ".json", d.toJson(), "root", "0644");
         }
-        s.unit(prometheus).unit(nodeExporter).unit(grafana).unit(alertmanager)
-                .comment("node_exporter on this host's private IP (seed 002: private IPs avoid transfer cost)")
+        return c.unit(prometheus).unit(nodeExporter).unit(grafana).unit(alertmanager);
+    }
+
+    /** cfn-hup as a service: it reads the metadata every minute and runs cfn-init when it changed. */
+    private static SystemdUnit cfnHupUnit() {
+        return SystemdUnit.privileged("cfn-hup", "CloudFormation metadata watcher (o11y-cdk configuration)", "/opt/aws/bin/cfn-hup");
+    }
+
+    private HostBootstrapScript bootstrap(String region, String logicalId) {
+        return new HostBootstrapScript()
+                .command("readonly REGION=" + Shell.quote(region))
+                .command("readonly STACK=" + Shell.quote(Aws.STACK_NAME))
+                .command("readonly RESOURCE=" + Shell.quote(logicalId))
+                .command("readonly DATA_VOLUME=" + Shell.quote(dataVolume.getVolumeId()))
+                .command("readonly GRAFANA_ADMIN_SECRET=" + Shell.quote(adminSecret.getSecretArn()))
+                .command("readonly SLACK_WEBHOOK_SECRET=" + Shell.quote(secretId(slackWebhookSecret)))
+                .comment("System users without a login shell (seed 002)")
+                .systemUser("prometheus").systemUser("node_exporter").systemUser("grafana").systemUser("alertmanager")
+                .comment("CloudFormation's helper scripts: part of the Amazon Linux 2023 AMI, installed when missing")
+                .command("[ -x /opt/aws/bin/cfn-init ] || dnf install -y aws-cfn-bootstrap")
+                .comment("This instance")
                 .command("imds_token=\"$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')\"")
+                .command("instance_id=\"$(curl -fsS -H \"X-aws-ec2-metadata-token: ${imds_token}\" http://169.254.169.254/latest/meta-data/instance-id)\"")
                 .command("private_ip=\"$(curl -fsS -H \"X-aws-ec2-metadata-token: ${imds_token}\" http://169.254.169.254/latest/meta-data/local-ipv4)\"")
+                .comment(DATA_VOLUME_STEP)
+                .file(DATA_VOLUME_SCRIPT, HostConfiguration.script("o11y-data-volume.sh"), "root", "0755")
+                .command(DATA_VOLUME_SCRIPT + " \"${REGION}\" \"${DATA_VOLUME}\" \"${instance_id}\"")
+                .comment("Directories; the data directories are the volume's")
+                .directory("/etc/prometheus", "root", "0755")
+                .directory(TARGETS_DIR, "root", "0755")
+                .directory("/var/lib/prometheus", "prometheus", "0750")
+                .directory("/etc/grafana", "root", "0755")
+                .directory("/var/lib/grafana", "grafana", "0750")
+                .directory("/var/log/grafana", "grafana", "0750")
+                .directory("/etc/alertmanager", "root", "0755")
+                .directory("/var/lib/alertmanager", "alertmanager", "0750")
+                .comment("node_exporter on this host's private IP (seed 002: private IPs avoid transfer cost)")
                 .command("printf '[{\"targets\": [\"%s:" + Ports.NODE_EXPORTER + "\"]}]\\n' \"${private_ip}\" > " + TARGETS_DIR + "/node.json")
                 .comment("Grafana admin password from Secrets Manager, readable by grafana only; without it Grafana cannot start")
                 .secretFile("REGION", "GRAFANA_ADMIN_SECRET", "/etc/grafana/admin_password", "grafana", true, null)
@@ -330,13 +449,29 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 // Alertmanager (UI, logged failed notifications) and the next boot that reads the secret fixes Slack.
                 .secretFile("REGION", "SLACK_WEBHOOK_SECRET", SLACK_WEBHOOK_FILE, "alertmanager", false,
                         "cannot read the Slack webhook secret; Alertmanager starts without it (notifications fail until a boot reads it)")
-                .comment("Check before (re)starting, then run everything")
-                .command("/opt/prometheus/promtool check config /etc/prometheus/prometheus.yml")
-                .command("/opt/alertmanager/amtool check-config /etc/alertmanager/alertmanager.yml")
-                .command("systemctl daemon-reload")
-                .command("systemctl enable prometheus node_exporter grafana alertmanager")
-                .command("systemctl restart prometheus node_exporter grafana alertmanager");
-        return s;
+                .comment("Releases and configuration from the stack's metadata, checked, installed and (re)started; "
+                        + "cfn-hup does the same on every change")
+                .command("/opt/aws/bin/cfn-init -v --region \"${REGION}\" --stack \"${STACK}\" --resource \"${RESOURCE}\" --configsets "
+                        + HostConfiguration.CONFIG_SET);
+    }
+
+    /** The AMI as given, else the template's {@code <id>AmiId} parameter: pinned either way, never resolved at deploy. */
+    private IMachineImage machineImage(ObservabilityInstanceProps props, Release.Arch arch) {
+        if (props.getMachineImage() != null) {
+            return props.getMachineImage();
+        }
+        String ssm = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-" + (arch == Release.Arch.ARM64 ? "arm64" : "x86_64");
+        CfnParameter ami = CfnParameter.Builder.create(this, "AmiId")
+                .type("AWS::EC2::Image::Id")
+                .description("Amazon Linux 2023 AMI of the o11y host, pinned: a new value replaces the instance, whose data "
+                        + "volume moves over. The newest: aws ssm get-parameter --name " + ssm + " --query Parameter.Value")
+                .build();
+        String name = getNode().getId().replaceAll("[^A-Za-z0-9]", "") + "AmiId";
+        ami.overrideLogicalId(name);
+        Annotations.of(this).addWarningV2("@o11y-cdk/host:amiParameter", "No machineImage: the template asks for the host's "
+                + "AMI as the parameter " + name + " (cdk deploy --parameters " + name + "=ami-...; later "
+                + "deploys keep it). The newest Amazon Linux 2023: aws ssm get-parameter --name " + ssm + " --query Parameter.Value");
+        return MachineImage.genericLinux(Map.of(Stack.of(this).getRegion(), ami.getValueAsString()));
     }
 
     /** The host's security group; its default port is Grafana's (3000), the one the ALB reaches first. */
@@ -386,22 +521,39 @@ public class ObservabilityInstance extends Construct implements IConnectable {
     }
 
     /**
-     * For review: every file the bootstrap writes, under its path on the host, and the bootstrap
-     * itself as {@code user-data/bootstrap.sh} (deploy-time values such as the secret ARN shown as
-     * placeholders).
+     * For review: every file the host gets, under its path on the host, the {@code releases} list
+     * ({@code etc/o11y-cdk/staged/releases}), and the bootstrap itself as {@code user-data/bootstrap.sh}
+     * (deploy-time values such as the secret ARN shown as placeholders).
      */
     public Map<String, String> getReviewFiles() {
         Map<String, String> out = new java.util.TreeMap<>();
-        script.getFiles().forEach((path, content) -> out.put(path.substring(1), content));
+        config.getFiles().forEach((path, content) -> out.put(path.substring(1), content));
+        out.put(HostConfiguration.STAGED.substring(1) + "/releases", config.getReleases());
         out.put("user-data/bootstrap.sh", script.render().replaceAll("\\$\\{Token\\[[^\\]]+\\]\\}", "<deploy-time value>"));
         return out;
     }
 
-    /** Every file the bootstrap writes, path to content. */
+    /** Every configuration file the host gets (CloudFormation metadata, installed by o11y-apply), path to content. */
     public Map<String, String> getRenderedFiles() {
-        return script.getFiles();
+        return config.getFiles();
     }
 
+    /** The volume that holds the TSDB, Grafana's database and Alertmanager's silences. */
+    public Volume getDataVolume() {
+        return dataVolume;
+    }
+
+    /** The daily AWS Backup of the data volume. */
+    public DailyBackup getBackup() {
+        return backup;
+    }
+
+    /** The data volume's size. */
+    public int getDataVolumeSizeGiB() {
+        return dataVolumeSizeGiB;
+    }
+
+    /** The root volume's size: still that of o11y-cdk 0.1, which kept the data on it (a new size would replace the host). */
     public int getVolumeSizeGiB() {
         return volumeSizeGiB;
     }

@@ -10,6 +10,7 @@ import dev.o11ycdk.grafana.Dashboards;
 import java.util.List;
 import org.immutables.value.Value;
 import org.jetbrains.annotations.Nullable;
+import software.amazon.awscdk.services.ec2.IMachineImage;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.InstanceClass;
 import software.amazon.awscdk.services.ec2.InstanceSize;
@@ -104,10 +105,34 @@ public abstract class ObservabilityInstanceProps implements PrometheusBasicsProp
         return List.of(Dashboards.nodeExporter());
     }
 
-    /** The host keeps the TSDB and Grafana's state: refuse API termination. @default true */
+    /**
+     * The host's AMI, pinned: a new one replaces the instance (the data volume moves over). Give the
+     * image of {@code instanceType}'s architecture, e.g.
+     * {@code MachineImage.genericLinux(Map.of("ap-northeast-2", "ami-..."))}.
+     *
+     * @default - the template's parameter {@code <id>AmiId} (AWS::EC2::Image::Id, no default: the first
+     *          deploy passes it, later deploys keep it), with a synth warning
+     */
+    @Nullable
+    public abstract IMachineImage getMachineImage();
+
+    /**
+     * Refuse API termination of the instance. The data is on its own retained volume, so
+     * termination loses none of it; protection also stops CloudFormation from terminating the old
+     * instance when a new AMI replaces it, and the new one would wait for the volume: turn it off
+     * for that deploy (README, "Moving the host to a new AMI").
+     *
+     * @default false
+     */
     @Value.Default
     public boolean isTerminationProtection() {
-        return true;
+        return false;
+    }
+
+    /** How long the daily backups of the data volume are kept. @default 35 */
+    @Value.Default
+    public int getBackupRetentionDays() {
+        return 35;
     }
 
     /** @default ObservabilityInstance.defaultRules(runbookBaseUrl): the defaults without the rules on ECS metrics */

@@ -34,6 +34,23 @@ public final class SystemdUnit {
         return u;
     }
 
+    /**
+     * A service that runs as root without the sandbox, restarted always: for cfn-hup, which writes
+     * under /etc and restarts the other services.
+     */
+    public static SystemdUnit privileged(String name, String description, String execStart) {
+        SystemdUnit u = new SystemdUnit(name);
+        u.set("Unit", "Description", description);
+        u.set("Unit", "Wants", "network-online.target");
+        u.set("Unit", "After", "network-online.target");
+        u.set("Service", "Type", "simple");
+        u.set("Service", "ExecStart", execStart);
+        u.set("Service", "Restart", "always");
+        u.set("Service", "RestartSec", "5s");
+        u.set("Install", "WantedBy", "multi-user.target");
+        return u;
+    }
+
     public SystemdUnit set(String section, String key, String value) {
         sections.computeIfAbsent(section, s -> new ArrayList<>()).add(new String[] {key, value});
         return this;

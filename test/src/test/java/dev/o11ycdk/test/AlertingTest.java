@@ -35,7 +35,7 @@ class AlertingTest {
             "runbookBaseUrl", RUNBOOKS, "serviceDownFor", "2m");
     /** The Fargate layout alone: one Alertmanager for the heartbeat, Alertmanager's version only an image tag. */
     private static final Map<String, String> FARGATE_ONLY = Map.of("layouts", "fargate", "heartbeatUrl", HEARTBEAT,
-            "alertmanagerVersion", "0.28.1");
+            "alertmanagerVersion", "0.35.0");
 
     private static List<Stack> stacks(Synth synth) {
         return Stream.of(synth.stacks().ec2Host(), synth.stacks().fargate()).map(Stack.class::cast).toList();
@@ -122,7 +122,7 @@ class AlertingTest {
     void withoutTheHostAnAlertmanagerVersionIsAnImageTagThatNeedsNoChecksum() {
         Synth fargate = Synth.of(FARGATE_ONLY);
         assertThat(Cfn.json(Cfn.containers(fargate.templateJson(fargate.stacks().fargate()), "AlertmanagerTaskDefinition")))
-                .contains("\"Image\":\"prom/alertmanager:v0.28.1\"");
+                .contains("\"Image\":\"prom/alertmanager:v0.35.0\"");
     }
 
     @Test

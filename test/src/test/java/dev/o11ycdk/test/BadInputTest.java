@@ -156,6 +156,13 @@ class BadInputTest {
             bad("albCanonicalHostedZoneId", "zwkzpgti48kdx", "setting 'albCanonicalHostedZoneId' = 'zwkzpgti48kdx': a Route 53 zone id "
                     + "starts with Z, then upper-case letters and digits").with(EXISTING_ALB),
             bad("instanceType", "t3.mediun", "setting 'instanceType' = 't3.mediun': not an EC2 instance type such as t3.medium"),
+            bad("hostAmiId", "al2023-ami-2023.9", "setting 'hostAmiId' = 'al2023-ami-2023.9': not an AMI id such as ami-0123456789abcdef0"),
+            bad("hostAmiId", "ami-0123", "setting 'hostAmiId' = 'ami-0123': not an AMI id such as ami-0123456789abcdef0"),
+            bad("hostAmiReleased", "20.11.2026", "setting 'hostAmiReleased' = '20.11.2026': must be a date such as 2026-11-20 (the "
+                    + "AMI's CreationDate)").with("hostAmiId", "ami-0123456789abcdef0"),
+            bad("hostAmiReleased", "2026-11-20", "setting 'hostAmiReleased' = '2026-11-20': dates the AMI of hostAmiId, which is not set"),
+            bad("hostAmiMaxAgeDays", 0, "setting 'hostAmiMaxAgeDays' = 0: must be in 1..3650"),
+            bad("hostTerminationProtection", "on", "setting 'hostTerminationProtection' = 'on': must be true or false"),
             bad("retentionDays", 0, "setting 'retentionDays' = 0: must be in 1..3650"),
             bad("retentionDays", "-1", "setting 'retentionDays' = -1: must be in 1..3650"),
             bad("retentionDays", 3651, "setting 'retentionDays' = 3651: must be in 1..3650"),

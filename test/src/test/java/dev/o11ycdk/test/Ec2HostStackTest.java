@@ -2,6 +2,7 @@ package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.o11ycdk.host.HostConfiguration;
 import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.Synth;
@@ -129,7 +130,7 @@ class Ec2HostStackTest {
         template.hasResourceProperties("AWS::EC2::Instance", Map.of(
                 "InstanceType", "t3.medium",
                 "Monitoring", true,
-                "DisableApiTermination", true,
+                "DisableApiTermination", false,
                 "NetworkInterfaces", List.of(Match.objectLike(Map.of("DeviceIndex", "0", "AssociatePublicIpAddress", false,
                         "SubnetId", Map.of("Ref", Match.stringLikeRegexp("VpcprivateSubnet1.*"))))),
                 "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/xvda",
@@ -237,22 +238,28 @@ class Ec2HostStackTest {
     }
 
     @Test
-    void userDataFitsEc2sLimitAndEveryCompressedFileIsTheReviewedOne() throws Exception {
+    void userDataFitsEc2sLimitAndHoldsOnlyTheBootstrapWhileEveryConfigurationFileIsTheReviewedOne() throws Exception {
         String userData = dev.o11ycdk.test.support.UserData.of(templateJson);
         assertThat(userData.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(16_384);
         String script = dev.o11ycdk.test.support.UserData.part(userData, "text/x-shellscript");
-        Map<String, String> reviewed = Synth.defaults().stacks().ec2Host().getHost().getRenderedFiles();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("write_file (\\S+) \\S+ \\S+ <<'O11Y_CDK_EOF'\n([A-Za-z0-9+/=\n]+?)\nO11Y_CDK_EOF")
                 .matcher(script);
-        int files = 0;
-        while (m.find()) {
-            byte[] gz = java.util.Base64.getMimeDecoder().decode(m.group(2));
-            String content = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)).readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(content).as(m.group(1)).isEqualTo(reviewed.get(m.group(1)));
-            files++;
+        // One compressed file: the data-volume script, as the library ships it.
+        assertThat(m.find()).isTrue();
+        assertThat(m.group(1)).isEqualTo(ObservabilityInstance.DATA_VOLUME_SCRIPT);
+        byte[] gz = java.util.Base64.getMimeDecoder().decode(m.group(2));
+        String content = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)).readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        try (var in = ObservabilityInstance.class.getResourceAsStream("o11y-data-volume.sh")) {
+            assertThat(content).isEqualTo(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         }
-        assertThat(files).isEqualTo(reviewed.size()).isGreaterThan(8);
+        assertThat(m.find()).isFalse();
+        // No configuration in the user data: every file is in the metadata, the reviewed one.
+        Map<String, String> reviewed = Synth.defaults().stacks().ec2Host().getHost().getRenderedFiles();
+        Map<String, String> staged = dev.o11ycdk.test.support.UserData.stagedFiles(templateJson);
+        assertThat(staged.keySet()).containsAll(reviewed.keySet()).hasSize(reviewed.size() + 1).contains("/releases");
+        reviewed.forEach((path, c) -> assertThat(staged.get(path)).as(path).isEqualTo(c));
+        assertThat(reviewed).hasSizeGreaterThan(8);
     }
 
     @Test
@@ -264,7 +271,7 @@ class Ec2HostStackTest {
         String script = Synth.defaults().stacks().ec2Host().getHost().getReviewFiles().get("user-data/bootstrap.sh");
         // Required: no "|| warn" after it, so set -e stops the boot when the password cannot be read.
         String step = "\nfetch_secret \"${REGION}\" \"${GRAFANA_ADMIN_SECRET}\" /etc/grafana/admin_password grafana\n";
-        assertThat(script.indexOf(step)).isPositive().isLessThan(script.indexOf("systemctl restart prometheus node_exporter grafana"));
+        assertThat(script.indexOf(step)).isPositive().isLessThan(script.indexOf("/opt/aws/bin/cfn-init -v "));
     }
 
     @Test
@@ -279,33 +286,34 @@ class Ec2HostStackTest {
         String script = host.getReviewFiles().get("user-data/bootstrap.sh");
         assertThat(script).contains(
                 "useradd --system --no-create-home --shell /sbin/nologin alertmanager\n",
-                "install -d -o alertmanager -g alertmanager -m 0750 /var/lib/alertmanager\n",
-                "install_release alertmanager 0.34.1 'https://github.com/prometheus/alertmanager/releases/download/v0.34.1/"
-                        + "alertmanager-0.34.1.linux-amd64.tar.gz' 265b9d1e55ef0d5306a436018af6d2b686c2ce051f03d968f7464ecb1372a7e8 "
-                        + "/opt/alertmanager\n",
-                "systemctl enable prometheus node_exporter grafana alertmanager\n",
-                "systemctl restart prometheus node_exporter grafana alertmanager\n");
+                "install -d -o alertmanager -g alertmanager -m 0750 /var/lib/alertmanager\n");
+        assertThat(host.getReviewFiles().get("etc/o11y-cdk/staged/releases")).contains(
+                "alertmanager 0.34.1 https://github.com/prometheus/alertmanager/releases/download/v0.34.1/"
+                        + "alertmanager-0.34.1.linux-amd64.tar.gz 265b9d1e55ef0d5306a436018af6d2b686c2ce051f03d968f7464ecb1372a7e8 "
+                        + "/opt/alertmanager alertmanager\n");
         // Nothing else may reach it: no ingress rule for 9093 (the host's three are checked above).
         assertThat(String.valueOf(template.findResources("AWS::EC2::SecurityGroupIngress"))).doesNotContain("9093");
     }
 
     @Test
     void aGravitonHostInstallsTheArm64AlertmanagerWithItsOwnDigest() {
-        String script = Synth.of(Map.of("instanceType", "t4g.medium")).stacks().ec2Host().getHost().getReviewFiles().get("user-data/bootstrap.sh");
-        assertThat(script).contains("install_release alertmanager 0.34.1 'https://github.com/prometheus/alertmanager/releases/download/"
-                + "v0.34.1/alertmanager-0.34.1.linux-arm64.tar.gz' d98d6cbaf52151c7e76e24355fec88b11cebcb9875d4cdd8b76ddce7a7e5535c "
-                + "/opt/alertmanager\n");
+        String releases = Synth.of(Map.of("instanceType", "t4g.medium")).stacks().ec2Host().getHost().getReviewFiles()
+                .get("etc/o11y-cdk/staged/releases");
+        assertThat(releases).contains("alertmanager 0.34.1 https://github.com/prometheus/alertmanager/releases/download/"
+                + "v0.34.1/alertmanager-0.34.1.linux-arm64.tar.gz d98d6cbaf52151c7e76e24355fec88b11cebcb9875d4cdd8b76ddce7a7e5535c "
+                + "/opt/alertmanager alertmanager\n");
     }
 
     @Test
     void anotherAlertmanagerVersionInstallsWithTheChecksumGivenForIt() {
         String sha = "0".repeat(63) + "1";
-        Synth other = Synth.of(Map.of("alertmanagerVersion", "0.28.1", "alertmanagerSha256Amd64", sha));
-        assertThat(other.stacks().ec2Host().getHost().getReviewFiles().get("user-data/bootstrap.sh"))
-                .contains("install_release alertmanager 0.28.1 'https://github.com/prometheus/alertmanager/releases/download/v0.28.1/"
-                        + "alertmanager-0.28.1.linux-amd64.tar.gz' " + sha + " /opt/alertmanager\n");
+        // A release newer than the support calendar knows (it warns) with its own checksum.
+        Synth other = Synth.of(Map.of("alertmanagerVersion", "0.35.0", "alertmanagerSha256Amd64", sha));
+        assertThat(other.stacks().ec2Host().getHost().getReviewFiles().get("etc/o11y-cdk/staged/releases"))
+                .contains("alertmanager 0.35.0 https://github.com/prometheus/alertmanager/releases/download/v0.35.0/"
+                        + "alertmanager-0.35.0.linux-amd64.tar.gz " + sha + " /opt/alertmanager alertmanager\n");
         // The Fargate layout runs the same version, as its image tag.
-        assertThat(String.valueOf(other.templateJson(other.stacks().fargate()))).contains("prom/alertmanager:v0.28.1");
+        assertThat(String.valueOf(other.templateJson(other.stacks().fargate()))).contains("prom/alertmanager:v0.35.0");
     }
 
     @Test
@@ -317,7 +325,7 @@ class Ec2HostStackTest {
         String step = script.substring(script.indexOf("# " + ObservabilityInstance.SLACK_STEP));
         assertThat(step.lines().skip(1).findFirst().orElseThrow()).startsWith(
                 "fetch_secret \"${REGION}\" \"${SLACK_WEBHOOK_SECRET}\" /etc/alertmanager/slack_webhook_url alertmanager || echo ");
-        assertThat(script.indexOf("\n# " + ObservabilityInstance.SLACK_STEP)).isLessThan(script.indexOf("systemctl restart"));
+        assertThat(script.indexOf("\n# " + ObservabilityInstance.SLACK_STEP)).isLessThan(script.indexOf("/opt/aws/bin/cfn-init -v "));
         // Alertmanager only ever gets the file's path; no URL is in its config, the user data or the template.
         String am = host.getRenderedFiles().get("/etc/alertmanager/alertmanager.yml");
         assertThat(am).contains("api_url_file: " + ObservabilityInstance.SLACK_WEBHOOK_FILE).doesNotContain("api_url:", "slack_api_url");

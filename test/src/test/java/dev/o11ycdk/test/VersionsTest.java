@@ -36,10 +36,9 @@ class VersionsTest {
 
     @Test
     void theHostTheFargateTasksAndTheEksPodsRunTheSameVersions() {
-        String bootstrap = synth.stacks().ec2Host().getHost().getReviewFiles().get("user-data/bootstrap.sh");
-        assertThat(bootstrap).contains("install_release prometheus " + Versions.PROMETHEUS + " ",
-                "install_release alertmanager " + Versions.ALERTMANAGER + " ", "install_release nodeExporter " + Versions.NODE_EXPORTER + " ",
-                "install_release grafana " + Versions.GRAFANA + " ");
+        String releases = synth.stacks().ec2Host().getHost().getReviewFiles().get("etc/o11y-cdk/staged/releases");
+        assertThat(releases).contains("prometheus " + Versions.PROMETHEUS + " ", "alertmanager " + Versions.ALERTMANAGER + " ",
+                "nodeExporter " + Versions.NODE_EXPORTER + " ", "grafana " + Versions.GRAFANA + " ");
 
         String fargate = Cfn.json(synth.templateJson(synth.stacks().fargate()));
         assertThat(fargate).contains("\"Image\":\"prom/prometheus:v" + Versions.PROMETHEUS + "\"",
@@ -58,8 +57,8 @@ class VersionsTest {
     void anotherPinnedVersionReachesEveryLayoutAlike() {
         Synth other = Synth.of(Map.of("alertmanagerVersion", "0.34.0", "alertmanagerSha256Amd64",
                 "19c75a1111111111111111111111111111111111111111111111111111174a03"));
-        assertThat(other.stacks().ec2Host().getHost().getReviewFiles().get("user-data/bootstrap.sh"))
-                .contains("install_release alertmanager 0.34.0 ");
+        assertThat(other.stacks().ec2Host().getHost().getReviewFiles().get("etc/o11y-cdk/staged/releases"))
+                .startsWith("prometheus ").contains("\nalertmanager 0.34.0 ");
         assertThat(Cfn.json(other.templateJson(other.stacks().fargate()))).contains("\"Image\":\"prom/alertmanager:v0.34.0\"");
         assertThat((String) Cfn.at(Cfn.helmValues(other.templateJson(other.stacks().eks()), "MonitoringKubePrometheusStack"),
                 "alertmanager.alertmanagerSpec.image.tag")).isEqualTo("v0.34.0");

@@ -8,11 +8,13 @@ import dev.o11ycdk.core.PropsException;
 import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.host.ObservabilityInstanceProps;
 import dev.o11ycdk.test.support.FreshStack;
+import dev.o11ycdk.test.support.Cfn;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.services.ec2.MachineImage;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 
@@ -36,7 +38,7 @@ class ObservabilityInstanceTest {
         t.hasResourceProperties("AWS::EC2::Instance", Match.objectLike(Map.of(
                 "InstanceType", "t3.medium",
                 "Monitoring", true,
-                "DisableApiTermination", true,
+                "DisableApiTermination", false,
                 "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/xvda", "Ebs", Map.of("VolumeSize", 94, "VolumeType", "gp3",
                         "Encrypted", true, "DeleteOnTermination", true))))));
         assertThat(t.findResources("AWS::EC2::Instance").values().iterator().next().toString()).doesNotContain("KeyName");
@@ -45,6 +47,49 @@ class ObservabilityInstanceTest {
         // node_exporter only from the host's own group.
         t.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Match.objectLike(Map.of("FromPort", 9100, "ToPort", 9100)));
         assertThat(host.getRenderedFiles()).containsKeys("/etc/prometheus/prometheus.yml", "/etc/alertmanager/alertmanager.yml");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDataLivesOnARetainedEncryptedVolumeInTheInstancesZoneBackedUpDailyAndOnlyItsInstanceAttachesIt() {
+        FreshStack f = FreshStack.of("Data");
+        ObservabilityInstance host = new ObservabilityInstance(f.stack(), "Host", props(f).expectedActiveSeries(200_000)
+                .retention(Duration.days(30)).backupRetentionDays(14).build());
+        // 64.4 GiB of TSDB x1.25 (size-based retention keeps it at 88 %) + 2 GiB for Grafana and Alertmanager.
+        assertThat(host.getDataVolumeSizeGiB()).isEqualTo(81 + 2);
+        Map<String, Object> t = f.template().toJSON();
+        Map<String, Object> volume = Cfn.resources(t).values().stream().map(r -> (Map<String, Object>) r)
+                .filter(r -> "AWS::EC2::Volume".equals(r.get("Type"))).findFirst().orElseThrow();
+        assertThat(volume).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
+        Map<String, Object> instance = Cfn.props(t, "AWS::EC2::Instance", "Host");
+        assertThat((Map<String, Object>) volume.get("Properties")).containsEntry("Size", 83).containsEntry("VolumeType", "gp3")
+                .containsEntry("Encrypted", true).containsEntry("AvailabilityZone", instance.get("AvailabilityZone"));
+        assertThat(Cfn.json(Cfn.props(t, "AWS::Backup::BackupSelection", "Host"))).contains(":volume/", "HostDataVolume");
+        assertThat(Cfn.json(Cfn.props(t, "AWS::Backup::BackupPlan", "Host"))).contains("\"DeleteAfterDays\":14",
+                "cron(0 18 * * ? *)");
+        assertThat(Cfn.resources(t).values().stream().map(r -> (Map<String, Object>) r)
+                .filter(r -> "AWS::Backup::BackupVault".equals(r.get("Type"))).findFirst().orElseThrow())
+                .containsEntry("DeletionPolicy", "Retain");
+        // ec2:AttachVolume on the volume and on an instance, both carrying the grant's tag.
+        String policy = Cfn.json(Cfn.props(t, "AWS::IAM::Policy", "HostRole"));
+        assertThat(policy).contains("\"Action\":\"ec2:AttachVolume\"", "ec2:ResourceTag/VolumeGrantAttach-", ":instance/*",
+                ":volume/\",{\"Ref\":\"HostDataVolume");
+        assertThat(Cfn.json(instance.get("Tags"))).contains("VolumeGrantAttach-");
+        assertThat(Cfn.json(volume.get("Properties"))).contains("VolumeGrantAttach-");
+        assertThat(t).containsKey("Parameters");
+        Map<String, Object> ami = (Map<String, Object>) ((Map<String, Object>) t.get("Parameters")).get("HostAmiId");
+        assertThat(ami).containsEntry("Type", "AWS::EC2::Image::Id").doesNotContainKey("Default");
+        assertThat(instance.get("ImageId")).isEqualTo(Map.of("Ref", "HostAmiId"));
+    }
+
+    @Test
+    void aGivenImageIsTheInstancesAndNoParameterIsAsked() {
+        FreshStack f = FreshStack.of("Pinned");
+        new ObservabilityInstance(f.stack(), "Host", props(f)
+                .machineImage(MachineImage.genericLinux(Map.of("ap-northeast-2", "ami-0123456789abcdef0"))).build());
+        Map<String, Object> t = f.template().toJSON();
+        assertThat(Cfn.props(t, "AWS::EC2::Instance", "Host")).containsEntry("ImageId", "ami-0123456789abcdef0");
+        assertThat(Cfn.json(t.getOrDefault("Parameters", Map.of()))).doesNotContain("AmiId");
     }
 
     @Test

@@ -52,6 +52,53 @@ public final class UserData {
         return ref != null && refs.containsKey(String.valueOf(ref)) ? refs.get(String.valueOf(ref)) : "CFN_TOKEN";
     }
 
+    /** The instance's {@code AWS::CloudFormation::Init} metadata. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> init(Map<String, Object> template) {
+        Map<String, Object> resources = (Map<String, Object>) template.get("Resources");
+        for (Object r : resources.values()) {
+            Map<String, Object> res = (Map<String, Object>) r;
+            if ("AWS::EC2::Instance".equals(res.get("Type"))) {
+                Map<String, Object> md = (Map<String, Object>) res.getOrDefault("Metadata", Map.of());
+                Map<String, Object> init = (Map<String, Object>) md.get("AWS::CloudFormation::Init");
+                if (init == null) {
+                    throw new AssertionError("the instance has no AWS::CloudFormation::Init metadata");
+                }
+                return init;
+            }
+        }
+        throw new AssertionError("no AWS::EC2::Instance in template");
+    }
+
+    /**
+     * Every file cfn-init writes, by path, as CloudFormation would resolve it ({@code refs} as in
+     * {@link #of(Map, Map)}), in the order of the config set's configs.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> initFiles(Map<String, Object> template, Map<String, String> refs) {
+        Map<String, Object> init = init(template);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Object config : (List<Object>) ((Map<String, Object>) init.get("configSets")).values().iterator().next()) {
+            Map<String, Object> files = (Map<String, Object>) ((Map<String, Object>) init.get(config)).getOrDefault("files", Map.of());
+            files.forEach((path, f) -> out.put(path, flatten(((Map<String, Object>) f).get("content"), refs)));
+        }
+        return out;
+    }
+
+    /** The files cfn-init stages, by their path on the host (the staged folder taken off). */
+    public static Map<String, String> stagedFiles(Map<String, Object> template) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        initFiles(template, Map.of()).forEach((path, content) -> {
+            if (path.startsWith(STAGED + "/")) {
+                out.put(path.substring(STAGED.length()), content);
+            }
+        });
+        return out;
+    }
+
+    /** Where cfn-init stages the host's files ({@code HostConfiguration.STAGED}). */
+    public static final String STAGED = dev.o11ycdk.host.HostConfiguration.STAGED;
+
     /** The body of the MIME part with the given content type. */
     public static String part(String multipart, String contentType) {
         int header = multipart.indexOf("Content-Type: " + contentType);
