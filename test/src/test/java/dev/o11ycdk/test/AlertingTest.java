@@ -6,6 +6,7 @@ import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.Rule;
 import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.Cfn;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
 import dev.o11ycdk.test.support.UsesTools;
@@ -66,7 +67,7 @@ class AlertingTest {
         assertThat(config.toYaml()).contains("- receiver: heartbeat\n      matchers:\n        - alertname=\"Watchdog\"\n"
                         + "      group_wait: 0s\n      group_interval: 1m\n      repeat_interval: 1m",
                 "- name: heartbeat\n    webhook_configs:\n      - url: " + HEARTBEAT + "\n        send_resolved: false");
-        String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");
+        String amtool = PrometheusTools.amtool();
         Tools.Result check = Tools.run(List.of(amtool, "check-config", file.toString()), dir, 60);
         assertThat(check.exitCode()).as(check.output()).isZero();
         // Watchdog reaches the switch whatever env or severity it carries (a muted env must not silence it).

@@ -15,9 +15,9 @@ import dev.o11ycdk.fargate.FargatePrometheus;
 import dev.o11ycdk.test.support.DiscoveryFixture;
 import dev.o11ycdk.test.support.EndToEnd;
 import dev.o11ycdk.test.support.LocalProcess;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.StandIns;
 import dev.o11ycdk.test.support.Synth;
-import dev.o11ycdk.test.support.Tools;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +56,7 @@ class EcsDiscoveryTest {
     }
 
     private static LocalProcess prometheus(Path dir, int port, PrometheusConfig config) throws Exception {
-        String bin = Tools.require("prometheus", "apt-get install prometheus");
+        String bin = PrometheusTools.prometheus();
         Files.writeString(dir.resolve("prometheus.yml"), config.toYaml());
         LocalProcess p = LocalProcess.start("prometheus", List.of(bin, "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port), dir, Map.of());

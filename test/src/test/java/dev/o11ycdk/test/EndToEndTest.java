@@ -15,9 +15,9 @@ import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.test.support.DiscoveryFixture;
 import dev.o11ycdk.test.support.EndToEnd;
 import dev.o11ycdk.test.support.LocalProcess;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.StandIns;
 import dev.o11ycdk.test.support.Synth;
-import dev.o11ycdk.test.support.Tools;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The rendered configurations on Debian's real prometheus, prometheus-node-exporter and
- * prometheus-alertmanager, all on loopback, all stopped by the test: the host profile (its
- * prometheus.yml, rules and alertmanager.yml) and the Fargate profile. The Fargate profile reads a
+ * The rendered configurations on the real prometheus, node_exporter and alertmanager (Debian sid's
+ * 3.5.3, 1.11.1 and 0.33.1, see {@link PrometheusTools}), all on loopback, all stopped by the test:
+ * the host profile (its prometheus.yml, rules and alertmanager.yml) and the Fargate profile. The Fargate profile reads a
  * result file of the real ECS discovery sidecar (its tasks moved to stand-ins); EC2 discovery is left
  * out: it would call AWS, and this machine sends nothing beyond loopback. Scrape/evaluation
  * intervals are 1 s and ServiceDown's {@code for} 5 s so an outage reaches the receiver in seconds.
@@ -57,7 +57,7 @@ class EndToEndTest {
     }
 
     private static LocalProcess prometheus(Path dir, int port) throws Exception {
-        String bin = Tools.require("prometheus", "apt-get install prometheus");
+        String bin = PrometheusTools.prometheus();
         LocalProcess p = LocalProcess.start("prometheus", List.of(bin, "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
                 // Alerts that fire before the notifier has its Alertmanager are re-sent after this, not the default 1 m.
@@ -65,6 +65,13 @@ class EndToEndTest {
         assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + port + "/-/ready") != null))
                 .as("prometheus ready\n" + p.log()).isTrue();
         return p;
+    }
+
+    /** The layout's alertmanager.yml in {@code dir}, as a single instance (no gossip mesh), on loopback. */
+    private static LocalProcess alertmanager(Path dir, int port) throws IOException {
+        return LocalProcess.start("alertmanager", PrometheusTools.alertmanagerCommand(List.of(
+                "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("am"),
+                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=")), dir, Map.of());
     }
 
     private static JsonNode query(int port, String promql, Instant at) {
@@ -105,8 +112,7 @@ class EndToEndTest {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void hostProfileScrapesNodeExporterAndRoutesServiceDownToSlackWhenItStops(@TempDir Path dir) throws Exception {
-        String nodeExporter = Tools.require("prometheus-node-exporter", "apt-get install prometheus-node-exporter");
-        String alertmanagerBin = Tools.require("prometheus-alertmanager", "apt-get install prometheus-alertmanager");
+        String nodeExporter = PrometheusTools.nodeExporter();
         ObservabilityInstance host = Synth.defaults().stacks().ec2Host().getHost();
         int promPort = LocalProcess.freePort();
         int nodePort = LocalProcess.freePort();
@@ -123,9 +129,7 @@ class EndToEndTest {
             Files.writeString(dir.resolve("slack_webhook_url"), slack.url());
             Files.writeString(dir.resolve("alertmanager.yml"),
                     host.getAlertmanagerConfig().withWebhookUrlFile(dir.resolve("slack_webhook_url").toString()).toYaml());
-            try (LocalProcess am = LocalProcess.start("alertmanager", List.of(alertmanagerBin,
-                    "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("am"),
-                    "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address="), dir, Map.of());
+            try (LocalProcess am = alertmanager(dir, amPort);
                  LocalProcess node = LocalProcess.start("node_exporter", List.of(nodeExporter, "--web.listen-address=127.0.0.1:" + nodePort), dir, Map.of())) {
                 assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + amPort + "/-/ready") != null))
                         .as("alertmanager ready\n" + am.log()).isTrue();
@@ -163,7 +167,6 @@ class EndToEndTest {
     @Test
     @Timeout(value = 170, unit = TimeUnit.SECONDS)
     void fargateProfileRoutesAnOutageToSlackMutesTestAndKeepsDataAcrossRestart(@TempDir Path dir) throws Exception {
-        String alertmanagerBin = Tools.require("prometheus-alertmanager", "apt-get install prometheus-alertmanager");
         FargateStack stack = Synth.defaults().stacks().fargate();
         int promPort = LocalProcess.freePort();
         int amPort = LocalProcess.freePort();
@@ -190,9 +193,7 @@ class EndToEndTest {
             Files.writeString(dir.resolve("rules/o11y.yml"), shortened(stack.getPrometheus().getRules()).toYaml());
             Files.writeString(dir.resolve("prometheus.yml"), fast(local, promPort).toYaml());
 
-            try (LocalProcess am = LocalProcess.start("alertmanager", List.of(alertmanagerBin,
-                    "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("am"),
-                    "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address="), dir, Map.of())) {
+            try (LocalProcess am = alertmanager(dir, amPort)) {
                 assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + amPort + "/-/ready") != null))
                         .as("alertmanager ready\n" + am.log()).isTrue();
                 LocalProcess prom = prometheus(dir, promPort);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.o11ycdk.test.support.ContainerSandbox;
 import dev.o11ycdk.test.support.EndToEnd;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.TaskContainers;
 import dev.o11ycdk.test.support.TaskContainers.Container;
@@ -30,8 +31,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * template — on a read-only root file system under bubblewrap (see {@link ContainerSandbox}), with
  * only its declared volumes writable.
  *
- * <p>Prometheus and Alertmanager run the real binaries (Debian's prometheus and
- * prometheus-alertmanager at the images' /bin paths): each must become ready on 127.0.0.1 and pass
+ * <p>Prometheus and Alertmanager run the real binaries (Debian sid's prometheus 3 and alertmanager 0.33,
+ * see {@link PrometheusTools}, at the images' /bin paths): each must become ready on 127.0.0.1 and pass
  * its own health check, having read the files its entrypoint wrote. Grafana, the CloudWatch
  * exporter and the ADOT collector cannot be had here: a stand-in at the image's path checks what the
  * real process needs (its files readable by its uid, its directories writable) and exits 0. Then
@@ -183,13 +184,12 @@ class FargateContainerRunTest {
         Container c = containers.get(name);
         ContainerSandbox box = new ContainerSandbox(c, ContainerSandbox.IMAGES.get(c.image()));
         switch (name) {
-            case "prometheus" -> box.bind("/bin/prometheus", Path.of(Tools.require("prometheus", "apt-get install prometheus")))
-                    // Debian's build reads its web assets from here; the upstream image embeds them.
-                    .bind("/usr/share/prometheus", Path.of("/usr/share/prometheus"));
-            case "alertmanager" -> box.bind("/bin/alertmanager", Path.of(Tools.require("prometheus-alertmanager",
-                            "apt-get install prometheus-alertmanager")))
-                    // Debian's build reads its notification templates from here; the upstream image embeds them.
-                    .bind("/usr/share/prometheus", Path.of("/usr/share/prometheus"))
+            // Debian's builds read their web assets (and Alertmanager its notification templates) from
+            // /usr/share/prometheus, which the upstream images embed: each gets its own package's there.
+            case "prometheus" -> box.bind("/bin/prometheus", Path.of(PrometheusTools.prometheus()))
+                    .bind("/usr/share/prometheus", PrometheusTools.share(PrometheusTools.prometheus()));
+            case "alertmanager" -> box.bind("/bin/alertmanager", Path.of(PrometheusTools.alertmanager()))
+                    .bind("/usr/share/prometheus", PrometheusTools.share(PrometheusTools.alertmanager()))
                     .secret("SLACK_WEBHOOK_URL", SLACK_WEBHOOK);
             case "grafana" -> box.bind("/run.sh", standIn(dir, "run.sh", GRAFANA_STAND_IN))
                     .secret("GF_SECURITY_ADMIN_PASSWORD", ADMIN_PASSWORD);
