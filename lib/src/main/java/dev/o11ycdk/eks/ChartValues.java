@@ -204,6 +204,8 @@ abstract class ChartValues {
             jobs.add(ScrapeJob.builder("services-" + first.port() + (slug.isEmpty() ? "" : "-" + slug) + "-" + first.env())
                     .metricsPath(first.metricsPath())
                     .kubernetesServices(group.stream().map(ScrapeTarget::name).toList(), first.port(), List.of())
+                    // The teams' services: a /metrics without a Content-Type fails a Prometheus 3 scrape otherwise.
+                    .fallbackScrapeProtocol(ScrapeJob.ScrapeProtocol.PROMETHEUS_TEXT_0_0_4)
                     .labels(env)
                     .build());
         }

@@ -286,6 +286,8 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         if (!local) {
             b.scrapeJob(ScrapeJob.builder("ec2")
                     .ec2Sd(Stack.of(this).getRegion(), Ports.NODE_EXPORTER, props.getEc2DiscoveryTagKey(), props.getEc2DiscoveryTagValue())
+                    // Whatever their owners run on 9100: the platform installs nothing there.
+                    .fallbackScrapeProtocol(ScrapeJob.ScrapeProtocol.PROMETHEUS_TEXT_0_0_4)
                     .build());
             b.scrapeJobs(platformJobs);
             if (alertmanagerName != null) {

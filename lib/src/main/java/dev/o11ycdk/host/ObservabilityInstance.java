@@ -150,8 +150,10 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + Ports.PROMETHEUS), Map.of()).build())
                 // The host's own private IP is only known at boot: the script writes this file.
                 .scrapeJob(ScrapeJob.builder("node").fileSd(List.of(NODE_TARGETS_FILE), "1m").build())
+                // Whatever the tagged instances' owners run on 9100: the platform installs nothing there.
                 .scrapeJob(ScrapeJob.builder("ec2")
-                        .ec2Sd(region, Ports.NODE_EXPORTER, props.getDiscoveryTagKey(), props.getDiscoveryTagValue()).build())
+                        .ec2Sd(region, Ports.NODE_EXPORTER, props.getDiscoveryTagKey(), props.getDiscoveryTagValue())
+                        .fallbackScrapeProtocol(ScrapeJob.ScrapeProtocol.PROMETHEUS_TEXT_0_0_4).build())
                 .scrapeJob(ScrapeJob.builder("alertmanager").staticTargets(List.of(ALERTMANAGER_ADDRESS), Map.of()).build())
                 .alertmanagerStatic(List.of(ALERTMANAGER_ADDRESS))
                 .scrapeJobs(props.getAdditionalScrapeJobs())

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What Prometheus 3 changed, checked on what every layout writes (the rendered files of the default
- * synth): {@code le}/{@code quantile} label values, left-open range windows and removed feature flags. See the README, "Upgrading to Prometheus 3".
+ * synth): scrapes of what the platform does not build, {@code le}/{@code quantile} label values,
+ * left-open range windows and removed feature flags. See the README, "Upgrading to Prometheus 3".
  */
 class Prometheus3MigrationTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -104,6 +105,26 @@ class Prometheus3MigrationTest {
         return new Layout(stack, jobs, PromDuration.parse("scrape_interval", String.valueOf(global.get("scrape_interval"))),
                 PromDuration.parse("evaluation_interval", String.valueOf(global.get("evaluation_interval"))), grafana,
                 (List<Map<String, Object>>) yaml(rules).get("groups"), queries);
+    }
+
+    @Test
+    void everyJobScrapingWhatThePlatformDoesNotBuildFallsBackToTheTextFormat() {
+        // Prometheus 3 fails a scrape whose response has no (or an unknown) Content-Type; a team's service or an
+        // exporter someone else installed may send none. The platform's own processes all send one.
+        assertThat(fallbacks("O11yFargate")).containsExactlyInAnyOrderEntriesOf(Map.of("prometheus", "none", "ecs", "PrometheusText0.0.4",
+                "ec2", "PrometheusText0.0.4", "alertmanager", "none", "cloudwatch", "none"));
+        assertThat(fallbacks("O11yEc2Host")).containsExactlyInAnyOrderEntriesOf(Map.of("prometheus", "none", "node", "none",
+                "ec2", "PrometheusText0.0.4", "alertmanager", "none"));
+        Map<String, String> eks = fallbacks("O11yEks");
+        assertThat(eks).isNotEmpty();
+        assertThat(eks.keySet()).allMatch(j -> j.startsWith("services-"));
+        assertThat(eks.values()).containsOnly("PrometheusText0.0.4");
+    }
+
+    private static Map<String, String> fallbacks(String stack) {
+        Map<String, String> out = new LinkedHashMap<>();
+        layout(stack).jobs().forEach((name, job) -> out.put(name, String.valueOf(job.getOrDefault("fallback_scrape_protocol", "none"))));
+        return out;
     }
 
     @ParameterizedTest(name = "{0}")
