@@ -146,13 +146,12 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 .singleWriter()
                 .volume(tsdb.volume("tsdb"), EfsStorage.Tenant.mount("tsdb", "/prometheus"))
                 .volume(results.volume("discovery"), EfsStorage.Tenant.mount("discovery", DISCOVERY_DIR, true))
+                // No --web.console.* flags: Prometheus 3's images ship no console_libraries/ or consoles/.
                 .command(List.of("/bin/prometheus",
                         "--config.file=" + CONFIG_PATH,
                         "--storage.tsdb.path=/prometheus",
                         "--storage.tsdb.retention.time=" + retentionDays + "d",
-                        "--web.listen-address=:" + DEFAULT_PORT,
-                        "--web.console.libraries=/usr/share/prometheus/console_libraries",
-                        "--web.console.templates=/usr/share/prometheus/consoles"));
+                        "--web.listen-address=:" + DEFAULT_PORT));
         // Rendered at synth, after useAlertmanager and scrapeCloudWatchExporter added their jobs.
         spec.files().root(FILES).file(CONFIG_PATH, Lazy.string(() -> getPrometheusConfig().toYaml()));
         spec.files().file(RULES_PATH, rules.toYaml());

@@ -79,6 +79,20 @@ class FargateContainerRunTest {
     }
 
     @Test
+    void everyPathThePrometheusCommandNamesIsOnOneOfItsVolumes() {
+        // Prometheus 3's images no longer carry console_libraries/ and consoles/ (3.0 removed the examples):
+        // a flag naming what only an image provides breaks with the image; what Prometheus reads is on its volumes.
+        Container c = containers.get("prometheus");
+        Matcher exec = Pattern.compile("exec '/bin/prometheus'((?: '[^']*')+)").matcher(String.join("\n", c.command()));
+        assertThat(exec.find()).as(String.join("\n", c.command())).isTrue();
+        List<String> flags = matches(exec.group(1), "'([^']*)'");
+        assertThat(flags).contains("--storage.tsdb.path=/prometheus").noneMatch(f -> f.startsWith("--web.console."));
+        List<String> paths = flags.stream().filter(f -> f.contains("=/")).map(f -> f.substring(f.indexOf('=') + 1)).toList();
+        assertThat(paths).isNotEmpty().allSatisfy(p -> assertThat(c.mounts()).as(p + " on a volume")
+                .anyMatch(m -> p.equals(m.containerPath()) || p.startsWith(m.containerPath() + "/")));
+    }
+
+    @Test
     void prometheusRunsTheRealBinaryWritesItsConfigOnTheTsdbVolumeAndBecomesReady(@TempDir Path dir) throws IOException {
         ContainerSandbox.require();
         Container c = containers.get("prometheus");
