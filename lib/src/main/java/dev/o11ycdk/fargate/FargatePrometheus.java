@@ -150,6 +150,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 .command(List.of("/bin/prometheus",
                         "--config.file=" + CONFIG_PATH,
                         "--storage.tsdb.path=/prometheus",
+                        // A flag, not prometheus.yml's storage.tsdb.retention, which needs Prometheus 3.8 (see the host's unit).
                         "--storage.tsdb.retention.time=" + retentionDays + "d",
                         "--web.listen-address=:" + DEFAULT_PORT));
         // Rendered at synth, after useAlertmanager and scrapeCloudWatchExporter added their jobs.

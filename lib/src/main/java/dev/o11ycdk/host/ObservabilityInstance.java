@@ -238,6 +238,8 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 "/opt/prometheus/prometheus",
                 "--config.file=/etc/prometheus/prometheus.yml",
                 "--storage.tsdb.path=/var/lib/prometheus/",
+                // Retention as flags: prometheus.yml's storage.tsdb.retention needs Prometheus 3.8 (which deprecates the
+                // flags but still reads them), and the promtool of 3.5, Prometheus' previous LTS line, rejects it.
                 "--storage.tsdb.retention.time=" + props.getRetention().toDays().longValue() + "d",
                 "--storage.tsdb.retention.size=" + retentionSizeGiB + "GB",
                 // No --web.enable-lifecycle: /-/quit and /-/reload must not be reachable through the ALB.

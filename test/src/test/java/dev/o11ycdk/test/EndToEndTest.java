@@ -11,6 +11,7 @@ import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
 import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
+import dev.o11ycdk.core.Ports;
 import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.test.support.DiscoveryFixture;
 import dev.o11ycdk.test.support.EndToEnd;
@@ -18,6 +19,7 @@ import dev.o11ycdk.test.support.LocalProcess;
 import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.StandIns;
 import dev.o11ycdk.test.support.Synth;
+import dev.o11ycdk.test.support.Tools;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -161,6 +163,52 @@ class EndToEndTest {
                     assertThat(seconds).isLessThanOrEqualTo(model.worstCaseSeconds() + 5.0);
                 }
             }
+        }
+    }
+
+    /** The value of {@code key=} in a systemd unit's [Service] section. */
+    private static String unitLine(String unit, String key) {
+        return unit.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + key + " in\n" + unit));
+    }
+
+    /** A unit's command line as it would run here: the host's paths under {@code dir}, the binaries from PATH. */
+    private static List<String> onThisMachine(String commandLine, Path dir, int port) {
+        return java.util.Arrays.stream(commandLine.split(" "))
+                .map(a -> a.replace("/opt/prometheus/prometheus", PrometheusTools.prometheus())
+                        .replace("/opt/prometheus/promtool", PrometheusTools.promtool())
+                        .replace("/etc/prometheus/", dir + "/etc/prometheus/")
+                        .replace("/var/lib/prometheus/", dir + "/data/")
+                        .replace("--web.listen-address=:" + Ports.PROMETHEUS, "--web.listen-address=127.0.0.1:" + port))
+                .toList();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void theHostsPrometheusUnitRunsOnPrometheus3WithItsRetentionFlags(@TempDir Path dir) throws Exception {
+        // Retention stays in flags: prometheus.yml's storage.tsdb.retention needs Prometheus 3.8, and 3.5's promtool
+        // (the unit's own ExecStartPre) rejects it. Both lines of the unit run here as the host runs them.
+        Map<String, String> files = Synth.defaults().renderedFiles().get("O11yEc2Host");
+        String unit = files.get("etc/systemd/system/prometheus.service");
+        Files.createDirectories(dir.resolve("etc/prometheus/rules"));
+        Files.createDirectories(dir.resolve("etc/prometheus/targets"));
+        Files.writeString(dir.resolve("etc/prometheus/targets/node.json"), "[]\n"); // the boot script writes it
+        Files.writeString(dir.resolve("etc/prometheus/prometheus.yml"), files.get("etc/prometheus/prometheus.yml"));
+        Files.writeString(dir.resolve("etc/prometheus/rules/o11y.yml"), files.get("etc/prometheus/rules/o11y.yml"));
+        int port = LocalProcess.freePort();
+        Tools.Result check = Tools.run(onThisMachine(unitLine(unit, "ExecStartPre"), dir, port), dir, 60);
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        // The same file without the EC2 discovery job, which would call AWS from here.
+        ObservabilityInstance host = Synth.defaults().stacks().ec2Host().getHost();
+        Files.writeString(dir.resolve("etc/prometheus/prometheus.yml"), host.getPrometheusConfig().toBuilder().removeJobs("ec2").build().toYaml());
+        List<String> start = onThisMachine(unitLine(unit, "ExecStart"), dir, port);
+        assertThat(start).contains("--storage.tsdb.retention.time=15d").anyMatch(a -> a.startsWith("--storage.tsdb.retention.size="));
+        try (LocalProcess prom = LocalProcess.start("prometheus", start, dir, Map.of())) {
+            assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + port + "/-/ready") != null))
+                    .as("prometheus ready\n" + prom.log()).isTrue();
+            String runtime = LocalProcess.get("http://127.0.0.1:" + port + "/api/v1/status/runtimeinfo");
+            assertThat(runtime).contains("\"storageRetention\":\"15d or " + host.getRetentionSizeGiB() + "GiB\"");
+            assertThat(prom.log()).doesNotContain("level=ERROR").doesNotContain("Unknown option");
         }
     }
 

@@ -97,7 +97,7 @@ class FargateContainerRunTest {
         ContainerSandbox.require();
         Container c = containers.get("prometheus");
         Path tsdb = dir.resolve("tsdb");
-        Tools.Result r = box("prometheus", dir).run(true, true, "/-/ready", "/api/v1/rules");
+        Tools.Result r = box("prometheus", dir).run(true, true, "/-/ready", "/api/v1/rules /api/v1/status/runtimeinfo");
         assertThat(r.output()).as(r.output()).contains("o11y-test: ready", "o11y-test: health 0", "o11y-test: stopped 0");
         // The files the entrypoint wrote are the ones the task definition carries, and Prometheus loaded them.
         String config = c.environment().get("O11Y_FILE_0");
@@ -106,9 +106,12 @@ class FargateContainerRunTest {
         assertThat(Files.readString(tsdb.resolve("o11y/rules/o11y.yml"))).isEqualTo(rules + "\n");
         List<String> groups = matches(rules, "(?m)^  - name: (\\S+)$");
         assertThat(groups).contains("prometheus-capacity", "ecs-discovery");
-        String probe = probe(r.output());
+        String probe = probe(r.output(), "/api/v1/rules");
         groups.forEach(g -> assertThat(probe).as("rule group " + g + " loaded").contains("\"name\":\"" + g + "\""));
         assertThat(tsdb.resolve("wal")).isDirectory();
+        // Retention as the command's flag, which Prometheus 3 still reads (the configuration-file form needs 3.8).
+        assertThat(c.command().get(0)).contains("'--storage.tsdb.retention.time=15d'");
+        assertThat(probe(r.output(), "/api/v1/status/runtimeinfo")).contains("\"storageRetention\":\"15d\"");
     }
 
     @Test
@@ -123,7 +126,7 @@ class FargateContainerRunTest {
         assertThat(Files.readString(hook)).isEqualTo(SLACK_WEBHOOK);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hook))).isEqualTo("rw-------");
         // It runs the configuration it was given: every receiver, the webhook read from the file.
-        String probe = probe(r.output());
+        String probe = probe(r.output(), "/api/v2/status");
         List<String> receivers = matches(c.environment().get("O11Y_FILE_0"), "(?m)^  - name: \"?([\\w-]+)\"?$");
         assertThat(receivers).contains("slack-critical", "slack-warning");
         // The status API shows the loaded configuration as JSON: newlines and quotes escaped.
@@ -218,8 +221,9 @@ class FargateContainerRunTest {
         return box;
     }
 
-    private static String probe(String output) {
-        return output.lines().filter(l -> l.startsWith("o11y-test: probe ")).findFirst().orElseThrow();
+    private static String probe(String output, String path) {
+        return output.lines().filter(l -> l.startsWith("o11y-test: probe " + path + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no probe of " + path + " in\n" + output));
     }
 
     private static List<String> matches(String text, String regex) {
