@@ -107,6 +107,7 @@ abstract class ChartValues {
                 "alertmanager", ordered(
                         "service", ordered("type", "ClusterIP"),
                         "serviceMonitor", jobLabel("alertmanager"),
+                        "enableFeatures", List.of(AlertmanagerConfig.UTF8_STRICT_MODE),
                         "config", alertmanager(),
                         "alertmanagerSpec", ordered(
                                 "secrets", List.of(KubePrometheusStack.SLACK_SECRET),

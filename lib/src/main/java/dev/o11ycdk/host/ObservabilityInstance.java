@@ -83,6 +83,9 @@ public class ObservabilityInstance extends Construct implements IConnectable {
     public static final String SLACK_STEP = "Slack webhook for Alertmanager from Secrets Manager, readable by alertmanager only";
     /** Alertmanager listens here only: Prometheus on the same host is its one client. */
     static final String ALERTMANAGER_ADDRESS = "127.0.0.1:" + Ports.ALERTMANAGER;
+    /** The configuration checked as Alertmanager runs it, in UTF-8 strict mode. */
+    private static final String AMTOOL_CHECK = "/opt/alertmanager/amtool --enable-feature=" + AlertmanagerConfig.UTF8_STRICT_MODE
+            + " check-config /etc/alertmanager/alertmanager.yml";
 
     private final Instance instance;
     private final SecurityGroup securityGroup;
@@ -256,8 +259,9 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 "--config.file=/etc/alertmanager/alertmanager.yml",
                 "--storage.path=/var/lib/alertmanager/",
                 "--web.listen-address=" + ALERTMANAGER_ADDRESS,
-                "--cluster.listen-address="))) // one instance: no gossip mesh, no port 9094
-                .set("Service", "ExecStartPre", "/opt/alertmanager/amtool check-config /etc/alertmanager/alertmanager.yml")
+                "--cluster.listen-address=", // one instance: no gossip mesh, no port 9094
+                "--enable-feature=" + AlertmanagerConfig.UTF8_STRICT_MODE)))
+                .set("Service", "ExecStartPre", AMTOOL_CHECK)
                 .set("Service", "ExecReload", "/bin/kill -HUP $MAINPID");
         SystemdUnit grafana = SystemdUnit.service("grafana", "Grafana", "grafana",
                 "/opt/grafana/bin/grafana server --homepath=/opt/grafana --config=/etc/grafana/grafana.ini")
@@ -336,7 +340,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                         "cannot read the Slack webhook secret; Alertmanager starts without it (notifications fail until a boot reads it)")
                 .comment("Check before (re)starting, then run everything")
                 .command("/opt/prometheus/promtool check config /etc/prometheus/prometheus.yml")
-                .command("/opt/alertmanager/amtool check-config /etc/alertmanager/alertmanager.yml")
+                .command(AMTOOL_CHECK)
                 .command("systemctl daemon-reload")
                 .command("systemctl enable prometheus node_exporter grafana alertmanager")
                 .command("systemctl restart prometheus node_exporter grafana alertmanager");

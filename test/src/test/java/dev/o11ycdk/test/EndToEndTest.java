@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.o11ycdk.app.FargateStack;
 import dev.o11ycdk.config.AlertDelay;
+import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
 import dev.o11ycdk.config.RuleGroups;
@@ -69,11 +70,12 @@ class EndToEndTest {
         return p;
     }
 
-    /** The layout's alertmanager.yml in {@code dir}, as a single instance (no gossip mesh), on loopback. */
+    /** The layout's alertmanager.yml in {@code dir}, as every layout runs it (one instance, UTF-8 strict mode), on loopback. */
     private static LocalProcess alertmanager(Path dir, int port) throws IOException {
         return LocalProcess.start("alertmanager", PrometheusTools.alertmanagerCommand(List.of(
                 "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("am"),
-                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=")), dir, Map.of());
+                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=",
+                "--enable-feature=" + AlertmanagerConfig.UTF8_STRICT_MODE)), dir, Map.of());
     }
 
     private static JsonNode query(int port, String promql, Instant at) {
