@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What Prometheus 3 changed, checked on what every layout writes (the rendered files of the default
  * synth): scrapes of what the platform does not build, {@code le}/{@code quantile} label values,
- * left-open range windows and removed feature flags. See the README, "Upgrading to Prometheus 3".
+ * left-open range windows and removed feature flags. See the README, "Upgrading to Prometheus 3 and Alertmanager 0.33".
  */
 class Prometheus3MigrationTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
