@@ -52,7 +52,8 @@ class FargateConfigToolsTest {
     void applicationServicesAreFoundByEcsDiscoveryNotListedOneJobEach() {
         String yaml = stack.getPrometheus().getPrometheusConfig().toYaml();
         // One job reads every cluster's result file; no service name appears in prometheus.yml.
-        assertThat(yaml).contains("  - job_name: ecs\n    metrics_path: /metrics\n    scheme: http\n    file_sd_configs:\n      - files:\n"
+        assertThat(yaml).contains("  - job_name: ecs\n    metrics_path: /metrics\n    scheme: http\n"
+                + "    fallback_scrape_protocol: PrometheusText0.0.4\n    file_sd_configs:\n      - files:\n"
                 + "          - /o11y/discovery/ecs-*.yaml\n        refresh_interval: 10s");
         for (String s : new String[] {"atlantis", "api-1", "api-2", "worker", "chat"}) {
             assertThat(yaml).doesNotContain(s);
