@@ -45,7 +45,8 @@ class Prometheus3MigrationTest {
 
     /** A layout's scrape jobs by name (interval and fallback protocol), its intervals, rules and dashboard queries. */
     private record Layout(String stack, Map<String, Map<String, Object>> jobs, PromDuration scrapeInterval, PromDuration evaluationInterval,
-            PromDuration grafanaTimeInterval, List<Map<String, Object>> ruleGroups, Map<String, List<String>> dashboardQueries) {
+            PromDuration grafanaTimeInterval, List<Map<String, Object>> ruleGroups, Map<String, List<String>> dashboardQueries,
+            List<String> cloudWatchPrefixes) {
         PromDuration interval(String job) {
             Object own = jobs.containsKey(job) ? jobs.get(job).get("scrape_interval") : null;
             return own == null ? scrapeInterval : PromDuration.parse(job, String.valueOf(own));
@@ -102,9 +103,16 @@ class Prometheus3MigrationTest {
             }
         });
         assertThat(queries).as(stack + " dashboards").isNotEmpty();
+        // cloudwatch_exporter names a series <namespace in lower case, other characters as _>_<metric>_<statistic>.
+        List<String> cloudWatch = new ArrayList<>();
+        String exporter = f.get("cloudwatch-exporter/cloudwatch.yml");
+        if (exporter != null) {
+            ((List<Map<String, Object>>) yaml(exporter).get("metrics")).forEach(m -> cloudWatch.add(
+                    String.valueOf(m.get("aws_namespace")).toLowerCase().replaceAll("[^a-z0-9:_]", "_").replaceAll("__+", "_") + "_"));
+        }
         return new Layout(stack, jobs, PromDuration.parse("scrape_interval", String.valueOf(global.get("scrape_interval"))),
                 PromDuration.parse("evaluation_interval", String.valueOf(global.get("evaluation_interval"))), grafana,
-                (List<Map<String, Object>>) yaml(rules).get("groups"), queries);
+                (List<Map<String, Object>>) yaml(rules).get("groups"), queries, List.copyOf(new java.util.LinkedHashSet<>(cloudWatch)));
     }
 
     @Test
@@ -175,8 +183,11 @@ class Prometheus3MigrationTest {
         // ecs_cpu_utilization is recorded every 15 s from the exporter's aws_* series, which change once a minute.
         assertThat(recorded.get("ecs_cpu_utilization")).isEqualTo(PromDuration.ofSeconds(60));
         assertThat(recorded.get("o11y_service_info")).isEqualTo(PromDuration.ofSeconds(300));
+        assertThat(fargate.cloudWatchPrefixes()).containsExactly("aws_ecs_", "aws_applicationelb_", "ecs_containerinsights_");
         PromQl.Selector aws = PromQl.selectors("rate(aws_ecs_cpuutilization_average[2m])").get(0);
         assertThat(interval(fargate, aws, recorded)).isEqualTo(PromDuration.ofSeconds(60));
+        PromQl.Selector insights = PromQl.selectors("rate(ecs_containerinsights_network_rx_bytes_average[$__rate_interval])").get(0);
+        assertThat(interval(fargate, insights, recorded)).isEqualTo(PromDuration.ofSeconds(60));
         PromQl.Selector up = PromQl.selectors("count_over_time(up{service=\"x\"}[10m])").get(0);
         assertThat(interval(fargate, up, recorded)).as("up of any job, the cloudwatch job's too").isEqualTo(PromDuration.ofSeconds(60));
         PromQl.Selector self = PromQl.selectors("rate(prometheus_http_requests_total{job=\"prometheus\"}[1m])").get(0);
@@ -191,8 +202,8 @@ class Prometheus3MigrationTest {
             return s.jobs().stream().map(l::interval).max(java.util.Comparator.comparingLong(PromDuration::toMillis)).orElseThrow();
         }
         String metric = s.metric() == null ? "" : s.metric();
-        if (metric.startsWith("aws_") && l.jobs().containsKey("cloudwatch")) {
-            return l.interval("cloudwatch"); // cloudwatch_exporter names every series aws_<namespace>_<metric>_<statistic>
+        if (l.jobs().containsKey("cloudwatch") && l.cloudWatchPrefixes().stream().anyMatch(metric::startsWith)) {
+            return l.interval("cloudwatch");
         }
         if (metric.equals("up") || metric.startsWith("scrape_")) {
             return l.slowestJob(); // every job's targets have them
