@@ -11,7 +11,18 @@ import java.util.regex.Pattern;
  * Rendered for {@code amtool check-config}; secrets are referenced by file, never inlined.
  */
 public final class AlertmanagerConfig {
-    private static final Pattern MATCHER = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)\"[^\"]*\"");
+    /**
+     * The feature every layout's Alertmanager runs with ({@code --enable-feature}): matchers are read by
+     * the UTF-8 parser alone, without the fallback to the classic one that Alertmanager 0.27 to 0.34
+     * still keeps by default and means to drop. Every matcher this model writes parses in it.
+     */
+    public static final String UTF8_STRICT_MODE = "utf8-strict-mode";
+    /**
+     * A label name, an operator and a double-quoted value with only the escapes the UTF-8 parser takes
+     * (Go's: {@code \\ \" \n \t}, ...; {@code \q} or a raw newline fail it, where the classic one let them by).
+     */
+    private static final Pattern MATCHER = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)\"(?:[^\"\\\\\n]"
+            + "|\\\\[abfnrtv\\\\\"]|\\\\x\\p{XDigit}{2}|\\\\[0-7]{3}|\\\\u\\p{XDigit}{4}|\\\\U\\p{XDigit}{8})*\"");
 
     private final Route route;
     private final List<Receiver> receivers;
@@ -120,7 +131,8 @@ public final class AlertmanagerConfig {
 
     static String matcher(String setting, String m) {
         if (m == null || !MATCHER.matcher(m).matches()) {
-            throw Check.bad(setting, m, "a matcher looks like severity=\"critical\" (operators = != =~ !~)");
+            throw Check.bad(setting, m, "a matcher looks like severity=\"critical\" (operators = != =~ !~; in the value only "
+                    + "the escapes \\\\ \\\" \\n \\t and Go's others)");
         }
         return m;
     }

@@ -110,7 +110,8 @@ public final class EcsDiscoveryConfig {
      * {@code defaultEnv}), {@code team}, {@code ecs_cluster}, {@code ecs_service} (the ECS service
      * name, which CloudWatch's figures carry). A target without a service name (a task started
      * outside a service, unlabelled) is dropped, and so is one that names a platform job: it would
-     * pass for Prometheus' own series. The metrics path comes with each target.
+     * pass for Prometheus' own series. The metrics path comes with each target. A response without a
+     * Content-Type is read as the text format ({@link ScrapeJob.Builder#fallbackScrapeProtocol}).
      *
      * @param files    the result files as Prometheus sees them (production: {@link #resultGlob()})
      * @param reserved job names a service may not take
@@ -119,6 +120,8 @@ public final class EcsDiscoveryConfig {
         String meta = "__meta_ecs_container_labels_";
         return ScrapeJob.builder(jobName)
                 .fileSd(List.of(files), refreshInterval)
+                // Any team's service: its /metrics may answer without a Content-Type (Prometheus 3 fails that).
+                .fallbackScrapeProtocol(ScrapeJob.ScrapeProtocol.PROMETHEUS_TEXT_0_0_4)
                 .relabel(List.of("__meta_ecs_task_group"), "service", "service:(.+)", "$1")
                 .relabel(List.of("__meta_ecs_service_name"), "service", "(.+)", "$1")
                 .relabel(List.of(meta + SERVICE_LABEL), "service", "(.+)", "$1")

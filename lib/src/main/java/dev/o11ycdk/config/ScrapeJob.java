@@ -17,6 +17,7 @@ public final class ScrapeJob {
     private final String jobName;
     private final String metricsPath;
     private final String scheme;
+    private final ScrapeProtocol fallbackScrapeProtocol;
     private final PromDuration scrapeInterval;
     private final PromDuration scrapeTimeout;
     private final List<Map<String, Object>> staticConfigs;
@@ -30,6 +31,7 @@ public final class ScrapeJob {
         this.jobName = b.jobName;
         this.metricsPath = b.metricsPath;
         this.scheme = b.scheme;
+        this.fallbackScrapeProtocol = b.fallbackScrapeProtocol;
         this.scrapeInterval = b.scrapeInterval;
         this.scrapeTimeout = b.scrapeTimeout;
         this.staticConfigs = List.copyOf(b.staticConfigs);
@@ -52,6 +54,11 @@ public final class ScrapeJob {
         return scrapeInterval;
     }
 
+    /** The protocol assumed for a response without a usable Content-Type, or null: such a scrape fails. */
+    public ScrapeProtocol getFallbackScrapeProtocol() {
+        return fallbackScrapeProtocol;
+    }
+
     boolean hasOwnTimeout() {
         return scrapeTimeout != null;
     }
@@ -67,6 +74,9 @@ public final class ScrapeJob {
         }
         m.put("metrics_path", metricsPath);
         m.put("scheme", scheme);
+        if (fallbackScrapeProtocol != null) {
+            m.put("fallback_scrape_protocol", fallbackScrapeProtocol.toString());
+        }
         putIfAny(m, "static_configs", staticConfigs);
         putIfAny(m, "file_sd_configs", fileSdConfigs);
         putIfAny(m, "ec2_sd_configs", ec2SdConfigs);
@@ -85,10 +95,33 @@ public final class ScrapeJob {
     /** DNS record type for {@link Builder#dnsSd}. */
     public enum DnsRecordType { A, SRV }
 
+    /** A scrape protocol as Prometheus 3's {@code fallback_scrape_protocol} names it. */
+    public enum ScrapeProtocol {
+        /** The classic text format: what a Content-Type-less {@code /metrics} almost always is. */
+        PROMETHEUS_TEXT_0_0_4("PrometheusText0.0.4"),
+        PROMETHEUS_TEXT_1_0_0("PrometheusText1.0.0"),
+        OPEN_METRICS_TEXT_0_0_1("OpenMetricsText0.0.1"),
+        OPEN_METRICS_TEXT_1_0_0("OpenMetricsText1.0.0"),
+        PROMETHEUS_PROTO("PrometheusProto");
+
+        private final String name;
+
+        ScrapeProtocol(String name) {
+            this.name = name;
+        }
+
+        /** As prometheus.yml spells it. */
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
     public static final class Builder {
         private final String jobName;
         private String metricsPath = "/metrics";
         private String scheme = "http";
+        private ScrapeProtocol fallbackScrapeProtocol;
         private PromDuration scrapeInterval;
         private PromDuration scrapeTimeout;
         private final List<Map<String, Object>> staticConfigs = new ArrayList<>();
@@ -121,6 +154,19 @@ public final class ScrapeJob {
                 throw Check.bad(s("scheme"), scheme, "must be http or https");
             }
             this.scheme = scheme;
+            return this;
+        }
+
+        /**
+         * How to parse a response whose Content-Type is missing or unknown. Prometheus 2 parsed it as the
+         * text format; Prometheus 3 fails the scrape (the target is down) unless this is set. Set it on
+         * every job whose targets the platform does not build: an application's hand-written
+         * {@code /metrics}, an exporter someone else installed.
+         *
+         * @param protocol default - none: such a response fails the scrape
+         */
+        public Builder fallbackScrapeProtocol(ScrapeProtocol protocol) {
+            this.fallbackScrapeProtocol = java.util.Objects.requireNonNull(protocol, s("fallbackScrapeProtocol"));
             return this;
         }
 

@@ -119,6 +119,7 @@ abstract class ChartValues {
                 "alertmanager", ordered(
                         "service", ordered("type", "ClusterIP"),
                         "serviceMonitor", jobLabel("alertmanager"),
+                        "enableFeatures", List.of(AlertmanagerConfig.UTF8_STRICT_MODE),
                         "config", alertmanager(),
                         "alertmanagerSpec", ordered(
                                 "image", ordered("tag", "v" + alertmanagerVersion()),
@@ -221,6 +222,8 @@ abstract class ChartValues {
             jobs.add(ScrapeJob.builder("services-" + first.port() + (slug.isEmpty() ? "" : "-" + slug) + "-" + first.env())
                     .metricsPath(first.metricsPath())
                     .kubernetesServices(group.stream().map(ScrapeTarget::name).toList(), first.port(), List.of())
+                    // The teams' services: a /metrics without a Content-Type fails a Prometheus 3 scrape otherwise.
+                    .fallbackScrapeProtocol(ScrapeJob.ScrapeProtocol.PROMETHEUS_TEXT_0_0_4)
                     .labels(env)
                     .build());
         }

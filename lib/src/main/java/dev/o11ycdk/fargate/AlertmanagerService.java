@@ -59,7 +59,8 @@ public class AlertmanagerService extends FargatePlatformService {
                         "--config.file=" + CONFIG_PATH,
                         "--storage.path=" + DATA,
                         "--web.listen-address=:" + Ports.ALERTMANAGER,
-                        "--cluster.listen-address=")); // one replica: no gossip mesh
+                        "--cluster.listen-address=", // one replica: no gossip mesh
+                        "--enable-feature=" + AlertmanagerConfig.UTF8_STRICT_MODE));
         spec.files().root(FILES).file(CONFIG_PATH, config.toYaml()).secretFile("SLACK_WEBHOOK_URL", WEBHOOK_FILE);
         init(spec.build(), namespace, CLOUD_MAP_NAME, DEFAULT_PORT, "mutedEnvironments");
     }

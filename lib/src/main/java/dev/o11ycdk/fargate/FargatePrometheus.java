@@ -146,13 +146,13 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 .singleWriter()
                 .volume(tsdb.volume("tsdb"), EfsStorage.Tenant.mount("tsdb", "/prometheus"))
                 .volume(results.volume("discovery"), EfsStorage.Tenant.mount("discovery", DISCOVERY_DIR, true))
+                // No --web.console.* flags: Prometheus 3's images ship no console_libraries/ or consoles/.
                 .command(List.of("/bin/prometheus",
                         "--config.file=" + CONFIG_PATH,
                         "--storage.tsdb.path=/prometheus",
+                        // A flag, not prometheus.yml's storage.tsdb.retention, which needs Prometheus 3.8 (see the host's unit).
                         "--storage.tsdb.retention.time=" + retentionDays + "d",
-                        "--web.listen-address=:" + DEFAULT_PORT,
-                        "--web.console.libraries=/usr/share/prometheus/console_libraries",
-                        "--web.console.templates=/usr/share/prometheus/consoles"));
+                        "--web.listen-address=:" + DEFAULT_PORT));
         // Rendered at synth, after useAlertmanager and scrapeCloudWatchExporter added their jobs.
         spec.files().root(FILES).file(CONFIG_PATH, Lazy.string(() -> getPrometheusConfig().toYaml()));
         spec.files().file(RULES_PATH, rules.toYaml());
@@ -286,6 +286,8 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         if (!local) {
             b.scrapeJob(ScrapeJob.builder("ec2")
                     .ec2Sd(Stack.of(this).getRegion(), Ports.NODE_EXPORTER, props.getEc2DiscoveryTagKey(), props.getEc2DiscoveryTagValue())
+                    // Whatever their owners run on 9100: the platform installs nothing there.
+                    .fallbackScrapeProtocol(ScrapeJob.ScrapeProtocol.PROMETHEUS_TEXT_0_0_4)
                     .build());
             b.scrapeJobs(platformJobs);
             if (alertmanagerName != null) {

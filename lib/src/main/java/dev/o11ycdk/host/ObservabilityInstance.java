@@ -118,6 +118,9 @@ public class ObservabilityInstance extends Construct implements IConnectable {
     public static final String SLACK_STEP = "Slack webhook for Alertmanager from Secrets Manager, readable by alertmanager only";
     /** Alertmanager listens here only: Prometheus on the same host is its one client. */
     static final String ALERTMANAGER_ADDRESS = "127.0.0.1:" + Ports.ALERTMANAGER;
+    /** The configuration checked as Alertmanager runs it, in UTF-8 strict mode. */
+    private static final String AMTOOL_CHECK = "/opt/alertmanager/amtool --enable-feature=" + AlertmanagerConfig.UTF8_STRICT_MODE
+            + " check-config /etc/alertmanager/alertmanager.yml";
 
     private final Instance instance;
     private final SecurityGroup securityGroup;
@@ -193,8 +196,10 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("localhost:" + Ports.PROMETHEUS), Map.of()).build())
                 // The host's own private IP is only known at boot: the script writes this file.
                 .scrapeJob(ScrapeJob.builder("node").fileSd(List.of(NODE_TARGETS_FILE), "1m").build())
+                // Whatever the tagged instances' owners run on 9100: the platform installs nothing there.
                 .scrapeJob(ScrapeJob.builder("ec2")
-                        .ec2Sd(region, Ports.NODE_EXPORTER, props.getDiscoveryTagKey(), props.getDiscoveryTagValue()).build())
+                        .ec2Sd(region, Ports.NODE_EXPORTER, props.getDiscoveryTagKey(), props.getDiscoveryTagValue())
+                        .fallbackScrapeProtocol(ScrapeJob.ScrapeProtocol.PROMETHEUS_TEXT_0_0_4).build())
                 .scrapeJob(ScrapeJob.builder("alertmanager").staticTargets(List.of(ALERTMANAGER_ADDRESS), Map.of()).build())
                 .alertmanagerStatic(List.of(ALERTMANAGER_ADDRESS))
                 .scrapeJobs(props.getAdditionalScrapeJobs())
@@ -338,6 +343,8 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 "/opt/prometheus/prometheus",
                 "--config.file=/etc/prometheus/prometheus.yml",
                 "--storage.tsdb.path=/var/lib/prometheus/",
+                // Retention as flags: prometheus.yml's storage.tsdb.retention needs Prometheus 3.8 (which deprecates the
+                // flags but still reads them), and the promtool of 3.5, Prometheus' previous LTS line, rejects it.
                 "--storage.tsdb.retention.time=" + props.getRetention().toDays().longValue() + "d",
                 "--storage.tsdb.retention.size=" + retentionSizeGiB + "GB",
                 // No --web.enable-lifecycle: /-/quit and /-/reload must not be reachable through the ALB.
@@ -356,9 +363,10 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 "--config.file=/etc/alertmanager/alertmanager.yml",
                 "--storage.path=/var/lib/alertmanager/",
                 "--web.listen-address=" + ALERTMANAGER_ADDRESS,
-                "--cluster.listen-address="))) // one instance: no gossip mesh, no port 9094
+                "--cluster.listen-address=", // one instance: no gossip mesh, no port 9094
+                "--enable-feature=" + AlertmanagerConfig.UTF8_STRICT_MODE)))
                 .set("Unit", "RequiresMountsFor", "/var/lib/alertmanager")
-                .set("Service", "ExecStartPre", "/opt/alertmanager/amtool check-config /etc/alertmanager/alertmanager.yml")
+                .set("Service", "ExecStartPre", AMTOOL_CHECK)
                 .set("Service", "ExecReload", "/bin/kill -HUP $MAINPID");
         SystemdUnit grafana = SystemdUnit.service("grafana", "Grafana", "grafana",
                 "/opt/grafana/bin/grafana server --homepath=/opt/grafana --config=/etc/grafana/grafana.ini")

@@ -5,7 +5,7 @@
 # configuration as it is, and the script exits 1 naming it.
 #
 #   staged tree  /etc/o11y-cdk/staged/<path on the host>, plus releases (name version url sha256 dest service)
-#   checks       promtool check config (with its rule files), amtool check-config, dashboards parse as JSON
+#   checks       promtool check config (with its rule files), amtool check-config (UTF-8 strict), dashboards parse as JSON
 #   applies      a new release (its checks use its own tools) or unit: restart that service; prometheus.yml or rules: reload (SIGHUP);
 #                alertmanager.yml: reload (SIGHUP); dashboards: none (Grafana re-reads them itself);
 #                Grafana's provisioning, ini or environment: restart Grafana only
@@ -75,7 +75,9 @@ check() {
   fi
 }
 check etc/prometheus/prometheus.yml "$(tool /opt/prometheus promtool)" check config "${staged}/etc/prometheus/prometheus.yml"
-check etc/alertmanager/alertmanager.yml "$(tool /opt/alertmanager amtool)" check-config "${staged}/etc/alertmanager/alertmanager.yml"
+# In the UTF-8 strict mode Alertmanager runs in (its unit's --enable-feature).
+check etc/alertmanager/alertmanager.yml "$(tool /opt/alertmanager amtool)" --enable-feature=utf8-strict-mode check-config \
+  "${staged}/etc/alertmanager/alertmanager.yml"
 for f in "${staged}"/etc/grafana/dashboards/*.json; do
   [ -e "${f}" ] || continue
   check "${f#"${staged}/"}" python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "${f}"

@@ -8,6 +8,7 @@ import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.Rule;
 import dev.o11ycdk.config.RuleGroups;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.PromtoolRuleTests;
 import dev.o11ycdk.test.support.Tools;
 import dev.o11ycdk.test.support.UsesTools;
@@ -186,7 +187,7 @@ class AlertRulesTest {
     @UsesTools
     @Test
     void everyDefaultAlertFiresAndStaysSilentInPromtoolUnitTests(@TempDir Path dir) throws IOException {
-        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        String promtool = PrometheusTools.promtool();
         RuleGroups rules = rendered();
         Files.writeString(dir.resolve("rules.yml"), rules.map(Rule::withSummaryOnly).toYaml());
         PromtoolRuleTests cases = cases();
@@ -208,7 +209,7 @@ class AlertRulesTest {
     @UsesTools
     @Test
     void promtoolUnitTestsAreLiveAndCatchAWrongExpectation(@TempDir Path dir) throws IOException {
-        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        String promtool = PrometheusTools.promtool();
         Files.writeString(dir.resolve("rules.yml"), AlertRules.defaults(BASE).toRuleGroups().map(Rule::withSummaryOnly).toYaml());
         PromtoolRuleTests wrong = new PromtoolRuleTests().fires("ServiceDown",
                 List.of(series("up{job=\"api\",service=\"api\"}", "1 1 0x8")), "6m",

@@ -6,6 +6,7 @@ import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.Rule;
 import dev.o11ycdk.test.support.CdkJson;
 import dev.o11ycdk.test.support.Cfn;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
 import dev.o11ycdk.test.support.UsesTools;
@@ -19,6 +20,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
@@ -66,13 +69,46 @@ class AlertingTest {
         assertThat(config.toYaml()).contains("- receiver: heartbeat\n      matchers:\n        - alertname=\"Watchdog\"\n"
                         + "      group_wait: 0s\n      group_interval: 1m\n      repeat_interval: 1m",
                 "- name: heartbeat\n    webhook_configs:\n      - url: " + HEARTBEAT + "\n        send_resolved: false");
-        String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");
+        String amtool = PrometheusTools.amtool();
         Tools.Result check = Tools.run(List.of(amtool, "check-config", file.toString()), dir, 60);
         assertThat(check.exitCode()).as(check.output()).isZero();
         // Watchdog reaches the switch whatever env or severity it carries (a muted env must not silence it).
         for (String labels : List.of("alertname=Watchdog severity=none", "alertname=Watchdog env=test")) {
             Tools.assertRoute(file, labels, "heartbeat");
         }
+    }
+
+    @UsesTools
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"O11yEc2Host, etc/alertmanager/alertmanager.yml", "O11yFargate, alertmanager/alertmanager.yml",
+        "O11yEks, kubernetes/alertmanager.yml"})
+    void everyLayoutsAlertmanagerConfigPassesAmtoolInUtf8StrictMode(String stack, String path, @TempDir Path dir) throws IOException {
+        String amtool = PrometheusTools.amtool();
+        Path file = dir.resolve("alertmanager.yml");
+        Files.writeString(file, Synth.defaults().renderedFiles().get(stack).get(path));
+        String strict = "--enable-feature=" + AlertmanagerConfig.UTF8_STRICT_MODE;
+        Tools.Result check = Tools.run(List.of(amtool, strict, "check-config", file.toString()), dir, 60);
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        assertThat(check.output()).contains("SUCCESS");
+        // The check is strict: a matcher only the classic parser reads passes without the flag and fails with it.
+        Path classic = dir.resolve("classic.yml");
+        Files.writeString(classic, "route:\n  receiver: x\n  routes:\n    - receiver: x\n      matchers:\n        - 'team=core platform'\n"
+                + "receivers:\n  - name: x\n");
+        assertThat(Tools.run(List.of(amtool, "check-config", classic.toString()), dir, 60).exitCode()).isZero();
+        assertThat(Tools.run(List.of(amtool, strict, "check-config", classic.toString()), dir, 60).exitCode()).isNotZero();
+    }
+
+    @Test
+    void everyLayoutsAlertmanagerRunsInUtf8StrictModeAsItsConfigurationIsChecked() {
+        String strict = "--enable-feature=" + AlertmanagerConfig.UTF8_STRICT_MODE;
+        Map<String, Map<String, String>> rendered = Synth.defaults().renderedFiles();
+        Map<String, String> host = rendered.get("O11yEc2Host");
+        String unit = host.get("etc/systemd/system/alertmanager.service");
+        assertThat(unit.lines().filter(l -> l.startsWith("ExecStart=") || l.startsWith("ExecStartPre="))).hasSize(2).allMatch(l -> l.contains(strict));
+        assertThat(host.get("user-data/bootstrap.sh")).contains("/opt/alertmanager/amtool " + strict + " check-config");
+        assertThat(rendered.get("O11yFargate").get("alertmanager/entrypoint.sh")).contains("exec '/bin/alertmanager'", "'" + strict + "'");
+        assertThat(rendered.get("O11yEks").get("kubernetes/values/kube-prometheus-stack.yaml"))
+                .contains("alertmanager:\n  service:\n    type: ClusterIP\n  serviceMonitor:", "  enableFeatures:\n    - " + AlertmanagerConfig.UTF8_STRICT_MODE + "\n");
     }
 
     @Test

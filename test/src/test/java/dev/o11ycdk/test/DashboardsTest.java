@@ -6,6 +6,7 @@ import dev.o11ycdk.config.Rendering;
 import dev.o11ycdk.grafana.Dashboard;
 import dev.o11ycdk.grafana.Dashboards;
 import dev.o11ycdk.test.support.Cfn;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
 import dev.o11ycdk.test.support.UsesTools;
@@ -103,7 +104,7 @@ class DashboardsTest {
     @UsesTools
     @Test
     void everyDashboardQueryIsValidPromqlForPromtool(@TempDir Path dir) throws IOException {
-        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        String promtool = PrometheusTools.promtool();
         List<Map<String, Object>> rules = new ArrayList<>();
         int i = 0;
         for (Dashboard d : allDeployed()) {
@@ -124,7 +125,7 @@ class DashboardsTest {
     @UsesTools
     @Test
     void promqlCheckIsLiveAndRejectsABrokenQuery(@TempDir Path dir) throws IOException {
-        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        String promtool = PrometheusTools.promtool();
         Files.writeString(dir.resolve("q.yml"), Rendering.yaml(Map.of("groups", List.of(Map.of("name", "d",
                 "rules", List.of(Map.of("record", "x", "expr", asPromql("sum by (service (rate(up[$__rate_interval]))"))))))));
         assertThat(Tools.run(List.of(promtool, "check", "rules", "q.yml"), dir, 60).exitCode()).isNotZero();

@@ -279,10 +279,11 @@ class Ec2HostStackTest {
         ObservabilityInstance host = Synth.defaults().stacks().ec2Host().getHost();
         String unit = host.getRenderedFiles().get("/etc/systemd/system/alertmanager.service");
         assertThat(unit).contains("User=alertmanager\n", "Group=alertmanager\n", "Restart=always\n",
-                "ExecStartPre=/opt/alertmanager/amtool check-config /etc/alertmanager/alertmanager.yml\n");
+                "ExecStartPre=/opt/alertmanager/amtool --enable-feature=utf8-strict-mode check-config /etc/alertmanager/alertmanager.yml\n");
         assertThat(unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow().split(" ")).containsExactly(
                 "ExecStart=/opt/alertmanager/alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml",
-                "--storage.path=/var/lib/alertmanager/", "--web.listen-address=127.0.0.1:9093", "--cluster.listen-address=");
+                "--storage.path=/var/lib/alertmanager/", "--web.listen-address=127.0.0.1:9093", "--cluster.listen-address=",
+                "--enable-feature=utf8-strict-mode");
         String script = host.getReviewFiles().get("user-data/bootstrap.sh");
         assertThat(script).contains(
                 "useradd --system --no-create-home --shell /sbin/nologin alertmanager\n",

@@ -15,9 +15,9 @@ import dev.o11ycdk.fargate.FargatePrometheus;
 import dev.o11ycdk.test.support.DiscoveryFixture;
 import dev.o11ycdk.test.support.EndToEnd;
 import dev.o11ycdk.test.support.LocalProcess;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.StandIns;
 import dev.o11ycdk.test.support.Synth;
-import dev.o11ycdk.test.support.Tools;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +56,12 @@ class EcsDiscoveryTest {
     }
 
     private static LocalProcess prometheus(Path dir, int port, PrometheusConfig config) throws Exception {
-        String bin = Tools.require("prometheus", "apt-get install prometheus");
-        Files.writeString(dir.resolve("prometheus.yml"), config.toYaml());
+        return prometheus(dir, port, config.toYaml());
+    }
+
+    private static LocalProcess prometheus(Path dir, int port, String config) throws Exception {
+        String bin = PrometheusTools.prometheus();
+        Files.writeString(dir.resolve("prometheus.yml"), config);
         LocalProcess p = LocalProcess.start("prometheus", List.of(bin, "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port), dir, Map.of());
         assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + port + "/-/ready") != null))
@@ -175,6 +179,43 @@ class EcsDiscoveryTest {
             System.out.printf("ECS discovery: EcsDiscoveryStale firing %.1f s after the file stopped changing (threshold 6 s)%n",
                     Duration.between(stopped, Instant.now()).toMillis() / 1000.0);
             assertThat(firing(promPort, "EcsDiscoveryAbsent")).isFalse();
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aServiceAnsweringWithoutAContentTypeIsUpOnlyThanksToTheTextFallback(@TempDir Path dir) throws Exception {
+        DiscoveryFixture fixture = DiscoveryFixture.load();
+        int promPort = LocalProcess.freePort();
+        int port = LocalProcess.freePort();
+        HttpServer bare = StandIns.metricsServiceWithoutContentType(port, DiscoveryFixture.metricsPath(fixture.entry(PAYMENTS)));
+        // The same stand-in twice: through the discovery job as rendered, and through a copy of it
+        // without fallback_scrape_protocol reading a result file of its own (the live check: DOWN).
+        DiscoveryFixture.write(dir.resolve("discovery/ecs-o11y-platform.yaml"), List.of(
+                DiscoveryFixture.renamed(fixture.entry(PAYMENTS), "PlainService", "plain", "127.0.0.1:" + port)));
+        DiscoveryFixture.write(dir.resolve("bare/ecs-o11y-platform.yaml"), List.of(
+                DiscoveryFixture.renamed(fixture.entry(PAYMENTS), "PlainBareService", "plain-bare", "127.0.0.1:" + port)));
+        PrometheusConfig config = profile(dir.resolve("discovery") + "/ecs-*.yaml", promPort, new RuleGroups(), dir);
+        Map<String, Object> yaml = config.toMap();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> jobs = new ArrayList<>((List<Map<String, Object>>) yaml.get("scrape_configs"));
+        Map<String, Object> ecs = jobs.stream().filter(j -> FargatePrometheus.DISCOVERY_JOB.equals(j.get("job_name"))).findFirst().orElseThrow();
+        assertThat(ecs).containsEntry("fallback_scrape_protocol", "PrometheusText0.0.4");
+        Map<String, Object> withoutFallback = new java.util.LinkedHashMap<>(ecs);
+        withoutFallback.remove("fallback_scrape_protocol");
+        withoutFallback.put("job_name", "ecs-without-fallback");
+        withoutFallback.put("file_sd_configs", List.of(Map.of("files", List.of(dir.resolve("bare") + "/ecs-*.yaml"), "refresh_interval", "1s")));
+        jobs.add(withoutFallback);
+        yaml.put("scrape_configs", jobs);
+        try (LocalProcess prom = prometheus(dir, promPort, dev.o11ycdk.config.Rendering.yaml(yaml))) {
+            assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> query(promPort, "up{service=\"plain\"} == 1").size() == 1
+                    && query(promPort, "up{service=\"plain-bare\"} == 0").size() == 1))
+                    .as("plain up through the rendered job, plain-bare down without the fallback\n" + prom.log()).isTrue();
+            assertThat(query(promPort, "standin_requests_total{service=\"plain\"}").get(0).path("value").get(1).asText()).isEqualTo("42");
+            String targets = LocalProcess.get("http://127.0.0.1:" + promPort + "/api/v1/targets?scrapePool=ecs-without-fallback");
+            assertThat(targets).as("why the copy's scrape failed").contains("Content-Type", "fallback_scrape_protocol");
+        } finally {
+            bare.stop(0);
         }
     }
 

@@ -7,14 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.o11ycdk.app.FargateStack;
 import dev.o11ycdk.config.AlertDelay;
+import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
 import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
+import dev.o11ycdk.core.Ports;
 import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.test.support.DiscoveryFixture;
 import dev.o11ycdk.test.support.EndToEnd;
 import dev.o11ycdk.test.support.LocalProcess;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.StandIns;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
@@ -33,9 +36,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The rendered configurations on Debian's real prometheus, prometheus-node-exporter and
- * prometheus-alertmanager, all on loopback, all stopped by the test: the host profile (its
- * prometheus.yml, rules and alertmanager.yml) and the Fargate profile. The Fargate profile reads a
+ * The rendered configurations on the real prometheus, node_exporter and alertmanager (Debian sid's
+ * 3.5.3, 1.11.1 and 0.33.1, see {@link PrometheusTools}), all on loopback, all stopped by the test:
+ * the host profile (its prometheus.yml, rules and alertmanager.yml) and the Fargate profile. The Fargate profile reads a
  * result file of the real ECS discovery sidecar (its tasks moved to stand-ins); EC2 discovery is left
  * out: it would call AWS, and this machine sends nothing beyond loopback. Scrape/evaluation
  * intervals are 1 s and ServiceDown's {@code for} 5 s so an outage reaches the receiver in seconds.
@@ -57,7 +60,7 @@ class EndToEndTest {
     }
 
     private static LocalProcess prometheus(Path dir, int port) throws Exception {
-        String bin = Tools.require("prometheus", "apt-get install prometheus");
+        String bin = PrometheusTools.prometheus();
         LocalProcess p = LocalProcess.start("prometheus", List.of(bin, "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
                 // Alerts that fire before the notifier has its Alertmanager are re-sent after this, not the default 1 m.
@@ -65,6 +68,14 @@ class EndToEndTest {
         assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + port + "/-/ready") != null))
                 .as("prometheus ready\n" + p.log()).isTrue();
         return p;
+    }
+
+    /** The layout's alertmanager.yml in {@code dir}, as every layout runs it (one instance, UTF-8 strict mode), on loopback. */
+    private static LocalProcess alertmanager(Path dir, int port) throws IOException {
+        return LocalProcess.start("alertmanager", PrometheusTools.alertmanagerCommand(List.of(
+                "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("am"),
+                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=",
+                "--enable-feature=" + AlertmanagerConfig.UTF8_STRICT_MODE)), dir, Map.of());
     }
 
     private static JsonNode query(int port, String promql, Instant at) {
@@ -105,8 +116,7 @@ class EndToEndTest {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void hostProfileScrapesNodeExporterAndRoutesServiceDownToSlackWhenItStops(@TempDir Path dir) throws Exception {
-        String nodeExporter = Tools.require("prometheus-node-exporter", "apt-get install prometheus-node-exporter");
-        String alertmanagerBin = Tools.require("prometheus-alertmanager", "apt-get install prometheus-alertmanager");
+        String nodeExporter = PrometheusTools.nodeExporter();
         ObservabilityInstance host = Synth.defaults().stacks().ec2Host().getHost();
         int promPort = LocalProcess.freePort();
         int nodePort = LocalProcess.freePort();
@@ -123,9 +133,7 @@ class EndToEndTest {
             Files.writeString(dir.resolve("slack_webhook_url"), slack.url());
             Files.writeString(dir.resolve("alertmanager.yml"),
                     host.getAlertmanagerConfig().withWebhookUrlFile(dir.resolve("slack_webhook_url").toString()).toYaml());
-            try (LocalProcess am = LocalProcess.start("alertmanager", List.of(alertmanagerBin,
-                    "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("am"),
-                    "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address="), dir, Map.of());
+            try (LocalProcess am = alertmanager(dir, amPort);
                  LocalProcess node = LocalProcess.start("node_exporter", List.of(nodeExporter, "--web.listen-address=127.0.0.1:" + nodePort), dir, Map.of())) {
                 assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + amPort + "/-/ready") != null))
                         .as("alertmanager ready\n" + am.log()).isTrue();
@@ -160,10 +168,55 @@ class EndToEndTest {
         }
     }
 
+    /** The value of {@code key=} in a systemd unit's [Service] section. */
+    private static String unitLine(String unit, String key) {
+        return unit.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + key + " in\n" + unit));
+    }
+
+    /** A unit's command line as it would run here: the host's paths under {@code dir}, the binaries from PATH. */
+    private static List<String> onThisMachine(String commandLine, Path dir, int port) {
+        return java.util.Arrays.stream(commandLine.split(" "))
+                .map(a -> a.replace("/opt/prometheus/prometheus", PrometheusTools.prometheus())
+                        .replace("/opt/prometheus/promtool", PrometheusTools.promtool())
+                        .replace("/etc/prometheus/", dir + "/etc/prometheus/")
+                        .replace("/var/lib/prometheus/", dir + "/data/")
+                        .replace("--web.listen-address=:" + Ports.PROMETHEUS, "--web.listen-address=127.0.0.1:" + port))
+                .toList();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void theHostsPrometheusUnitRunsOnPrometheus3WithItsRetentionFlags(@TempDir Path dir) throws Exception {
+        // Retention stays in flags: prometheus.yml's storage.tsdb.retention needs Prometheus 3.8, and 3.5's promtool
+        // (the unit's own ExecStartPre) rejects it. Both lines of the unit run here as the host runs them.
+        Map<String, String> files = Synth.defaults().renderedFiles().get("O11yEc2Host");
+        String unit = files.get("etc/systemd/system/prometheus.service");
+        Files.createDirectories(dir.resolve("etc/prometheus/rules"));
+        Files.createDirectories(dir.resolve("etc/prometheus/targets"));
+        Files.writeString(dir.resolve("etc/prometheus/targets/node.json"), "[]\n"); // the boot script writes it
+        Files.writeString(dir.resolve("etc/prometheus/prometheus.yml"), files.get("etc/prometheus/prometheus.yml"));
+        Files.writeString(dir.resolve("etc/prometheus/rules/o11y.yml"), files.get("etc/prometheus/rules/o11y.yml"));
+        int port = LocalProcess.freePort();
+        Tools.Result check = Tools.run(onThisMachine(unitLine(unit, "ExecStartPre"), dir, port), dir, 60);
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        // The same file without the EC2 discovery job, which would call AWS from here.
+        ObservabilityInstance host = Synth.defaults().stacks().ec2Host().getHost();
+        Files.writeString(dir.resolve("etc/prometheus/prometheus.yml"), host.getPrometheusConfig().toBuilder().removeJobs("ec2").build().toYaml());
+        List<String> start = onThisMachine(unitLine(unit, "ExecStart"), dir, port);
+        assertThat(start).contains("--storage.tsdb.retention.time=15d").anyMatch(a -> a.startsWith("--storage.tsdb.retention.size="));
+        try (LocalProcess prom = LocalProcess.start("prometheus", start, dir, Map.of())) {
+            assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + port + "/-/ready") != null))
+                    .as("prometheus ready\n" + prom.log()).isTrue();
+            String runtime = LocalProcess.get("http://127.0.0.1:" + port + "/api/v1/status/runtimeinfo");
+            assertThat(runtime).contains("\"storageRetention\":\"15d or " + host.getRetentionSizeGiB() + "GiB\"");
+            assertThat(prom.log()).doesNotContain("level=ERROR").doesNotContain("Unknown option");
+        }
+    }
+
     @Test
     @Timeout(value = 170, unit = TimeUnit.SECONDS)
     void fargateProfileRoutesAnOutageToSlackMutesTestAndKeepsDataAcrossRestart(@TempDir Path dir) throws Exception {
-        String alertmanagerBin = Tools.require("prometheus-alertmanager", "apt-get install prometheus-alertmanager");
         FargateStack stack = Synth.defaults().stacks().fargate();
         int promPort = LocalProcess.freePort();
         int amPort = LocalProcess.freePort();
@@ -190,9 +243,7 @@ class EndToEndTest {
             Files.writeString(dir.resolve("rules/o11y.yml"), shortened(stack.getPrometheus().getRules()).toYaml());
             Files.writeString(dir.resolve("prometheus.yml"), fast(local, promPort).toYaml());
 
-            try (LocalProcess am = LocalProcess.start("alertmanager", List.of(alertmanagerBin,
-                    "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("am"),
-                    "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address="), dir, Map.of())) {
+            try (LocalProcess am = alertmanager(dir, amPort)) {
                 assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + amPort + "/-/ready") != null))
                         .as("alertmanager ready\n" + am.log()).isTrue();
                 LocalProcess prom = prometheus(dir, promPort);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.o11ycdk.app.FargateStack;
 import dev.o11ycdk.test.support.Cfn;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
 import dev.o11ycdk.test.support.UsesTools;
@@ -25,7 +26,7 @@ class FargateConfigToolsTest {
 
     @Test
     void promtoolAcceptsPrometheusConfigWithItsRuleFile(@TempDir Path dir) throws IOException {
-        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        String promtool = PrometheusTools.promtool();
         // The deployed layout: rules/o11y.yml next to prometheus.yml, exactly as the entrypoint writes them.
         Files.createDirectories(dir.resolve("rules"));
         Files.writeString(dir.resolve("rules/o11y.yml"), stack.getPrometheus().getRules().toYaml());
@@ -51,7 +52,8 @@ class FargateConfigToolsTest {
     void applicationServicesAreFoundByEcsDiscoveryNotListedOneJobEach() {
         String yaml = stack.getPrometheus().getPrometheusConfig().toYaml();
         // One job reads every cluster's result file; no service name appears in prometheus.yml.
-        assertThat(yaml).contains("  - job_name: ecs\n    metrics_path: /metrics\n    scheme: http\n    file_sd_configs:\n      - files:\n"
+        assertThat(yaml).contains("  - job_name: ecs\n    metrics_path: /metrics\n    scheme: http\n"
+                + "    fallback_scrape_protocol: PrometheusText0.0.4\n    file_sd_configs:\n      - files:\n"
                 + "          - /o11y/discovery/ecs-*.yaml\n        refresh_interval: 10s");
         for (String s : new String[] {"atlantis", "api-1", "api-2", "worker", "chat"}) {
             assertThat(yaml).doesNotContain(s);
@@ -70,7 +72,7 @@ class FargateConfigToolsTest {
 
     @Test
     void promtoolAcceptsTheSeedAlertRules(@TempDir Path dir) throws IOException {
-        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        String promtool = PrometheusTools.promtool();
         Path rules = dir.resolve("rules.yml");
         String yaml = stack.getPrometheus().getRules().toYaml();
         assertThat(yaml).contains("alert: ServiceDown\n        expr: up == 0\n        for: 1m", "severity: critical",
@@ -83,7 +85,7 @@ class FargateConfigToolsTest {
     @Test
     void amtoolAcceptsAlertmanagerConfig(@TempDir Path dir) throws IOException {
         Path config = alertmanagerConfig(dir);
-        String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");
+        String amtool = PrometheusTools.amtool();
         Tools.Result r = Tools.run(List.of(amtool, "check-config", config.toString()), dir, 60);
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("SUCCESS", "4 receivers", "4 inhibit rules");

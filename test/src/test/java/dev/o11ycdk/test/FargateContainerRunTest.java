@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.o11ycdk.test.support.ContainerSandbox;
 import dev.o11ycdk.test.support.EndToEnd;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.TaskContainers;
 import dev.o11ycdk.test.support.TaskContainers.Container;
@@ -30,8 +31,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * template — on a read-only root file system under bubblewrap (see {@link ContainerSandbox}), with
  * only its declared volumes writable.
  *
- * <p>Prometheus and Alertmanager run the real binaries (Debian's prometheus and
- * prometheus-alertmanager at the images' /bin paths): each must become ready on 127.0.0.1 and pass
+ * <p>Prometheus and Alertmanager run the real binaries (Debian sid's prometheus 3 and alertmanager 0.33,
+ * see {@link PrometheusTools}, at the images' /bin paths): each must become ready on 127.0.0.1 and pass
  * its own health check, having read the files its entrypoint wrote. Grafana, the CloudWatch
  * exporter and the ADOT collector cannot be had here: a stand-in at the image's path checks what the
  * real process needs (its files readable by its uid, its directories writable) and exits 0. Then
@@ -78,11 +79,25 @@ class FargateContainerRunTest {
     }
 
     @Test
+    void everyPathThePrometheusCommandNamesIsOnOneOfItsVolumes() {
+        // Prometheus 3's images no longer carry console_libraries/ and consoles/ (3.0 removed the examples):
+        // a flag naming what only an image provides breaks with the image; what Prometheus reads is on its volumes.
+        Container c = containers.get("prometheus");
+        Matcher exec = Pattern.compile("exec '/bin/prometheus'((?: '[^']*')+)").matcher(String.join("\n", c.command()));
+        assertThat(exec.find()).as(String.join("\n", c.command())).isTrue();
+        List<String> flags = matches(exec.group(1), "'([^']*)'");
+        assertThat(flags).contains("--storage.tsdb.path=/prometheus").noneMatch(f -> f.startsWith("--web.console."));
+        List<String> paths = flags.stream().filter(f -> f.contains("=/")).map(f -> f.substring(f.indexOf('=') + 1)).toList();
+        assertThat(paths).isNotEmpty().allSatisfy(p -> assertThat(c.mounts()).as(p + " on a volume")
+                .anyMatch(m -> p.equals(m.containerPath()) || p.startsWith(m.containerPath() + "/")));
+    }
+
+    @Test
     void prometheusRunsTheRealBinaryWritesItsConfigOnTheTsdbVolumeAndBecomesReady(@TempDir Path dir) throws IOException {
         ContainerSandbox.require();
         Container c = containers.get("prometheus");
         Path tsdb = dir.resolve("tsdb");
-        Tools.Result r = box("prometheus", dir).run(true, true, "/-/ready", "/api/v1/rules");
+        Tools.Result r = box("prometheus", dir).run(true, true, "/-/ready", "/api/v1/rules /api/v1/status/runtimeinfo");
         assertThat(r.output()).as(r.output()).contains("o11y-test: ready", "o11y-test: health 0", "o11y-test: stopped 0");
         // The files the entrypoint wrote are the ones the task definition carries, and Prometheus loaded them.
         String config = c.environment().get("O11Y_FILE_0");
@@ -91,9 +106,12 @@ class FargateContainerRunTest {
         assertThat(Files.readString(tsdb.resolve("o11y/rules/o11y.yml"))).isEqualTo(rules + "\n");
         List<String> groups = matches(rules, "(?m)^  - name: (\\S+)$");
         assertThat(groups).contains("prometheus-capacity", "ecs-discovery");
-        String probe = probe(r.output());
+        String probe = probe(r.output(), "/api/v1/rules");
         groups.forEach(g -> assertThat(probe).as("rule group " + g + " loaded").contains("\"name\":\"" + g + "\""));
         assertThat(tsdb.resolve("wal")).isDirectory();
+        // Retention as the command's flag, which Prometheus 3 still reads (the configuration-file form needs 3.8).
+        assertThat(c.command().get(0)).contains("'--storage.tsdb.retention.time=15d'");
+        assertThat(probe(r.output(), "/api/v1/status/runtimeinfo")).contains("\"storageRetention\":\"15d\"");
     }
 
     @Test
@@ -108,7 +126,7 @@ class FargateContainerRunTest {
         assertThat(Files.readString(hook)).isEqualTo(SLACK_WEBHOOK);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hook))).isEqualTo("rw-------");
         // It runs the configuration it was given: every receiver, the webhook read from the file.
-        String probe = probe(r.output());
+        String probe = probe(r.output(), "/api/v2/status");
         List<String> receivers = matches(c.environment().get("O11Y_FILE_0"), "(?m)^  - name: \"?([\\w-]+)\"?$");
         assertThat(receivers).contains("slack-critical", "slack-warning");
         // The status API shows the loaded configuration as JSON: newlines and quotes escaped.
@@ -183,13 +201,12 @@ class FargateContainerRunTest {
         Container c = containers.get(name);
         ContainerSandbox box = new ContainerSandbox(c, ContainerSandbox.IMAGES.get(c.image()));
         switch (name) {
-            case "prometheus" -> box.bind("/bin/prometheus", Path.of(Tools.require("prometheus", "apt-get install prometheus")))
-                    // Debian's build reads its web assets from here; the upstream image embeds them.
-                    .bind("/usr/share/prometheus", Path.of("/usr/share/prometheus"));
-            case "alertmanager" -> box.bind("/bin/alertmanager", Path.of(Tools.require("prometheus-alertmanager",
-                            "apt-get install prometheus-alertmanager")))
-                    // Debian's build reads its notification templates from here; the upstream image embeds them.
-                    .bind("/usr/share/prometheus", Path.of("/usr/share/prometheus"))
+            // Debian's builds read their web assets (and Alertmanager its notification templates) from
+            // /usr/share/prometheus, which the upstream images embed: each gets its own package's there.
+            case "prometheus" -> box.bind("/bin/prometheus", Path.of(PrometheusTools.prometheus()))
+                    .bind("/usr/share/prometheus", PrometheusTools.share(PrometheusTools.prometheus()));
+            case "alertmanager" -> box.bind("/bin/alertmanager", Path.of(PrometheusTools.alertmanager()))
+                    .bind("/usr/share/prometheus", PrometheusTools.share(PrometheusTools.alertmanager()))
                     .secret("SLACK_WEBHOOK_URL", SLACK_WEBHOOK);
             case "grafana" -> box.bind("/run.sh", standIn(dir, "run.sh", GRAFANA_STAND_IN))
                     .secret("GF_SECURITY_ADMIN_PASSWORD", ADMIN_PASSWORD);
@@ -204,8 +221,9 @@ class FargateContainerRunTest {
         return box;
     }
 
-    private static String probe(String output) {
-        return output.lines().filter(l -> l.startsWith("o11y-test: probe ")).findFirst().orElseThrow();
+    private static String probe(String output, String path) {
+        return output.lines().filter(l -> l.startsWith("o11y-test: probe " + path + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no probe of " + path + " in\n" + output));
     }
 
     private static List<String> matches(String text, String regex) {

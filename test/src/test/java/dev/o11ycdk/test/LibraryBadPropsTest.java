@@ -59,6 +59,10 @@ class LibraryBadPropsTest {
                         "service name = 'api.1': must be an ECS service name (letters, digits, '-' and '_')"),
                 Arguments.of("scrape target path", call(() -> new ScrapeTarget("api-1", 8080, "metrics", "prod")),
                         "service 'api-1' metricsPath = 'metrics': must be an absolute URL path such as /metrics"),
+                Arguments.of("matcher Alertmanager's UTF-8 parser refuses", call(() -> AlertmanagerConfig.Route.to("null")
+                                .matchers("path=~\"C:\\qtemp\"")),
+                        "route matchers = 'path=~\"C:\\qtemp\"': a matcher looks like severity=\"critical\" (operators = != =~ !~; "
+                                + "in the value only the escapes \\\\ \\\" \\n \\t and Go's others)"),
                 Arguments.of("Slack channel", call(() -> AlertmanagerConfig.Receiver.slack("slack-critical", "/run/webhook", "alerts")),
                         "receiver slack-critical channel = 'alerts': a Slack channel looks like #alerts-critical"),
                 Arguments.of("OAuth over http", call(() -> new GrafanaOAuth("Cognito", "abc",

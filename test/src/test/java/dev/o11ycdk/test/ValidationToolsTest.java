@@ -3,6 +3,8 @@ package dev.o11ycdk.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.o11ycdk.host.ObservabilityInstance;
+import dev.o11ycdk.test.support.CdkJson;
+import dev.o11ycdk.test.support.PrometheusTools;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
 import dev.o11ycdk.test.support.UserData;
@@ -88,7 +90,7 @@ class ValidationToolsTest {
 
     @Test
     void promtoolAcceptsTheHostPrometheusConfig(@TempDir Path dir) throws IOException {
-        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        String promtool = PrometheusTools.promtool();
         ObservabilityInstance host = synth.stacks().ec2Host().getHost();
         String yaml = host.getRenderedFiles().get("/etc/prometheus/prometheus.yml");
         Path file = dir.resolve("prometheus.yml");
@@ -111,7 +113,7 @@ class ValidationToolsTest {
 
     @Test
     void amtoolAcceptsTheHostAlertmanagerConfigAndRoutesLikeTheFargateOne(@TempDir Path dir) throws IOException {
-        String amtool = Tools.require("amtool", "apt-get install prometheus-alertmanager");
+        String amtool = PrometheusTools.amtool();
         ObservabilityInstance host = synth.stacks().ec2Host().getHost();
         String yaml = host.getRenderedFiles().get("/etc/alertmanager/alertmanager.yml");
         Path file = dir.resolve("alertmanager.yml");
@@ -143,7 +145,7 @@ class ValidationToolsTest {
 
     @Test
     void promtoolIsLiveAndRejectsABrokenConfig(@TempDir Path dir) throws IOException {
-        String promtool = Tools.require("promtool", "apt-get install prometheus");
+        String promtool = PrometheusTools.promtool();
         Path file = dir.resolve("prometheus.yml");
         Files.writeString(file, "global:\n  scrape_interval: 15sec\n");
         assertThat(Tools.run(List.of(promtool, "check", "config", file.toString()), dir, 60).exitCode()).isNotZero();
@@ -159,6 +161,15 @@ class ValidationToolsTest {
         Path file = dir.resolve("bootstrap.sh");
         Files.writeString(file, script);
         Tools.Result r = Tools.run(List.of(shellcheck, "--severity=style", file.toString()), dir, 60);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+
+    @Test
+    void shellcheckAcceptsTheCiScripts() {
+        String shellcheck = Tools.require("shellcheck", "apt-get install shellcheck");
+        Path ci = CdkJson.repoRoot().resolve(".ci");
+        Tools.Result r = Tools.run(List.of(shellcheck, "--severity=style", ci.resolve("run").toString(),
+                ci.resolve("sid-binaries").toString()), ci, 60);
         assertThat(r.exitCode()).as(r.output()).isZero();
     }
 

@@ -78,8 +78,8 @@ public final class ContainerSandbox {
 
     /**
      * Starts the command in the background, waits (60 s at most) until {@code http://127.0.0.1:PORT/READY}
-     * answers, runs the health check through the image's /bin/sh, prints a probe URL's body, stops
-     * the process with SIGTERM. Or ("run") runs the command to its end. Every verdict is a line
+     * answers, runs the health check through the image's /bin/sh, prints each probe URL's body
+     * ({@code o11y-test: probe PATH BODY}), stops the process with SIGTERM. Or ("run") runs the command to its end. Every verdict is a line
      * starting {@code o11y-test:}.
      */
     private static final String HARNESS = """
@@ -106,7 +106,9 @@ public final class ContainerSandbox {
             echo "o11y-test: ready"
             /bin/sh -c "$health"
             echo "o11y-test: health $?"
-            echo "o11y-test: probe $($B wget -q -O - "http://127.0.0.1:$port$probe" | $B tr -d '\\n')"
+            for p in $probe; do
+              echo "o11y-test: probe $p $($B wget -q -O - "http://127.0.0.1:$port$p" | $B tr -d '\\n')"
+            done
             kill "$pid"
             wait "$pid"
             echo "o11y-test: stopped $?"
@@ -195,10 +197,10 @@ public final class ContainerSandbox {
 
     /**
      * Runs the container; {@code withMounts} false leaves out every read-write mount (the process then
-     * meets only the read-only root). {@code serve} waits for readiness and the health check;
-     * otherwise the process runs to its end.
+     * meets only the read-only root). {@code serve} waits for readiness and the health check, then
+     * prints {@code probePaths} (space-separated); otherwise the process runs to its end.
      */
-    public Tools.Result run(boolean withMounts, boolean serve, String readyPath, String probePath) throws IOException {
+    public Tools.Result run(boolean withMounts, boolean serve, String readyPath, String probePaths) throws IOException {
         String bwrap = Tools.require("bwrap", "apt-get install bubblewrap");
         String busybox = Tools.require("busybox", "apt-get install busybox");
         List<String> cmd = new ArrayList<>(List.of(bwrap, "--die-with-parent", "--unshare-all", "--uid", String.valueOf(container.uid()),
@@ -245,7 +247,7 @@ public final class ContainerSandbox {
         environment().forEach((k, v) -> cmd.addAll(List.of("--setenv", k, v)));
         cmd.addAll(List.of("--remount-ro", "/", "--", HARNESS_BUSYBOX, "sh", "-c", HARNESS, "harness"));
         if (serve) {
-            cmd.addAll(List.of("serve", String.valueOf(container.port()), readyPath, probePath, healthShell(), "--"));
+            cmd.addAll(List.of("serve", String.valueOf(container.port()), readyPath, probePaths, healthShell(), "--"));
         } else {
             cmd.addAll(List.of("run", "--"));
         }

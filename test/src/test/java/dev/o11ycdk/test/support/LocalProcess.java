@@ -35,11 +35,20 @@ public final class LocalProcess implements AutoCloseable {
         return new LocalProcess(name, log, pb.start());
     }
 
-    /** SIGTERM, then SIGKILL after 10 s. */
+    /**
+     * SIGTERM, then SIGKILL after 10 s. A wrapper's children (the server under bubblewrap) get the
+     * SIGTERM themselves, as the server would alone: bubblewrap does not pass it on.
+     */
     public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
-            process.destroy();
+            List<ProcessHandle> children = process.descendants().toList();
+            if (children.isEmpty()) {
+                process.destroy();
+            } else {
+                children.forEach(ProcessHandle::destroy);
+            }
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         }

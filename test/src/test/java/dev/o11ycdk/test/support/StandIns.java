@@ -16,10 +16,24 @@ public final class StandIns {
 
     /** Serves a tiny Prometheus text exposition on {@code path}. */
     public static HttpServer metricsService(int port, String path) throws IOException {
+        return metricsService(port, path, "text/plain; version=0.0.4");
+    }
+
+    /**
+     * The same exposition without a Content-Type header, as many a hand-written {@code /metrics} answers
+     * (Prometheus 2 read it as text; Prometheus 3 fails the scrape without a fallback protocol).
+     */
+    public static HttpServer metricsServiceWithoutContentType(int port, String path) throws IOException {
+        return metricsService(port, path, null);
+    }
+
+    private static HttpServer metricsService(int port, String path, String contentType) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext(path, exchange -> {
             byte[] body = "# TYPE standin_requests_total counter\nstandin_requests_total 42\n".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+            if (contentType != null) {
+                exchange.getResponseHeaders().add("Content-Type", contentType);
+            }
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream os = exchange.getResponseBody()) {
                 os.write(body);

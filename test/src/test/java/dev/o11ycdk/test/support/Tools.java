@@ -53,7 +53,7 @@ public final class Tools {
      * the test with amtool's output otherwise.
      */
     public static void assertRoute(Path config, String labels, String receiver) {
-        String amtool = require("amtool", "apt-get install prometheus-alertmanager");
+        String amtool = PrometheusTools.amtool();
         List<String> cmd = new ArrayList<>(List.of(amtool, "config", "routes", "test", "--config.file=" + config,
                 "--verify.receivers=" + receiver));
         cmd.addAll(List.of(labels.split(" ")));
