@@ -3,7 +3,7 @@ package dev.o11ycdk.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.o11ycdk.test.support.CdkJson;
-import dev.o11ycdk.test.support.Tools;
+import dev.o11ycdk.test.support.LastRelease;
 import dev.o11ycdk.test.support.UsesTools;
 import japicmp.cmp.JApiCmpArchive;
 import japicmp.cmp.JarArchiveComparator;
@@ -12,25 +12,22 @@ import japicmp.model.AccessModifier;
 import japicmp.model.JApiClass;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The library's API against its last release (lib/release-baseline.properties): japicmp compares the
- * release's jar, built here from its commit, with this build's. A change that breaks source or binary
- * compatibility must be announced in CHANGELOG.md under this build's version, and only a version that
- * may break (a new major; a new minor before 1.0) may carry one.
+ * release's jar, built from its commit by {@link LastRelease}, with this build's. A change that breaks
+ * source or binary compatibility must be announced in CHANGELOG.md under this build's version, and
+ * only a version that may break (a new major; a new minor before 1.0) may carry one.
  */
 @UsesTools
 class ApiCompatibilityTest {
@@ -41,14 +38,12 @@ class ApiCompatibilityTest {
     private static String version;
 
     @BeforeAll
-    static void compare(@TempDir Path dir) throws Exception {
-        Properties baseline = new Properties();
-        try (InputStream in = Files.newInputStream(ROOT.resolve("lib/release-baseline.properties"))) {
-            baseline.load(in);
-        }
-        baselineVersion = baseline.getProperty("version");
+    static void compare() throws Exception {
+        LastRelease release = LastRelease.get();
+        baselineVersion = release.version();
         version = projectVersion();
-        File oldJar = buildRelease(baseline.getProperty("commit"), baselineVersion, dir);
+        File oldJar = release.libJar().toFile();
+        assertThat(oldJar).as("release %s's library, built from commit %s", baselineVersion, release.commit()).exists();
         File newJar = ROOT.resolve("lib/target/o11y-cdk-lib-" + version + ".jar").toFile();
         assertThat(newJar).as("this build's library (the README's test command packages it first)").exists();
 
@@ -69,25 +64,6 @@ class ApiCompatibilityTest {
                 .matcher(Files.readString(ROOT.resolve("lib/pom.xml")));
         assertThat(m.find()).isTrue();
         return m.group(1);
-    }
-
-    /** The release's library, built offline from its commit with the local repository's dependencies. */
-    private static File buildRelease(String commit, String releaseVersion, Path dir) throws Exception {
-        String git = Tools.require("git", "install git");
-        String mvn = Tools.require("mvn", "install Maven");
-        Tools.Result has = Tools.run(List.of(git, "-C", ROOT.toString(), "cat-file", "-e", commit + "^{commit}"), null, 60);
-        assertThat(has.exitCode()).as("commit %s of release %s is in this clone's history (a shallow clone lacks it)", commit,
-                releaseVersion).isZero();
-        Path src = Files.createDirectories(dir.resolve("release-" + releaseVersion));
-        Path tar = dir.resolve("release.tar");
-        Tools.Result archive = Tools.run(List.of(git, "-C", ROOT.toString(), "archive", "--format=tar", "-o", tar.toString(), commit), null, 120);
-        assertThat(archive.exitCode()).as(archive.output()).isZero();
-        Tools.Result untar = Tools.run(List.of("tar", "-xf", tar.toString(), "-C", src.toString()), null, 120);
-        assertThat(untar.exitCode()).as(untar.output()).isZero();
-        Tools.Result build = Tools.run(List.of(mvn, "-o", "-q", "-B", "-f", src.resolve("pom.xml").toString(), "-pl", "lib", "-am",
-                "package", "-DskipTests"), src, 600);
-        assertThat(build.exitCode()).as("building release %s:\n%s", releaseVersion, build.output()).isZero();
-        return src.resolve("lib/target/o11y-cdk-lib-" + releaseVersion + ".jar").toFile();
     }
 
     /** Classes whose old API this build does not keep, by their name in the release. */
