@@ -101,8 +101,14 @@ public final class HostConfiguration {
         return InitFileOptions.builder().owner(owner).group(owner).mode("00" + mode).build();
     }
 
-    /** A script shipped with the library ({@code dev/o11ycdk/host/NAME}). */
+    private static final Map<String, String> SCRIPTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A script shipped with the library ({@code dev/o11ycdk/host/NAME}), read once. */
     static String script(String name) {
+        return SCRIPTS.computeIfAbsent(name, HostConfiguration::read);
+    }
+
+    private static String read(String name) {
         try (InputStream in = HostConfiguration.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " is missing from the library jar");

@@ -20,20 +20,34 @@ log() {
   echo "o11y-apply: $*" >&2
 }
 
-# unpack_release NAME VERSION URL SHA256 DEST: the release, verified, into DEST.new; returns 1 when DEST already has it.
+# unpack_release NAME VERSION URL SHA256 DEST: the release, verified, into DEST.new. Returns 0 when it
+# unpacked it, 1 when DEST has that version already, 2 when the download or its digest failed (nothing
+# unpacked). Every step is checked by hand: errexit does not apply inside a function called from "if".
 unpack_release() {
   local name="$1" version="$2" url="$3" sha256="$4" dest="$5" tmp
   if [ -f "${dest}/.o11y-version" ] && [ "$(cat "${dest}/.o11y-version")" = "${version}" ]; then
     return 1
   fi
-  tmp="$(mktemp -d)"
-  curl --fail --silent --show-error --location --retry 5 --output "${tmp}/${name}.tar.gz" "${url}"
-  echo "${sha256}  ${tmp}/${name}.tar.gz" | sha256sum --check --strict - > /dev/null
+  tmp="$(mktemp -d)" || return 2
+  if ! curl --fail --silent --show-error --location --retry 5 --output "${tmp}/${name}.tar.gz" "${url}"; then
+    log "${name} ${version}: cannot download ${url}; nothing installed"
+    rm -rf "${tmp}"
+    return 2
+  fi
+  if ! echo "${sha256}  ${tmp}/${name}.tar.gz" | sha256sum --check --strict --status -; then
+    log "${name} ${version}: the download's SHA-256 is not ${sha256}; nothing installed"
+    rm -rf "${tmp}"
+    return 2
+  fi
   rm -rf "${dest}.new"
-  mkdir -p "${dest}.new"
-  tar -xzf "${tmp}/${name}.tar.gz" -C "${dest}.new" --strip-components=1
-  echo "${version}" > "${dest}.new/.o11y-version"
+  if ! mkdir -p "${dest}.new" || ! tar -xzf "${tmp}/${name}.tar.gz" -C "${dest}.new" --strip-components=1 \
+      || ! echo "${version}" > "${dest}.new/.o11y-version"; then
+    log "${name} ${version}: cannot unpack ${url}; nothing installed"
+    rm -rf "${tmp}" "${dest}.new"
+    return 2
+  fi
   rm -rf "${tmp}"
+  return 0
 }
 
 # The binary a check runs: a release's new version when one waits, else the installed one.
@@ -49,12 +63,17 @@ tool() {
 
 declare -A restart=()
 new_releases=()
+download_failed=0
 if [ -f "${staged}/releases" ]; then
   while read -r name version url sha256 dest service; do
     [ -n "${name}" ] || continue
-    if unpack_release "${name}" "${version}" "${url}" "${sha256}" "${root}${dest}"; then
-      new_releases+=("${root}${dest}:${service}:${name} ${version}")
-    fi
+    status=0
+    unpack_release "${name}" "${version}" "${url}" "${sha256}" "${root}${dest}" || status=$?
+    case "${status}" in
+      0) new_releases+=("${root}${dest}:${service}:${name} ${version}") ;;
+      1) ;;
+      *) download_failed=1 ;;
+    esac
   done < "${staged}/releases"
 fi
 discard_releases() {
@@ -63,6 +82,10 @@ discard_releases() {
     rm -rf "${r%%:*}.new"
   done
 }
+if [ "${download_failed}" -ne 0 ]; then
+  discard_releases
+  exit 1
+fi
 
 failed=0
 check() {

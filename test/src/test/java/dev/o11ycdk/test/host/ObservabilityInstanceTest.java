@@ -82,6 +82,40 @@ class ObservabilityInstanceTest {
         assertThat(instance.get("ImageId")).isEqualTo(Map.of("Ref", "HostAmiId"));
     }
 
+    /** UserData is "update with some interruption" (a stop/start); the metadata is not a property at all. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void dashboardsRulesScrapeJobsAndReleasesChangeTheMetadataNeverTheUserData() {
+        Map<String, Object> base = host(props -> props);
+        Map<String, Object> changed = host(props -> props
+                .dashboards(List.of(dev.o11ycdk.grafana.Dashboards.nodeExporter(), dev.o11ycdk.grafana.Dashboards.service()))
+                .rules(ObservabilityInstance.defaultRules(null).override("ServiceDown",
+                        r -> r.withExpr(null, "5m")).toRuleGroups())
+                .additionalScrapeJobs(List.of(dev.o11ycdk.config.ScrapeJob.builder("api")
+                        .staticTargets(List.of("10.0.1.10:8080"), Map.of()).build()))
+                .prometheusRelease(dev.o11ycdk.host.Release.prometheus().withVersion("3.13.9", "a".repeat(64), "b".repeat(64))));
+        assertThat(instance(changed).get("UserData")).isEqualTo(instance(base).get("UserData"));
+        assertThat(Cfn.json(metadata(changed))).isNotEqualTo(Cfn.json(metadata(base))).contains("3.13.9", "10.0.1.10:8080", "o11y-service");
+        // Nothing but the metadata differs on the instance.
+        assertThat(instance(changed)).isEqualTo(instance(base));
+    }
+
+    private Map<String, Object> host(java.util.function.UnaryOperator<ObservabilityInstanceProps.Builder> change) {
+        FreshStack f = FreshStack.of("Config");
+        new ObservabilityInstance(f.stack(), "Host", change.apply(props(f)).build());
+        return f.template().toJSON();
+    }
+
+    private static Map<String, Object> instance(Map<String, Object> template) {
+        return Cfn.props(template, "AWS::EC2::Instance", "Host");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object metadata(Map<String, Object> template) {
+        return Cfn.resources(template).values().stream().map(r -> (Map<String, Object>) r)
+                .filter(r -> "AWS::EC2::Instance".equals(r.get("Type"))).findFirst().orElseThrow().get("Metadata");
+    }
+
     @Test
     void aGivenImageIsTheInstancesAndNoParameterIsAsked() {
         FreshStack f = FreshStack.of("Pinned");
