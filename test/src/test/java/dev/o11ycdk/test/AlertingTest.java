@@ -105,7 +105,10 @@ class AlertingTest {
         Map<String, String> host = rendered.get("O11yEc2Host");
         String unit = host.get("etc/systemd/system/alertmanager.service");
         assertThat(unit.lines().filter(l -> l.startsWith("ExecStart=") || l.startsWith("ExecStartPre="))).hasSize(2).allMatch(l -> l.contains(strict));
-        assertThat(host.get("user-data/bootstrap.sh")).contains("/opt/alertmanager/amtool " + strict + " check-config");
+        // o11y-apply, which checks a new alertmanager.yml before installing it, in the same mode.
+        Map<String, String> init = dev.o11ycdk.test.support.UserData.initFiles(
+                Synth.defaults().templateJson(Synth.defaults().stacks().ec2Host()), Map.of());
+        assertThat(init.get(dev.o11ycdk.host.HostConfiguration.APPLY)).contains("amtool)\" " + strict + " check-config");
         assertThat(rendered.get("O11yFargate").get("alertmanager/entrypoint.sh")).contains("exec '/bin/alertmanager'", "'" + strict + "'");
         assertThat(rendered.get("O11yEks").get("kubernetes/values/kube-prometheus-stack.yaml"))
                 .contains("alertmanager:\n  service:\n    type: ClusterIP\n  serviceMonitor:", "  enableFeatures:\n    - " + AlertmanagerConfig.UTF8_STRICT_MODE + "\n");
@@ -203,8 +206,8 @@ class AlertingTest {
             assertThat(r.annotations().get("runbook_url")).as(r.name()).isEqualTo("docs/runbooks.md#" + r.name().toLowerCase());
             assertThat(headings).as("docs/runbooks.md has a section for " + r.name()).contains(r.name());
         });
-        // Every section is an alert's, or the CloudWatch alarms': no runbook for an alert that no longer exists.
-        assertThat(headings).containsExactlyInAnyOrderElementsOf(Stream.concat(alerts.stream().map(Rule::name), Stream.of("CloudWatch alarms"))
+        // Every section is an alert's, the CloudWatch alarms' or the host's procedures: no runbook for an alert that no longer exists.
+        assertThat(headings).containsExactlyInAnyOrderElementsOf(Stream.concat(alerts.stream().map(Rule::name), Stream.of("CloudWatch alarms", "EC2 host operations"))
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new)));
 
         Synth custom = Synth.of(SET);
