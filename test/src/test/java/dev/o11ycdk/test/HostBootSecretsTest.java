@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.test.support.EndToEnd;
-import dev.o11ycdk.test.support.LocalProcess;
+import dev.o11ycdk.test.support.MotoServer;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
 import dev.o11ycdk.test.support.UserData;
@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,38 +43,23 @@ class HostBootSecretsTest {
 
     @TempDir
     static Path dir;
-    private static LocalProcess moto;
+    private static MotoServer moto;
     private static Map<String, String> env;
     private static String aws;
     private static String bash;
 
     @BeforeAll
     static void startMoto() throws Exception {
-        String motoServer = Tools.require("moto_server", "pip install 'moto[server]'");
         aws = Tools.require("aws", "pip install awscli");
         bash = Tools.require("bash", "apt-get install bash");
-        int port = LocalProcess.freePort();
-        moto = LocalProcess.start("moto", List.of(motoServer, "-H", "127.0.0.1", "-p", String.valueOf(port)), dir, Map.of());
-        assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + port + "/") != null))
-                .as("moto_server ready\n" + moto.log()).isTrue();
-        env = new LinkedHashMap<>();
-        env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port);
-        env.put("AWS_ACCESS_KEY_ID", "testing");
-        env.put("AWS_SECRET_ACCESS_KEY", "testing");
-        // Nothing of this machine's own AWS setup: no profile, config, credentials file or instance metadata.
-        for (String k : List.of("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION")) {
-            env.put(k, "");
-        }
-        env.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString());
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("NO_PROXY", "127.0.0.1");
+        moto = MotoServer.start(dir);
+        env = moto.env();
     }
 
     @AfterAll
     static void stopMoto() throws InterruptedException {
         if (moto != null) {
-            moto.stop();
+            moto.close();
         }
     }
 

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.test.support.EndToEnd;
-import dev.o11ycdk.test.support.LocalProcess;
+import dev.o11ycdk.test.support.MotoServer;
 import dev.o11ycdk.test.support.Tools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +41,7 @@ class HostDataVolumeTest {
 
     @TempDir
     static Path dir;
-    private static LocalProcess moto;
+    private static MotoServer moto;
     private static Map<String, String> awsEnv;
     private static String aws;
     private static String ami;
@@ -54,33 +53,19 @@ class HostDataVolumeTest {
 
     @BeforeAll
     static void startMoto() throws Exception {
-        String motoServer = Tools.require("moto_server", "pip install 'moto[server]'");
         aws = Tools.require("aws", "pip install awscli");
         for (String t : List.of("unshare", "losetup", "blkid", "mkfs.ext4", "mkswap", "mountpoint")) {
             Tools.require(t, "apt-get install util-linux e2fsprogs");
         }
-        int port = LocalProcess.freePort();
-        moto = LocalProcess.start("moto", List.of(motoServer, "-H", "127.0.0.1", "-p", String.valueOf(port)), dir, Map.of());
-        assertThat(LocalProcess.await(Duration.ofSeconds(30), () -> LocalProcess.get("http://127.0.0.1:" + port + "/") != null))
-                .as("moto_server ready\n" + moto.log()).isTrue();
-        awsEnv = new LinkedHashMap<>();
-        awsEnv.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port);
-        awsEnv.put("AWS_ACCESS_KEY_ID", "testing");
-        awsEnv.put("AWS_SECRET_ACCESS_KEY", "testing");
-        for (String k : List.of("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION")) {
-            awsEnv.put(k, "");
-        }
-        awsEnv.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
-        awsEnv.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString());
-        awsEnv.put("AWS_EC2_METADATA_DISABLED", "true");
-        awsEnv.put("NO_PROXY", "127.0.0.1");
+        moto = MotoServer.start(dir);
+        awsEnv = moto.env();
         ami = aws("ec2", "describe-images", "--query", "Images[0].ImageId");
     }
 
     @AfterAll
     static void stopMoto() throws InterruptedException {
         if (moto != null) {
-            moto.stop();
+            moto.close();
         }
     }
 
