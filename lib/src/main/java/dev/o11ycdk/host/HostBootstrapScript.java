@@ -55,10 +55,18 @@ public final class HostBootstrapScript {
         lines.add("");
     }
 
-    /** Creates a system user with no login shell and no home, as seed 002 does for prometheus. */
-    public HostBootstrapScript systemUser(String user) {
+    /**
+     * Creates a system user with no login shell and no home, as seed 002 does for prometheus, with a
+     * fixed user and group id, so files on a volume that moves to another instance
+     * (another AMI, which may number its system users otherwise) keep their owner. A user that
+     * exists already keeps its id.
+     */
+    public HostBootstrapScript systemUser(String user, int id) {
         requireSafeWord("user", user);
-        lines.add("id -u " + user + " >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin " + user);
+        Check.range(user + " id", id, 1000, 59999);
+        lines.add("getent group " + user + " >/dev/null 2>&1 || groupadd --system --gid " + id + " " + user);
+        lines.add("id -u " + user + " >/dev/null 2>&1 || useradd --system --uid " + id + " --gid " + user
+                + " --no-create-home --shell /sbin/nologin " + user);
         return this;
     }
 

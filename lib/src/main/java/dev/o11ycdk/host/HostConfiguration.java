@@ -74,18 +74,19 @@ public final class HostConfiguration {
     /**
      * The cfn-init configuration: the config set {@value #CONFIG_SET} of {@code clean} (the staged
      * folder emptied, so a file taken out of the app is gone), {@code stage} (every file, the
-     * releases, o11y-apply itself and {@code extra}: cfn-hup's files, written in place) and
-     * {@code apply}.
+     * releases, o11y-apply itself and {@code extra}: cfn-hup's files, written in place; then
+     * {@code afterStage}: cfn-hup started, so a first apply that fails still leaves the host
+     * listening for the next change) and {@code apply}.
      */
-    public CloudFormationInit toInit(List<InitElement> extra, List<InitElement> afterApply) {
+    public CloudFormationInit toInit(List<InitElement> extra, List<InitElement> afterStage) {
         List<InitElement> stage = new ArrayList<>();
         files.forEach((path, f) -> stage.add(InitFile.fromString(STAGED + path, f.content(), options(f.owner(), f.mode()))));
         stage.add(InitFile.fromString(STAGED + "/releases", getReleases(), options("root", "0644")));
         stage.add(InitFile.fromString(APPLY, script("o11y-apply.sh"), options("root", "0755")));
         stage.addAll(extra);
+        stage.addAll(afterStage);
         List<InitElement> apply = new ArrayList<>();
         apply.add(InitCommand.shellCommand(APPLY, InitCommandOptions.builder().key("10-apply").build()));
-        apply.addAll(afterApply);
         return CloudFormationInit.fromConfigSets(ConfigSetProps.builder()
                 .configSets(Map.of(CONFIG_SET, List.of("clean", "stage", "apply")))
                 .configs(Map.of(

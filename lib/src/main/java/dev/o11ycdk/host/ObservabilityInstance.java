@@ -8,6 +8,7 @@ import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
 import dev.o11ycdk.config.Rendering;
+import dev.o11ycdk.config.Rule;
 import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.config.ScrapeJob;
 import dev.o11ycdk.config.Shell;
@@ -110,6 +111,12 @@ public class ObservabilityInstance extends Construct implements IConnectable {
     static final String NODE_TARGETS_FILE = "targets/node.json";
     /** Where the boot writes the Slack webhook URL (0600, user alertmanager); the Slack receivers read it. */
     public static final String SLACK_WEBHOOK_FILE = "/etc/alertmanager/slack_webhook_url";
+    /** node_exporter's textfile collector reads this folder; o11y-apply writes its outcome there. */
+    public static final String TEXTFILE_DIR = "/var/lib/node_exporter/textfile";
+    /** 1 when the last o11y-apply run installed the staged configuration, 0 when it kept the running one (node_exporter's textfile). */
+    public static final String HOST_CONFIG_APPLIED = "o11y_host_config_apply_success";
+    /** Held by every cfn-init run: the boot's and cfn-hup's must not stage and apply at the same time. */
+    static final String CFN_INIT_LOCK = "/run/o11y-cfn-init.lock";
     /** Where the bootstrap writes the script that attaches and mounts the data volume. */
     public static final String DATA_VOLUME_SCRIPT = "/usr/local/sbin/o11y-data-volume";
     /** The comment that opens the boot step mounting the data volume. */
@@ -220,6 +227,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .size(Size.gibibytes(dataVolumeSizeGiB))
                 .volumeType(EbsDeviceVolumeType.GP3)
                 .encrypted(true)
+                .encryptionKey(props.getDataVolumeEncryptionKey())
                 .volumeName(Stack.of(this).getStackName() + "-o11y-data")
                 // Outlives the instance, the stack and any replacement of itself.
                 .removalPolicy(RemovalPolicy.RETAIN)
@@ -276,7 +284,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
         // The metadata, cfn-hup's files and the role's cloudformation:DescribeStackResource. The user data
         // CDK would add the cfn-init call to is set aside: the bootstrap above makes that call itself, and
         // without a fingerprint in the user data, a change of the metadata is no change of the instance.
-        String cfnInit = "/opt/aws/bin/cfn-init -v --region " + region + " --stack " + Aws.STACK_NAME + " --resource " + logicalId
+        String cfnInit = "flock " + CFN_INIT_LOCK + " /opt/aws/bin/cfn-init -v --region " + region + " --stack " + Aws.STACK_NAME + " --resource " + logicalId
                 + " --configsets " + HostConfiguration.CONFIG_SET;
         config.toInit(List.of(
                         InitFile.fromString("/etc/cfn/cfn-hup.conf", "[main]\nstack=" + Aws.STACK_ID + "\nregion=" + region
@@ -357,7 +365,9 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .set("Service", "ExecReload", "/bin/kill -HUP $MAINPID")
                 .set("Service", "LimitNOFILE", "65536");
         SystemdUnit nodeExporter = SystemdUnit.service("node_exporter", "Prometheus node_exporter", "node_exporter",
-                "/opt/node_exporter/node_exporter --web.listen-address=:" + Ports.NODE_EXPORTER);
+                "/opt/node_exporter/node_exporter --web.listen-address=:" + Ports.NODE_EXPORTER
+                        // o11y-apply reports each run there (HOST_CONFIG_APPLIED).
+                        + " --collector.textfile.directory=" + TEXTFILE_DIR);
         SystemdUnit alertmanager = SystemdUnit.service("alertmanager", "Prometheus Alertmanager", "alertmanager", String.join(" ", List.of(
                 "/opt/alertmanager/alertmanager",
                 "--config.file=/etc/alertmanager/alertmanager.yml",
@@ -429,7 +439,8 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .command("readonly GRAFANA_ADMIN_SECRET=" + Shell.quote(adminSecret.getSecretArn()))
                 .command("readonly SLACK_WEBHOOK_SECRET=" + Shell.quote(secretId(slackWebhookSecret)))
                 .comment("System users without a login shell (seed 002)")
-                .systemUser("prometheus").systemUser("node_exporter").systemUser("grafana").systemUser("alertmanager")
+                .systemUser("prometheus", 59090).systemUser("node_exporter", 59100).systemUser("grafana", 59300)
+                .systemUser("alertmanager", 59093)
                 .comment("CloudFormation's helper scripts: part of the Amazon Linux 2023 AMI, installed when missing")
                 .command("[ -x /opt/aws/bin/cfn-init ] || dnf install -y aws-cfn-bootstrap")
                 .comment("This instance")
@@ -448,6 +459,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .directory("/var/log/grafana", "grafana", "0750")
                 .directory("/etc/alertmanager", "root", "0755")
                 .directory("/var/lib/alertmanager", "alertmanager", "0750")
+                .directory(TEXTFILE_DIR, "root", "0755")
                 .comment("node_exporter on this host's private IP (seed 002: private IPs avoid transfer cost)")
                 .command("printf '[{\"targets\": [\"%s:" + Ports.NODE_EXPORTER + "\"]}]\\n' \"${private_ip}\" > " + TARGETS_DIR + "/node.json")
                 .comment("Grafana admin password from Secrets Manager, readable by grafana only; without it Grafana cannot start")
@@ -459,8 +471,11 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                         "cannot read the Slack webhook secret; Alertmanager starts without it (notifications fail until a boot reads it)")
                 .comment("Releases and configuration from the stack's metadata, checked, installed and (re)started; "
                         + "cfn-hup does the same on every change")
-                .command("/opt/aws/bin/cfn-init -v --region \"${REGION}\" --stack \"${STACK}\" --resource \"${RESOURCE}\" --configsets "
-                        + HostConfiguration.CONFIG_SET);
+                // One cfn-init at a time: cfn-hup's, when it saw new metadata at this boot, and this one.
+                .command("flock " + CFN_INIT_LOCK + " /opt/aws/bin/cfn-init -v --region \"${REGION}\" --stack \"${STACK}\" --resource \"${RESOURCE}\" "
+                        + "--configsets " + HostConfiguration.CONFIG_SET)
+                .comment("cfn-hup reads its hooks when it starts: with the ones cfn-init just wrote")
+                .command("systemctl restart cfn-hup");
     }
 
     /** The AMI as given, else the template's {@code <id>AmiId} parameter: pinned either way, never resolved at deploy. */
@@ -512,10 +527,17 @@ public class ObservabilityInstance extends Construct implements IConnectable {
 
     /**
      * The host's default rules, to change before passing them as {@code rules}: {@link AlertRules#defaults}
-     * without the rules on ECS metrics (the host has no CloudWatch exporter) and on discovered ECS services.
+     * without the rules on ECS metrics (the host has no CloudWatch exporter) and on discovered ECS services,
+     * and with {@code HostConfigurationNotApplied} (group {@code host}): the last configuration change
+     * failed its checks or its download, so the host runs the configuration before it.
      */
     public static AlertRules defaultRules(String runbookBaseUrl) {
-        return AlertRules.withoutEcs(runbookBaseUrl);
+        return AlertRules.withoutEcs(runbookBaseUrl).add("host", Rule.alert("HostConfigurationNotApplied",
+                "min by (instance) (" + HOST_CONFIG_APPLIED + "{job=\"node\"}) == 0", "0m", "warning",
+                "The o11y host runs an older configuration than the stack holds",
+                "o11y-apply kept the running rules, routes and dashboards: a staged file failed promtool or amtool, or a "
+                        + "release failed its download or digest. /var/log/cfn-init-cmd.log names it; fix it in the app and deploy.",
+                runbookBaseUrl + "#hostconfigurationnotapplied"));
     }
 
     /** Worst-case delay of every alert: scrape + evaluation (both scrapeInterval) + for + group_wait. */

@@ -17,6 +17,7 @@ import software.amazon.awscdk.services.ec2.InstanceSize;
 import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 
 /**
@@ -128,6 +129,16 @@ public abstract class ObservabilityInstanceProps implements PrometheusBasicsProp
     public boolean isTerminationProtection() {
         return false;
     }
+
+    /**
+     * The KMS key of the data volume; the instance's role may then use it to attach the volume.
+     * Set it when the account encrypts EBS with a customer-managed key by default: without it, the
+     * role has no {@code kms:CreateGrant} on that key and the attach fails.
+     *
+     * @default - the account's default EBS encryption key
+     */
+    @Nullable
+    public abstract IKey getDataVolumeEncryptionKey();
 
     /** How long the daily backups of the data volume are kept. @default 35 */
     @Value.Default

@@ -9,27 +9,53 @@
 #   applies      a new release (its checks use its own tools) or unit: restart that service; prometheus.yml or rules: reload (SIGHUP);
 #                alertmanager.yml: reload (SIGHUP); dashboards: none (Grafana re-reads them itself);
 #                Grafana's provisioning, ini or environment: restart Grafana only
+#   pending      the restarts and reloads still owed, kept in /var/lib/o11y-cdk/pending until systemctl did them: a run that
+#                stops half-way (a failed restart, a reboot) leaves them to the next run, which does them even if nothing changed
+#   reports      node_exporter's textfile collector reads /var/lib/node_exporter/textfile/o11y_apply.prom: whether the last run
+#                installed what was staged (o11y_host_config_apply_success) and when it ran; the host alerts on a failed one
 #
 # O11Y_ROOT prefixes every path (a test runs it against a folder); on the host it is empty.
 set -euo pipefail
 
 root="${O11Y_ROOT:-}"
 staged="${root}/etc/o11y-cdk/staged"
+state="${root}/var/lib/o11y-cdk"
+pending="${state}/pending"
+textfile="${root}/var/lib/node_exporter/textfile"
+services=(prometheus node_exporter grafana alertmanager)
 
 log() {
   echo "o11y-apply: $*" >&2
 }
+
+# The outcome for node_exporter, written whatever way the script ends.
+report() {
+  local status=$? tmp
+  mkdir -p "${textfile}" && tmp="$(mktemp "${textfile}/.o11y_apply.XXXXXX")" && {
+    echo "# HELP o11y_host_config_apply_success Whether the last o11y-apply run installed the staged configuration (1) or kept the running one (0)."
+    echo "# TYPE o11y_host_config_apply_success gauge"
+    echo "o11y_host_config_apply_success $([ "${status}" -eq 0 ] && echo 1 || echo 0)"
+    echo "# HELP o11y_host_config_apply_timestamp_seconds When o11y-apply last ran."
+    echo "# TYPE o11y_host_config_apply_timestamp_seconds gauge"
+    echo "o11y_host_config_apply_timestamp_seconds $(date +%s)"
+  } > "${tmp}" && chmod 0644 "${tmp}" && mv -f "${tmp}" "${textfile}/o11y_apply.prom"
+  exit "${status}"
+}
+trap report EXIT
 
 # unpack_release NAME VERSION URL SHA256 DEST: the release, verified, into DEST.new. Returns 0 when it
 # unpacked it, 1 when DEST has that version already, 2 when the download or its digest failed (nothing
 # unpacked). Every step is checked by hand: errexit does not apply inside a function called from "if".
 unpack_release() {
   local name="$1" version="$2" url="$3" sha256="$4" dest="$5" tmp
+  # A DEST.new of a run that was killed is never used: unpacked again, or gone.
+  rm -rf "${dest}.new"
   if [ -f "${dest}/.o11y-version" ] && [ "$(cat "${dest}/.o11y-version")" = "${version}" ]; then
     return 1
   fi
   tmp="$(mktemp -d)" || return 2
-  if ! curl --fail --silent --show-error --location --retry 5 --output "${tmp}/${name}.tar.gz" "${url}"; then
+  if ! curl --fail --silent --show-error --location --retry 5 --connect-timeout 10 --max-time 900 \
+      --output "${tmp}/${name}.tar.gz" "${url}"; then
     log "${name} ${version}: cannot download ${url}; nothing installed"
     rm -rf "${tmp}"
     return 2
@@ -39,8 +65,7 @@ unpack_release() {
     rm -rf "${tmp}"
     return 2
   fi
-  rm -rf "${dest}.new"
-  if ! mkdir -p "${dest}.new" || ! tar -xzf "${tmp}/${name}.tar.gz" -C "${dest}.new" --strip-components=1 \
+  if ! mkdir -p "${dest}.new" || ! tar -xzf "${tmp}/${name}.tar.gz" -C "${dest}.new" --strip-components=1 --no-same-owner \
       || ! echo "${version}" > "${dest}.new/.o11y-version"; then
     log "${name} ${version}: cannot unpack ${url}; nothing installed"
     rm -rf "${tmp}" "${dest}.new"
@@ -61,7 +86,18 @@ tool() {
 
 [ -d "${staged}" ] || { log "nothing staged at ${staged}"; exit 1; }
 
+# What an earlier run installed but could not restart or reload yet.
 declare -A restart=()
+declare -A reload=()
+if [ -f "${pending}" ]; then
+  while read -r action unit; do
+    case "${action}" in
+      restart) restart["${unit}"]=1 ;;
+      reload) reload["${unit}"]=1 ;;
+    esac
+  done < "${pending}"
+fi
+
 new_releases=()
 download_failed=0
 if [ -f "${staged}/releases" ]; then
@@ -110,20 +146,16 @@ if [ "${failed}" -ne 0 ]; then
   exit 1
 fi
 
-for r in "${new_releases[@]}"; do
-  dest="${r%%:*}"
-  rest="${r#*:}"
-  rm -rf "${dest}.old"
-  if [ -d "${dest}" ]; then
-    mv "${dest}" "${dest}.old"
-  fi
-  mv "${dest}.new" "${dest}"
-  rm -rf "${dest}.old"
-  restart["${rest%%:*}"]=1
-  log "installed ${rest#*:}"
-done
+# Owed from here on: written down before anything is swapped, so a run that stops half-way leaves it.
+owe() {
+  mkdir -p "${state}"
+  {
+    for s in "${!restart[@]}"; do echo "restart ${s}"; done
+    for s in "${!reload[@]}"; do echo "reload ${s}"; done
+  } > "${pending}.tmp"
+  mv -f "${pending}.tmp" "${pending}"
+}
 
-declare -A reload=()
 changed() {
   case "$1" in
     etc/systemd/system/*.service) s="${1#etc/systemd/system/}"; restart["${s%.service}"]=1; reload[systemd]=1 ;;
@@ -133,19 +165,45 @@ changed() {
     etc/grafana/*) restart[grafana]=1 ;;
   esac
 }
+# Same content, owner and mode.
+same() {
+  [ -e "$2" ] && cmp -s "$1" "$2" && [ "$(stat -c %a:%U:%G "$1")" = "$(stat -c %a:%U:%G "$2")" ]
+}
+files=()
 while IFS= read -r -d '' f; do
   rel="${f#"${staged}/"}"
   [ "${rel}" != releases ] || continue
-  live="${root}/${rel}"
-  if ! cmp -s "${f}" "${live}"; then
-    mkdir -p "$(dirname "${live}")"
-    install -o "$(stat -c %U "${f}")" -g "$(stat -c %G "${f}")" -m "$(stat -c %a "${f}")" "${f}" "${live}.o11y-new"
-    mv -f "${live}.o11y-new" "${live}"
-    log "installed /${rel}"
+  if ! same "${f}" "${root}/${rel}"; then
+    files+=("${rel}")
     changed "${rel}"
   fi
 done < <(find "${staged}" -type f -print0 | sort -z)
-# A dashboard taken out of the app leaves Grafana too.
+for r in "${new_releases[@]}"; do
+  rest="${r#*:}"
+  restart["${rest%%:*}"]=1
+done
+owe
+
+for r in "${new_releases[@]}"; do
+  dest="${r%%:*}"
+  rest="${r#*:}"
+  rm -rf "${dest}.old"
+  if [ -d "${dest}" ]; then
+    mv "${dest}" "${dest}.old"
+  fi
+  mv "${dest}.new" "${dest}"
+  rm -rf "${dest}.old"
+  log "installed ${rest#*:}"
+done
+for rel in "${files[@]}"; do
+  f="${staged}/${rel}"
+  live="${root}/${rel}"
+  mkdir -p "$(dirname "${live}")"
+  install -o "$(stat -c %U "${f}")" -g "$(stat -c %G "${f}")" -m "$(stat -c %a "${f}")" "${f}" "${live}.o11y-new"
+  mv -f "${live}.o11y-new" "${live}"
+  log "installed /${rel}"
+done
+# A dashboard taken out of the app leaves Grafana's folder (Grafana then unprovisions it).
 for live in "${root}"/etc/grafana/dashboards/*.json; do
   [ -e "${live}" ] || continue
   if [ ! -e "${staged}/${live#"${root}/"}" ]; then
@@ -156,8 +214,10 @@ done
 
 if [ -n "${reload[systemd]:-}" ]; then
   systemctl daemon-reload
+  unset 'reload[systemd]'
+  owe
 fi
-for s in prometheus node_exporter grafana alertmanager; do
+for s in "${services[@]}"; do
   if [ -n "${restart[${s}]:-}" ]; then
     systemctl enable "${s}" > /dev/null 2>&1 || true
     systemctl restart "${s}"
@@ -167,4 +227,7 @@ for s in prometheus node_exporter grafana alertmanager; do
     systemctl reload-or-restart "${s}"
     log "reloaded ${s}"
   fi
+  unset "restart[${s}]" "reload[${s}]"
+  owe
 done
+rm -f "${pending}"

@@ -286,7 +286,7 @@ class Ec2HostStackTest {
                 "--enable-feature=utf8-strict-mode");
         String script = host.getReviewFiles().get("user-data/bootstrap.sh");
         assertThat(script).contains(
-                "useradd --system --no-create-home --shell /sbin/nologin alertmanager\n",
+                "useradd --system --uid 59093 --gid alertmanager --no-create-home --shell /sbin/nologin alertmanager\n",
                 "install -d -o alertmanager -g alertmanager -m 0750 /var/lib/alertmanager\n");
         assertThat(host.getReviewFiles().get("etc/o11y-cdk/staged/releases")).contains(
                 "alertmanager 0.34.1 https://github.com/prometheus/alertmanager/releases/download/v0.34.1/"

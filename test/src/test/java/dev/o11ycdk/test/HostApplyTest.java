@@ -2,8 +2,12 @@ package dev.o11ycdk.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.o11ycdk.config.Rule;
+import dev.o11ycdk.config.RuleGroups;
 import dev.o11ycdk.host.HostConfiguration;
+import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.test.support.PrometheusTools;
+import dev.o11ycdk.test.support.PromtoolRuleTests;
 import dev.o11ycdk.test.support.Synth;
 import dev.o11ycdk.test.support.Tools;
 import dev.o11ycdk.test.support.UsesTools;
@@ -159,7 +163,7 @@ class HostApplyTest {
     }
 
     @Test
-    void aDashboardTakenOutOfTheAppLeavesGrafanaToo() throws Exception {
+    void aDashboardTakenOutOfTheAppLeavesGrafanasFolder() throws Exception {
         assertThat(apply().exit()).isZero();
         Files.writeString(root.resolve("etc/grafana/dashboards/retired.json"), "{}");
         Result r = apply();
@@ -170,13 +174,89 @@ class HostApplyTest {
     }
 
     @Test
-    void o11yApplyChecksAlertmanagersFileInTheModeItsUnitRunsIn() {
+    void aMatcherOnlyTheClassicParserReadsIsRefusedAsTheStrictAlertmanagerWouldRefuseIt() throws Exception {
+        assertThat(apply().exit()).isZero();
+        String liveRoutes = Files.readString(root.resolve("etc/alertmanager/alertmanager.yml"));
+        Files.deleteIfExists(log);
+        String routes = HostConfiguration.STAGED + "/etc/alertmanager/alertmanager.yml";
+        Map<String, String> classic = new java.util.LinkedHashMap<>(defaults);
+        // Unquoted with a space: the classic parser reads it, UTF-8 strict mode (the unit's flag) does not.
+        classic.put(routes, defaults.get(routes).replaceFirst("(?m)^(\\s+)- env=\"?test\"?$", "$1- 'team=core platform'"));
+        assertThat(classic.get(routes)).contains("'team=core platform'");
+        stage(classic);
+        Result r = apply();
+        assertThat(r.exit()).as(r.output()).isEqualTo(1);
+        assertThat(r.output()).contains("etc/alertmanager/alertmanager.yml failed its check");
+        assertThat(root.resolve("etc/alertmanager/alertmanager.yml")).hasContent(liveRoutes);
+        assertThat(calls()).isEmpty();
+        // The unit checks with the same flag the script does.
         String unit = staged(defaults).get("/etc/systemd/system/alertmanager.service");
-        String script = defaults.get(HostConfiguration.APPLY);
         String feature = unit.lines().filter(l -> l.startsWith("ExecStartPre=")).findFirst().orElseThrow()
                 .replaceAll(".*(--enable-feature=\\S+).*", "$1");
-        assertThat(feature).startsWith("--enable-feature=");
-        assertThat(script).contains("\"$(tool /opt/alertmanager amtool)\" " + feature + " check-config");
+        assertThat(defaults.get(HostConfiguration.APPLY)).contains("\"$(tool /opt/alertmanager amtool)\" " + feature + " check-config");
+    }
+
+    @Test
+    void aRestartThatFailsIsOwedAndTheNextRunDoesItEvenWithNothingChanged() throws Exception {
+        assertThat(apply().exit()).isZero();
+        Files.deleteIfExists(log);
+        stage(serviceDownFor2m);
+        // systemd refuses the reload once (a unit that fails to come back, a reboot half-way).
+        Path fail = dir.resolve("fail-once");
+        Files.writeString(fail, "reload-or-restart prometheus");
+        write(bin.resolve("systemctl"), "#!/bin/sh\necho \"$*\" >> '" + log + "'\nif [ -f '" + fail + "' ] && [ \"$*\" = \"$(cat '"
+                + fail + "')\" ]; then rm -f '" + fail + "'; exit 1; fi\n", "rwxr-xr-x");
+        Result cut = apply();
+        assertThat(cut.exit()).isNotZero();
+        assertThat(root.resolve("var/lib/o11y-cdk/pending")).hasContent("reload prometheus");
+        assertThat(root.resolve("etc/prometheus/rules/o11y.yml")).hasContent(staged(serviceDownFor2m).get("/etc/prometheus/rules/o11y.yml"));
+        Files.deleteIfExists(log);
+        Result next = apply();
+        assertThat(next.exit()).as(next.output()).isZero();
+        assertThat(next.output()).doesNotContain("installed");
+        assertThat(calls()).containsExactly("reload-or-restart prometheus");
+        assertThat(root.resolve("var/lib/o11y-cdk/pending")).doesNotExist();
+    }
+
+    @Test
+    void eachRunIsReportedThroughNodeExportersTextfileCollectorAndTheHostAlertsOnAFailedOne(@TempDir Path rules) throws Exception {
+        Map<String, String> broken = new java.util.LinkedHashMap<>(defaults);
+        String routes = HostConfiguration.STAGED + "/etc/alertmanager/alertmanager.yml";
+        broken.put(routes, defaults.get(routes).replaceFirst("receiver: ", "receiver: nobody-"));
+        stage(broken);
+        assertThat(apply().exit()).isEqualTo(1);
+        // The real node_exporter reads what the script wrote.
+        Path textfile = root.resolve(ObservabilityInstance.TEXTFILE_DIR.substring(1));
+        assertThat(nodeExporterMetrics(textfile)).contains(ObservabilityInstance.HOST_CONFIG_APPLIED + " 0\n")
+                .containsPattern("o11y_host_config_apply_timestamp_seconds \\d\\.\\d+e\\+09\n");
+        stage(defaults);
+        assertThat(apply().exit()).isZero();
+        assertThat(nodeExporterMetrics(textfile)).contains(ObservabilityInstance.HOST_CONFIG_APPLIED + " 1\n");
+
+        // The host's own rule on that series: fires on a failed run, quiet on a good one.
+        RuleGroups hostRules = ObservabilityInstance.defaultRules("docs/runbooks.md").toRuleGroups();
+        Files.writeString(rules.resolve("rules.yml"), hostRules.map(Rule::withSummaryOnly).toYaml());
+        String series = ObservabilityInstance.HOST_CONFIG_APPLIED + "{instance=\"10.0.1.5:9100\",job=\"node\"}";
+        PromtoolRuleTests cases = new PromtoolRuleTests()
+                .fires("HostConfigurationNotApplied", List.of(PromtoolRuleTests.series(series, "1 1 0 0 0")), "3m",
+                        Map.of("instance", "10.0.1.5:9100", "severity", "warning"),
+                        "The o11y host runs an older configuration than the stack holds")
+                .silent("HostConfigurationNotApplied", List.of(PromtoolRuleTests.series(series, "0 0 1 1 1")), "4m");
+        Files.writeString(rules.resolve("tests.yml"), cases.toYaml("rules.yml"));
+        Tools.Result r = Tools.run(List.of(PrometheusTools.promtool(), "test", "rules", "tests.yml"), rules, 120);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+
+    private String nodeExporterMetrics(Path textfile) throws Exception {
+        int port = dev.o11ycdk.test.support.LocalProcess.freePort();
+        try (var exporter = dev.o11ycdk.test.support.LocalProcess.start("node_exporter", List.of(PrometheusTools.nodeExporter(),
+                "--web.listen-address=127.0.0.1:" + port, "--collector.disable-defaults", "--collector.textfile",
+                "--collector.textfile.directory=" + textfile), dir, Map.of())) {
+            String url = "http://127.0.0.1:" + port + "/metrics";
+            assertThat(dev.o11ycdk.test.support.LocalProcess.await(java.time.Duration.ofSeconds(20),
+                    () -> dev.o11ycdk.test.support.LocalProcess.get(url) != null)).as(exporter.log()).isTrue();
+            return dev.o11ycdk.test.support.LocalProcess.get(url);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ class HostDataVolumeTest {
     private static String ami;
 
     private Path root;
+    private Path systemctlLog;
     private Path image;
     private String loop;
     private String volume;
@@ -72,6 +73,11 @@ class HostDataVolumeTest {
     @BeforeEach
     void blankVolumeAndHost() throws Exception {
         root = Files.createTempDirectory(dir, "host");
+        // No systemd here: a stand-in systemctl records what the script asks of it.
+        Path bin = Files.createDirectories(root.resolveSibling(root.getFileName() + "-bin"));
+        systemctlLog = bin.resolve("systemctl.log");
+        Files.writeString(bin.resolve("systemctl"), "#!/bin/sh\necho \"$*\" >> '" + systemctlLog + "'\n");
+        bin.resolve("systemctl").toFile().setExecutable(true);
         image = Files.createTempFile(dir, "volume", ".img");
         run(List.of("truncate", "-s", "64M", image.toString()), Map.of()).ok();
         loop = run(List.of("losetup", "--find", "--show", image.toString()), Map.of()).ok().strip();
@@ -103,6 +109,10 @@ class HostDataVolumeTest {
         assertThat(first.exit()).as(first.output()).isZero();
         assertThat(first.output()).contains("is blank: creating an ext4 file system labelled o11y-data",
                 "moving " + root.resolve("var/lib/prometheus") + " onto the data volume", "{\"ulid\":\"01HZBLOCK\"}", "GRAFANA_MOUNTED");
+        // 0.1 had started its services from the root volume: stopped before anything is copied.
+        assertThat(Files.readAllLines(systemctlLog)).containsExactly("stop prometheus grafana alertmanager");
+        // No blocks reserved for root: the TSDB's size limit counts on the whole volume.
+        assertThat(run(List.of("tune2fs", "-l", loop), Map.of()).ok()).containsPattern("Reserved block count: +0\n");
         assertThat(attachedTo()).isEqualTo(instance);
         assertThat(blkid("TYPE")).isEqualTo("ext4");
         assertThat(blkid("LABEL")).isEqualTo("o11y-data");
@@ -122,6 +132,51 @@ class HostDataVolumeTest {
         assertThat(again.output()).doesNotContain("blank", "moving").contains("{\"ulid\":\"01HZBLOCK\"}");
         assertThat(blkid("UUID")).isEqualTo(uuid);
         assertThat(Files.readAllLines(root.resolve("etc/fstab"))).isEqualTo(fstab);
+        assertThat(Files.readAllLines(systemctlLog)).hasSize(1);
+
+        // More retention: CloudFormation makes the volume larger, the next boot grows the file system into it.
+        long before = Long.parseLong(dataVolume(instance, Map.of(), "df -Pk " + root.resolve("var/lib/o11y")
+                + " | awk 'NR == 2 {print $2}' >&2").output().lines().reduce((a, b) -> b).orElseThrow().strip());
+        run(List.of("truncate", "-s", "128M", image.toString()), Map.of()).ok();
+        run(List.of("losetup", "--set-capacity", loop), Map.of()).ok();
+        Result grown = dataVolume(instance, Map.of(), "df -Pk " + root.resolve("var/lib/o11y") + " | awk 'NR == 2 {print $2}' >&2");
+        assertThat(grown.exit()).as(grown.output()).isZero();
+        long after = Long.parseLong(grown.output().lines().reduce((a, b) -> b).orElseThrow().strip());
+        assertThat(after).isGreaterThan(before * 19 / 10);
+        assertThat(blkid("UUID")).isEqualTo(uuid);
+    }
+
+    @Test
+    void aMoveCutShortIsStartedOverNotNestedAndFilesOfAnotherInstancesUsersGetTheirFoldersUser() throws Exception {
+        // The first boot formatted the volume and died while copying (a reboot, a full disk).
+        run(List.of("mkfs.ext4", "-q", "-m", "0", "-L", "o11y-data", loop), Map.of()).ok();
+        Path mnt = Files.createDirectories(dir.resolve("mnt-" + volume));
+        run(List.of("unshare", "--mount", "--propagation", "private", "bash", "-c", "mount \"$0\" \"$1\" && mkdir -p \"$1/prometheus.moving/01HZBLOCK\" "
+                + "&& echo partial > \"$1/prometheus.moving/01HZBLOCK/chunks\" && mkdir -p \"$1/grafana\" && echo db > \"$1/grafana/grafana.db\" "
+                + "&& chown -R 4242:4242 \"$1/grafana\"", loop, mnt.toString()), Map.of()).ok();
+        Path tsdb = root.resolve("var/lib/prometheus/01HZBLOCK");
+        Files.createDirectories(tsdb);
+        Files.writeString(tsdb.resolve("chunks"), "whole");
+        Result r = dataVolume(instance(), Map.of(), "find " + root.resolve("var/lib/prometheus") + " -type f | sort >&2 && cat "
+                + root.resolve("var/lib/prometheus/01HZBLOCK/chunks") + " && stat -c '%U' " + root.resolve("var/lib/grafana/grafana.db"));
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains(root.resolve("var/lib/prometheus/01HZBLOCK/chunks").toString(), "whole",
+                "giving " + root.resolve("var/lib/grafana") + " to daemon").doesNotContain("prometheus/prometheus", "partial", "blank");
+        assertThat(r.output().strip()).endsWith("daemon");
+    }
+
+    @Test
+    void dataThatDoesNotFitStaysOnTheRootVolumeWithItsServicesStartedAgain() throws Exception {
+        Path tsdb = root.resolve("var/lib/prometheus/01HZBLOCK");
+        Files.createDirectories(tsdb);
+        run(List.of("truncate", "-s", "100M", tsdb.resolve("chunks").toString()), Map.of()).ok();
+        run(List.of("dd", "if=/dev/urandom", "of=" + tsdb.resolve("chunks"), "bs=1M", "count=80", "conv=notrunc"), Map.of()).ok();
+        Result r = dataVolume(instance(), Map.of(), "true");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.output()).contains("the data volume has", "KiB free: the data stays on the root volume, where the services start again");
+        assertThat(Files.size(tsdb.resolve("chunks"))).isEqualTo(100L << 20);
+        assertThat(Files.readAllLines(systemctlLog)).containsExactly("stop prometheus grafana alertmanager",
+                "start prometheus grafana alertmanager");
     }
 
     @Test
@@ -179,6 +234,9 @@ class HostDataVolumeTest {
     private Result dataVolume(String instance, Map<String, String> more, String check) {
         Map<String, String> env = new LinkedHashMap<>(awsEnv);
         env.put("O11Y_ROOT", root.toString());
+        env.put("PATH", systemctlLog.getParent() + ":" + System.getenv("PATH"));
+        // This machine has none of the service users: daemon stands in for each.
+        env.put("O11Y_DATA_OWNERS", "prometheus:daemon grafana:daemon alertmanager:daemon");
         env.putAll(more);
         Path script = dir.resolve("o11y-data-volume");
         try {

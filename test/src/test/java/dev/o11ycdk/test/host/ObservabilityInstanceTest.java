@@ -100,6 +100,24 @@ class ObservabilityInstanceTest {
         assertThat(instance(changed)).isEqualTo(instance(base));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void cfnHupListensBeforeTheFirstApplyAndOneCfnInitRunsAtATime() {
+        Map<String, Object> t = host(props -> props);
+        Map<String, Object> init = (Map<String, Object>) ((Map<String, Object>) metadata(t)).get("AWS::CloudFormation::Init");
+        assertThat(init.get("configSets")).isEqualTo(Map.of("o11y", List.of("clean", "stage", "apply")));
+        // A first apply that fails (a download, a check) must still leave the host listening for the next change.
+        assertThat(Cfn.json(((Map<String, Object>) init.get("stage")).get("commands"))).contains("systemctl enable --now cfn-hup");
+        assertThat(Cfn.json(((Map<String, Object>) init.get("apply")).get("commands"))).doesNotContain("cfn-hup");
+        String hook = dev.o11ycdk.test.support.UserData.initFiles(t, Map.of()).get("/etc/cfn/hooks.d/o11y.conf");
+        assertThat(hook).contains("action=flock /run/o11y-cfn-init.lock /opt/aws/bin/cfn-init -v ", "triggers=post.update",
+                "path=Resources.HostF593FDA4.Metadata.AWS::CloudFormation::Init");
+        String userData = dev.o11ycdk.test.support.UserData.of(t);
+        assertThat(userData).contains("\nflock /run/o11y-cfn-init.lock /opt/aws/bin/cfn-init -v ", "\nsystemctl restart cfn-hup\n");
+        // Fixed ids: a volume moved to another instance keeps its owners.
+        assertThat(userData).contains("useradd --system --uid 59090 --gid prometheus", "useradd --system --uid 59300 --gid grafana");
+    }
+
     private Map<String, Object> host(java.util.function.UnaryOperator<ObservabilityInstanceProps.Builder> change) {
         FreshStack f = FreshStack.of("Config");
         new ObservabilityInstance(f.stack(), "Host", change.apply(props(f)).build());
