@@ -13,7 +13,8 @@ import boto3
 
 PAGE = 100
 DESCRIBE = 10
-PUT = 1000
+# Metrics per PutMetricData call: 8 form fields each keeps a call under the 1,000 fields a query-protocol server parses.
+PUT = 50
 
 
 def gone(clusters, ecs):
