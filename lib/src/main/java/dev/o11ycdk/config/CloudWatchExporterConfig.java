@@ -71,7 +71,7 @@ public final class CloudWatchExporterConfig {
         taskCounts.put("set_timestamp", false);
         Map<String, Object> albTags = new LinkedHashMap<>();
         albTags.put("tag_selections", Map.of(MONITORED_TAG, List.of("true")));
-        albTags.put("resource_type_selection", "elasticloadbalancing:loadbalancer/app");
+        albTags.put("resource_type_selection", "elasticloadbalancing:loadbalancer");
         albTags.put("resource_id_dimension", "LoadBalancer");
         return new CloudWatchExporterConfig(region)
                 .metric(MetricNames.CloudWatch.TASK_COUNTS_NAMESPACE, MetricNames.CloudWatch.DESIRED_TASK_COUNT,

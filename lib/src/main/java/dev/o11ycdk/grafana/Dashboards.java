@@ -120,6 +120,11 @@ public final class Dashboards {
                 .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "{{service}}")))
                 .panel(Panel.timeseries("Latency p95", "s", new Target(quantile("0.95", "service", svc), "{{service}}")))
                 .panel(Panel.timeseries("Scrape duration", "s", new Target("max by (service) (scrape_duration_seconds{" + svc + "})", "{{service}}")))
+                .panel(Panel.timeseries("ALB target response time", "s",
+                        new Target("max by (load_balancer, target_group) (" + MetricNames.CloudWatch.ALB_TARGET_RESPONSE_TIME_AVERAGE + ")",
+                                "{{target_group}} avg"),
+                        new Target("max by (load_balancer, target_group) (" + MetricNames.CloudWatch.ALB_TARGET_RESPONSE_TIME_MAXIMUM + ")",
+                                "{{target_group}} max")))
                 .build();
     }
 
