@@ -67,7 +67,10 @@ public class FargateStack extends LayoutStack {
         if (!f.containerInsights()) {
             Suppressions.suppress(cluster, false, Suppressions.CdkNag.of("AwsSolutions-ECS4", "containerInsights is false: Container "
                     + "Insights bills about 11 custom metrics per ECS service (teams' included); each task's ecs_exporter sidecar gives "
-                    + "CPU, memory and network, EcsTaskCounts the desired and running tasks. containerInsights = true turns it on."));
+                    + "CPU, memory and network, EcsTaskCounts the desired and running tasks. containerInsights = true turns it on."),
+                    Suppressions.CfnGuard.of("ecs_container_insights_enabled_check", "containerInsights is false: Container Insights "
+                            + "bills about 11 custom metrics per ECS service (teams' included); each task's ecs_exporter sidecar gives CPU, "
+                            + "memory and network, EcsTaskCounts the desired and running tasks. containerInsights = true turns it on."));
         }
         this.storage = new EfsStorage(this, "Storage", EfsStorageProps.builder().vpc(vpc).build());
 

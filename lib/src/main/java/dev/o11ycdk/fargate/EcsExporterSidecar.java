@@ -9,6 +9,9 @@ import java.util.Map;
 import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.GenericLogDriverProps;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.LogDriverConfig;
 import software.amazon.awscdk.services.ecs.PortMapping;
 import software.amazon.awscdk.services.ecs.TaskDefinition;
 
@@ -58,7 +61,22 @@ public final class EcsExporterSidecar {
                 .build();
     }
 
-    static ContainerDefinition addTo(TaskDefinition taskDefinition, Map<String, String> serviceLabels) {
-        return taskDefinition.addContainer(CONTAINER_NAME, containerOptions(serviceLabels));
+    /** Adds it, logging where {@code logs} (the service container's log configuration, or null) logs, as stream ecs-exporter. */
+    static ContainerDefinition addTo(TaskDefinition taskDefinition, Map<String, String> serviceLabels, LogDriverConfig logs) {
+        ContainerDefinitionOptions options = containerOptions(serviceLabels);
+        if (logs != null) {
+            Map<String, String> o = new LinkedHashMap<>(logs.getOptions() == null ? Map.of() : logs.getOptions());
+            if (o.containsKey("awslogs-stream-prefix")) {
+                o.put("awslogs-stream-prefix", CONTAINER_NAME);
+            }
+            options = ContainerDefinitionOptions.builder()
+                    .containerName(options.getContainerName()).image(options.getImage()).essential(options.getEssential())
+                    .user(options.getUser()).readonlyRootFilesystem(options.getReadonlyRootFilesystem())
+                    .memoryReservationMiB(options.getMemoryReservationMiB()).command(options.getCommand())
+                    .portMappings(options.getPortMappings()).dockerLabels(options.getDockerLabels())
+                    .logging(LogDriver.generic(GenericLogDriverProps.builder().logDriver(logs.getLogDriver()).options(o).build()))
+                    .build();
+        }
+        return taskDefinition.addContainer(CONTAINER_NAME, options);
     }
 }

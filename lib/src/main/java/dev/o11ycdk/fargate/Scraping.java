@@ -49,7 +49,7 @@ final class Scraping {
         Map<String, String> labels = labels(prometheus, options);
         labels.forEach(container::addDockerLabel);
         if (options.isTaskMetrics() && td.findContainer(EcsExporterSidecar.CONTAINER_NAME) == null) {
-            EcsExporterSidecar.addTo(td, labels);
+            EcsExporterSidecar.addTo(td, labels, container.getLogDriverConfig());
         }
         if (td.getNetworkMode() == NetworkMode.AWS_VPC) {
             open(prometheus, service, options);
