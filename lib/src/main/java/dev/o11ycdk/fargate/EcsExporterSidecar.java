@@ -10,7 +10,7 @@ import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.GenericLogDriverProps;
-import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.GenericLogDriver;
 import software.amazon.awscdk.services.ecs.LogDriverConfig;
 import software.amazon.awscdk.services.ecs.PortMapping;
 import software.amazon.awscdk.services.ecs.TaskDefinition;
@@ -74,7 +74,7 @@ public final class EcsExporterSidecar {
                     .user(options.getUser()).readonlyRootFilesystem(options.getReadonlyRootFilesystem())
                     .memoryReservationMiB(options.getMemoryReservationMiB()).command(options.getCommand())
                     .portMappings(options.getPortMappings()).dockerLabels(options.getDockerLabels())
-                    .logging(LogDriver.generic(GenericLogDriverProps.builder().logDriver(logs.getLogDriver()).options(o).build()))
+                    .logging(new GenericLogDriver(GenericLogDriverProps.builder().logDriver(logs.getLogDriver()).options(o).build()))
                     .build();
         }
         return taskDefinition.addContainer(CONTAINER_NAME, options);

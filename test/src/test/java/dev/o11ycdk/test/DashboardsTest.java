@@ -158,7 +158,7 @@ class DashboardsTest {
         for (Dashboard d : Synth.defaults().stacks().fargate().getGrafana().getDashboards()) {
             for (Dashboard.Panel p : d.getPanels()) {
                 String exprs = String.join(" ", p.targets().stream().map(Dashboard.Target::expr).toList());
-                assertThat(exprs).as(d.getUid() + " / " + p.title()).doesNotContain("node_cpu", "container_cpu_usage", "machine_cpu");
+                assertThat(exprs).as(d.getUid() + " / " + p.title()).doesNotContainPattern("node_cpu|(?<!ecs_)container_cpu_usage|machine_cpu");
                 if (p.title().matches("(?i).*(cpu|memory).*(reserv|of ).*")) {
                     assertThat(exprs).as(d.getUid() + " / " + p.title())
                             .containsAnyOf("ecs_cpu_utilization", "ecs_memory_utilization", "ecs_task_cpu_limit_vcpus", "ecs_task_memory_limit_bytes");
