@@ -3,6 +3,8 @@ package dev.o11ycdk.app;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.PrometheusSizing;
+import dev.o11ycdk.fargate.EcsTaskCounts;
+import dev.o11ycdk.cost.CloudWatchPolling;
 import dev.o11ycdk.cost.CostEstimate;
 import dev.o11ycdk.cost.KubernetesUsage;
 import dev.o11ycdk.cost.Prices;
@@ -51,7 +53,12 @@ public final class CostReport {
                     : new CostEstimate.Usage(0, NAT_GB, LOGS_GB_PER_GROUP, ALB_LCU, 0, 0);
             KubernetesUsage kubernetes = stacks.eks() != null && a.getStackName().equals(stacks.eks().getStackName())
                     ? kubernetesUsage(s.eks(), stacks.eks(), s.eks().today()) : null;
-            out.put(a.getStackName(), CostEstimate.of(a.getStackName(), template, prices.get(), usage, kubernetes));
+            CostEstimate e = CostEstimate.of(a.getStackName(), template, prices.get(), usage, kubernetes);
+            if (stacks.fargate() != null && a.getStackName().equals(stacks.fargate().getStackName())) {
+                e = e.withLines(CloudWatchPolling.taskCountLines(prices.get(), fargateServices(stacks),
+                        stacks.fargate().getPrometheus().getDiscoveryConfig().getClusters().size(), EcsTaskCounts.MEMORY_MIB));
+            }
+            out.put(a.getStackName(), e);
         }
         return out;
     }
@@ -63,16 +70,27 @@ public final class CostReport {
         return KubernetesUsage.of(stack.getMonitoring().getValues(), extended, CONTROL_PLANE_LOGS_GB);
     }
 
+    /** The ECS services the estimate counts: the expected ones (from the series Prometheus is sized for) and the platform's own four. */
+    static int fargateServices(O11yApp.Stacks stacks) {
+        return PrometheusSizing.servicesFor(stacks.fargate().getPrometheus().getExpectedActiveSeries()) + 4;
+    }
+
     private static CostEstimate.Usage fargateUsage(Settings s, O11yApp.Stacks stacks) {
         long series = stacks.fargate().getPrometheus().getExpectedActiveSeries();
         long samplesPerDay = 86_400 / Math.max(1, PromDuration.parse("scrapeInterval", s.scrapeInterval()).toSeconds());
         double tsdbGb = series * samplesPerDay * s.retentionDays() * PrometheusSizing.BYTES_PER_SAMPLE / 1e9;
         double efsGb = Math.ceil((tsdbGb + GRAFANA_GB) * 10) / 10;
-        int services = PrometheusSizing.servicesFor(series) + 4; // + the platform's own four
-        int metricRules = stacks.fargate().getExporter().getConfig().metricCount();
-        // cloudwatch_exporter: per scrape (60 s), one ListMetrics and one GetMetricStatistics per dimension set, per rule.
-        long requests = (long) metricRules * (services + 1) * CostEstimate.HOURS_PER_MONTH * 60;
-        return new CostEstimate.Usage(efsGb, NAT_GB, LOGS_GB_PER_GROUP, ALB_LCU, services, requests);
+        int services = fargateServices(stacks);
+        // The platform's ALB: its target groups are what the exporter's tag-limited rule lists.
+        long requests = CloudWatchPolling.requestsPerMonth(stacks.fargate().getExporter().getConfig(), services,
+                targetGroups(stacks.fargate()));
+        return new CostEstimate.Usage(efsGb, NAT_GB, LOGS_GB_PER_GROUP, ALB_LCU, s.fargate().containerInsights() ? services : 0, requests);
+    }
+
+    /** Target groups in the Fargate stack's template (on its own ALB, which carries the exporter's tag). */
+    private static int targetGroups(FargateStack stack) {
+        return (int) stack.getNode().findAll().stream()
+                .filter(c -> c instanceof software.amazon.awscdk.services.elasticloadbalancingv2.CfnTargetGroup).count();
     }
 
     static void print(CloudAssembly assembly, Settings s, O11yApp.Stacks stacks) {
@@ -98,7 +116,10 @@ public final class CostReport {
     static String assumptions() {
         return "Assumptions: NAT " + NAT_GB + " GB/month per gateway, " + LOGS_GB_PER_GROUP + " GB logs/month per log group, "
                 + ALB_LCU + " LCU per ALB, TSDB " + PrometheusSizing.BYTES_PER_SAMPLE + " bytes/sample + " + GRAFANA_GB + " GB Grafana on EFS, "
-                + "Container Insights ~11 metrics per ECS service, the CloudWatch exporter's API calls every 60 s, "
+                + "Container Insights ~11 metrics per ECS service (only with containerInsights), the CloudWatch exporter's API calls "
+                + "every 60 s, " + (int) (CloudWatchPolling.GONE_SHARE * 100) + "% of ECS services with all tasks gone in the last two "
+                + "weeks, EcsTaskCounts " + CloudWatchPolling.SECONDS_PER_RUN + " s a run + " + CloudWatchPolling.SECONDS_PER_ECS_CALL
+                + " s an ECS call, "
                 + CONTROL_PLANE_LOGS_GB + " GB EKS control-plane logs/month; EKS nodes at their desired count; "
                 + "on-demand list prices, no free tier, no inter-AZ transfer.\n";
     }

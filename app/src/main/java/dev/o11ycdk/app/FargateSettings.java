@@ -29,7 +29,8 @@ public record FargateSettings(
         List<String> discoveryClusters,
         String discoveryInterval,
         String adotCollectorVersion,
-        String ssmParameterPrefix) {
+        String ssmParameterPrefix,
+        boolean containerInsights) {
 
     /** Fields of one entry of the services setting. */
     static final List<String> SERVICE_FIELDS = List.of("name", "port", "path", "env");
@@ -94,7 +95,7 @@ public record FargateSettings(
         return new FargateSettings(env, services, ns, cpu, memory, 1, adminSecret,
                 remoteWrite, c.string("cloudwatchExporterVersion"),
                 oauth(c), clusterName, series, discoveryClusters,
-                discoveryInterval, c.string("adotCollectorVersion"), prefix);
+                discoveryInterval, c.string("adotCollectorVersion"), prefix, c.bool("containerInsights"));
     }
 
     static void secretName(Context c, String key, String name) {

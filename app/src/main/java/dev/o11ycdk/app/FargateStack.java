@@ -2,11 +2,15 @@ package dev.o11ycdk.app;
 
 import dev.o11ycdk.alb.MonitoringAlb;
 import dev.o11ycdk.config.AlertRules;
+import dev.o11ycdk.config.CloudWatchExporterConfig;
 import dev.o11ycdk.core.ComputeSize;
+import dev.o11ycdk.core.Suppressions;
 import dev.o11ycdk.fargate.AlertmanagerService;
 import dev.o11ycdk.fargate.AlertmanagerServiceProps;
 import dev.o11ycdk.fargate.CloudWatchExporter;
 import dev.o11ycdk.fargate.CloudWatchExporterProps;
+import dev.o11ycdk.fargate.EcsTaskCounts;
+import dev.o11ycdk.fargate.EcsTaskCountsProps;
 import dev.o11ycdk.fargate.EfsStorage;
 import dev.o11ycdk.fargate.EfsStorageProps;
 import dev.o11ycdk.fargate.FargatePlatformService;
@@ -21,11 +25,13 @@ import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ecs.CloudMapNamespaceOptions;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
 import software.amazon.awscdk.services.route53.IHostedZone;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.servicediscovery.NamespaceType;
@@ -41,6 +47,7 @@ public class FargateStack extends LayoutStack {
     private final AlertmanagerService alertmanager;
     private final CloudWatchExporter exporter;
     private final EfsStorage storage;
+    private final EcsTaskCounts taskCounts;
 
     public FargateStack(Construct scope, String id, StackProps props, Settings s) {
         super(scope, id, props, s);
@@ -51,10 +58,20 @@ public class FargateStack extends LayoutStack {
         Cluster cluster = Cluster.Builder.create(this, "Cluster")
                 .clusterName(f.clusterName())
                 .vpc(vpc)
-                .containerInsightsV2(ContainerInsights.ENABLED)
+                // Off by default: billed per metric of every service in the cluster, teams' included; the signals come
+                // from the tasks' ecs_exporter sidecars and EcsTaskCounts instead.
+                .containerInsightsV2(f.containerInsights() ? ContainerInsights.ENABLED : ContainerInsights.DISABLED)
                 .defaultCloudMapNamespace(CloudMapNamespaceOptions.builder()
                         .name(f.cloudMapNamespace()).type(NamespaceType.DNS_PRIVATE).vpc(vpc).build())
                 .build();
+        if (!f.containerInsights()) {
+            Suppressions.suppress(cluster, false, Suppressions.CdkNag.of("AwsSolutions-ECS4", "containerInsights is false: Container "
+                    + "Insights bills about 11 custom metrics per ECS service (teams' included); each task's ecs_exporter sidecar gives "
+                    + "CPU, memory and network, EcsTaskCounts the desired and running tasks. containerInsights = true turns it on."),
+                    Suppressions.CfnGuard.of("ecs_container_insights_enabled_check", "containerInsights is false: Container Insights "
+                            + "bills about 11 custom metrics per ECS service (teams' included); each task's ecs_exporter sidecar gives CPU, "
+                            + "memory and network, EcsTaskCounts the desired and running tasks. containerInsights = true turns it on."));
+        }
         this.storage = new EfsStorage(this, "Storage", EfsStorageProps.builder().vpc(vpc).build());
 
         AlertingSettings a = s.alerting();
@@ -102,9 +119,18 @@ public class FargateStack extends LayoutStack {
         prometheus.scrapeCloudWatchExporter(exporter);
         // Service teams import these from their own apps (FargatePrometheus.fromSsm), resolved at deploy time.
         prometheus.publishToSsm(f.ssmParameterPrefix());
+        // Desired vs running per ECS service, for ServiceTasksGone and the platform services' own alarms.
+        this.taskCounts = new EcsTaskCounts(this, "TaskCounts", EcsTaskCountsProps.builder()
+                .vpc(vpc)
+                .clusterNames(prometheus.getDiscoveryConfig().getClusters().values())
+                .build());
 
         IAlarmAction alarms = Alarms.action(this, s);
         MonitoringAlb alb = new MonitoringAlb(this, "Alb", Ec2HostStack.albProps(this, s, vpc, zone, alarms));
+        if (alb.getLoadBalancer() instanceof ApplicationLoadBalancer own) {
+            // The CloudWatch exporter reads the target response time of tagged load balancers only.
+            Tags.of(own).add(CloudWatchExporterConfig.MONITORED_TAG, "true");
+        }
         GrafanaServiceProps.Builder gb = GrafanaServiceProps.builder()
                 .cluster(cluster)
                 .storage(storage)
@@ -164,6 +190,10 @@ public class FargateStack extends LayoutStack {
 
     public CloudWatchExporter getExporter() {
         return exporter;
+    }
+
+    public EcsTaskCounts getTaskCounts() {
+        return taskCounts;
     }
 
     public EfsStorage getStorage() {

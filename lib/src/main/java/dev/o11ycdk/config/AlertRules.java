@@ -23,9 +23,11 @@ public final class AlertRules {
      */
     public static final String DEFAULT_RUNBOOKS = "docs/runbooks.md";
     /** Recorded: ECS services whose desired task count is above zero while none runs. */
-    public static final String TASKS_GONE = "o11y_ecs_service_tasks_gone";
+    public static final String TASKS_GONE = MetricNames.Recorded.TASKS_GONE;
     /** Recorded: the service, env and team labels of each discovered ECS service, by cluster and ECS name. */
-    public static final String SERVICE_INFO = "o11y_service_info";
+    public static final String SERVICE_INFO = MetricNames.Recorded.SERVICE_INFO;
+    /** The window of the per-task CPU rate, as the other rules' windows. */
+    private static final String RATE_WINDOW = "5m";
 
     private final Map<String, List<Rule>> groups = new LinkedHashMap<>();
     private final Set<String> disabled = new LinkedHashSet<>();
@@ -45,13 +47,15 @@ public final class AlertRules {
                         "Prometheus could not scrape {{ $labels.instance }} (job {{ $labels.job }}) for a minute.",
                         runbookBase + "#servicedown")
                         .withDelayGoal("2m"), // seed success criterion: alert delay under 2 minutes
-                // A service whose tasks all stopped has no target, so no up == 0 fires for it: ECS's own
-                // desired vs running counts (Container Insights, through the CloudWatch exporter) show it.
-                // Its service, env and team labels come from what its targets carried (SERVICE_INFO), matched
-                // on cluster and ECS service name, so a test service of the same name elsewhere cannot lend them.
+                // A service whose tasks all stopped has no target, so no up == 0 fires for it: ECS's own desired
+                // and running counts show it. EcsTaskCounts reads them from the ECS API every minute and publishes
+                // them to CloudWatch only for a service with none running while some are desired (a service scaled
+                // to zero publishes nothing); the CloudWatch exporter brings them here. Its service, env and team
+                // labels come from what its targets carried (SERVICE_INFO), matched on cluster and ECS service name,
+                // so a test service of the same name elsewhere cannot lend them.
                 Rule.record(TASKS_GONE, "label_replace(label_replace((max by (cluster_name, service_name) ("
-                        + "aws_ecs_containerinsights_desired_task_count_average) > 0) unless on (cluster_name, service_name) "
-                        + "(max by (cluster_name, service_name) (aws_ecs_containerinsights_running_task_count_average) > 0), "
+                        + MetricNames.CloudWatch.DESIRED_TASKS + ") > 0) unless on (cluster_name, service_name) "
+                        + "(max by (cluster_name, service_name) (" + MetricNames.CloudWatch.RUNNING_TASKS + ") > 0), "
                         + "\"ecs_service\", \"$1\", \"service_name\", \"(.+)\"), \"ecs_cluster\", \"$1\", \"cluster_name\", \"(.+)\")"),
                 Rule.alert("ServiceTasksGone", "(" + TASKS_GONE + " * on (ecs_cluster, ecs_service) group_left (service, env, team) "
                                 + "(topk by (ecs_cluster, ecs_service) (1, last_over_time(" + SERVICE_INFO + "[1d])) * 0 + 1)) "
@@ -67,12 +71,16 @@ public final class AlertRules {
         r.groups.put("service-info", new ArrayList<>(List.of(
                 Rule.record(SERVICE_INFO, "max by (ecs_cluster, ecs_service, service, env, team) (up{ecs_service!=\"\"}) * 0 + time()"))));
         r.intervals.put("service-info", "5m");
+        // Per task, from the ecs_exporter sidecar of the task (the task metadata endpoint v4): what all its
+        // containers use of what the task reserved (seed 004: relative to the reservation, not the host).
+        // The sidecar is a target of its own, so the task's usage and its reservation come from one scrape.
         r.groups.put("ecs", new ArrayList<>(List.of(
-                Rule.record("ecs_cpu_utilization",
-                        "label_replace(aws_ecs_cpuutilization_average, \"service\", \"$1\", \"service_name\", \"(.+)\")"),
-                Rule.record("ecs_memory_utilization",
-                        "label_replace(aws_ecs_memory_utilization_average, \"service\", \"$1\", \"service_name\", \"(.+)\")"),
-                Rule.alert("HighCPUUsage", "avg by (service) (ecs_cpu_utilization) > 80", "5m", "warning",
+                Rule.record(MetricNames.Recorded.ECS_CPU_UTILIZATION, "100 * sum without (container_name) (rate("
+                        + MetricNames.EcsExporter.CONTAINER_CPU_SECONDS + "[" + RATE_WINDOW + "])) / "
+                        + MetricNames.EcsExporter.TASK_CPU_LIMIT_VCPUS),
+                Rule.record(MetricNames.Recorded.ECS_MEMORY_UTILIZATION, "100 * sum without (container_name) ("
+                        + MetricNames.EcsExporter.CONTAINER_MEMORY_BYTES + ") / " + MetricNames.EcsExporter.TASK_MEMORY_LIMIT_BYTES),
+                Rule.alert("HighCPUUsage", "avg by (service) (" + MetricNames.Recorded.ECS_CPU_UTILIZATION + ") > 80", "5m", "warning",
                         "High CPU on {{ $labels.service }}",
                         "{{ $labels.service }} has used more than 80% of its reserved CPU for 5 minutes ({{ $value | humanize }}%).",
                         runbookBase + "#highcpuusage"))));

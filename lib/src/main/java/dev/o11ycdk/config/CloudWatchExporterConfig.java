@@ -15,6 +15,15 @@ public final class CloudWatchExporterConfig {
     }
 
     public CloudWatchExporterConfig metric(String namespace, String name, List<String> dimensions, List<String> statistics) {
+        return metric(namespace, name, dimensions, statistics, Map.of());
+    }
+
+    /**
+     * A metric with options of its own, as the exporter names them ({@code period_seconds},
+     * {@code range_seconds}, {@code delay_seconds}, {@code set_timestamp}, {@code aws_tag_select}).
+     */
+    public CloudWatchExporterConfig metric(String namespace, String name, List<String> dimensions, List<String> statistics,
+                                           Map<String, Object> options) {
         Check.notBlank("cloudwatch metric namespace", namespace);
         Check.notBlank("cloudwatch metric name", name);
         for (String s : statistics) {
@@ -27,6 +36,7 @@ public final class CloudWatchExporterConfig {
         m.put("aws_metric_name", name);
         m.put("aws_dimensions", List.copyOf(dimensions));
         m.put("aws_statistics", List.copyOf(statistics));
+        m.putAll(new java.util.TreeMap<>(options));
         metrics.add(m);
         return this;
     }
@@ -40,6 +50,41 @@ public final class CloudWatchExporterConfig {
                 .metric("AWS/ECS", "CPUUtilization", List.of("ClusterName", "ServiceName"), List.of("Average"))
                 .metric("AWS/ECS", "MemoryUtilization", List.of("ClusterName", "ServiceName"), List.of("Average"))
                 .metric("AWS/ApplicationELB", "TargetResponseTime", List.of("LoadBalancer", "TargetGroup"), List.of("Average", "Maximum"));
+    }
+
+    /** The tag {@link #platformDefaults} reads load balancers by: the platform's own carry it, a team may tag its own. */
+    public static final String MONITORED_TAG = "o11y-cdk:monitored";
+
+    /**
+     * What the platform reads from CloudWatch, where nothing else has the figure, at no cost per ECS
+     * service: the target response time (Average, Maximum) of the load balancers tagged
+     * {@value #MONITORED_TAG}={@code true} (the seed's list; a dashboard's, every 60 s), and the task
+     * counts {@code EcsTaskCounts} publishes (desired and running, Maximum) for a service whose tasks are
+     * all gone, which exist only while that lasts (and, as CloudWatch lists metrics, two weeks after):
+     * read at once, not after the exporter's usual 2-minute delay, for ServiceTasksGone. Per-task CPU,
+     * memory and network come from each task's own ecs_exporter sidecar instead.
+     */
+    public static CloudWatchExporterConfig platformDefaults(String region) {
+        Map<String, Object> taskCounts = new LinkedHashMap<>();
+        taskCounts.put("delay_seconds", 0);
+        taskCounts.put("range_seconds", 120);
+        taskCounts.put("set_timestamp", false);
+        Map<String, Object> albTags = new LinkedHashMap<>();
+        albTags.put("tag_selections", Map.of(MONITORED_TAG, List.of("true")));
+        albTags.put("resource_type_selection", "elasticloadbalancing:loadbalancer");
+        albTags.put("resource_id_dimension", "LoadBalancer");
+        return new CloudWatchExporterConfig(region)
+                .metric(MetricNames.CloudWatch.TASK_COUNTS_NAMESPACE, MetricNames.CloudWatch.DESIRED_TASK_COUNT,
+                        List.of("ClusterName", "ServiceName"), List.of("Maximum"), taskCounts)
+                .metric(MetricNames.CloudWatch.TASK_COUNTS_NAMESPACE, MetricNames.CloudWatch.RUNNING_TASK_COUNT,
+                        List.of("ClusterName", "ServiceName"), List.of("Maximum"), taskCounts)
+                .metric(MetricNames.CloudWatch.ALB_NAMESPACE, "TargetResponseTime", List.of("LoadBalancer", "TargetGroup"),
+                        List.of("Average", "Maximum"), Map.of("aws_tag_select", albTags));
+    }
+
+    /** The metric rules as rendered (namespace, name, dimensions, statistics and options of each). */
+    public List<Map<String, Object>> metrics() {
+        return metrics.stream().map(Map::copyOf).toList();
     }
 
     /**

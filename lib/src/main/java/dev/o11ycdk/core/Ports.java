@@ -7,6 +7,8 @@ public final class Ports {
     public static final int NODE_EXPORTER = 9100;
     public static final int ALERTMANAGER = 9093;
     public static final int CLOUDWATCH_EXPORTER = 9106;
+    /** prometheus-community/ecs_exporter, the task-metrics sidecar of a scraped service. */
+    public static final int ECS_EXPORTER = 9779;
     public static final int NFS = 2049;
 
     private Ports() {

@@ -58,6 +58,19 @@ public abstract class ScrapeOptions {
         return false;
     }
 
+    /**
+     * Whether {@code scrape(service, ...)} adds the ecs_exporter sidecar to the task definition
+     * (prometheus-community/ecs_exporter on port 9779, not essential, 32 MiB reserved from the task): the
+     * task's CPU and memory against its reservation and its network, read from the ECS task metadata
+     * endpoint, for HighCPUUsage and the dashboards, without CloudWatch. Leave 32 MiB of the task's memory
+     * unreserved by the other containers. A service passed as a security group gets no sidecar: add
+     * {@code EcsExporterSidecar.containerOptions} to its task definition yourself. @default true
+     */
+    @Value.Default
+    public boolean isTaskMetrics() {
+        return true;
+    }
+
     @Value.Check
     protected void check() {
         if (!getName().matches("[A-Za-z0-9][A-Za-z0-9_-]{0,254}")) {

@@ -17,6 +17,11 @@ public final class Versions {
     public static final String CLOUDWATCH_EXPORTER = "0.18.0";
     /** The AWS Distro for OpenTelemetry collector, which runs the ECS discovery. */
     public static final String ADOT_COLLECTOR = "0.50.0";
+    /**
+     * prometheus-community/ecs_exporter, the sidecar {@code scrape(...)} adds to a team's task: CPU, memory
+     * and network of the task from its metadata endpoint v4. 0.4.0 is its newest release.
+     */
+    public static final String ECS_EXPORTER = "0.4.0";
 
     private Versions() {
     }

@@ -201,6 +201,14 @@ public final class CostEstimate {
         lines.add(new Line(category, item, usd));
     }
 
+    /** This estimate with {@code more} lines (what the template does not show, e.g. {@link CloudWatchPolling#taskCountLines}). */
+    public CostEstimate withLines(List<Line> more) {
+        CostEstimate e = new CostEstimate(stack, prices);
+        e.lines.addAll(lines);
+        e.lines.addAll(more);
+        return e;
+    }
+
     public List<Line> lines() {
         return List.copyOf(lines);
     }

@@ -14,8 +14,8 @@ import software.amazon.awscdk.services.servicediscovery.INamespace;
 import software.constructs.Construct;
 
 /**
- * prometheus/cloudwatch_exporter on Fargate (0.25 vCPU / 512 MB, port 9106): the seed's ECS and
- * ALB metrics as Prometheus series. Its task role may read CloudWatch and tags, nothing else.
+ * prometheus/cloudwatch_exporter on Fargate (0.25 vCPU / 512 MB, port 9106): what only CloudWatch has (ALB
+ * target response time, the task counts of services whose tasks are gone) as Prometheus series. Its task role may read CloudWatch and tags, nothing else.
  */
 public class CloudWatchExporter extends FargatePlatformService {
     public static final String CLOUD_MAP_NAME = "cloudwatch-exporter";
@@ -37,7 +37,7 @@ public class CloudWatchExporter extends FargatePlatformService {
         }
         INamespace namespace = cluster.getDefaultCloudMapNamespace();
         String region = Regions.require(this, "CloudWatchExporter");
-        this.config = props.getConfig() != null ? props.getConfig() : CloudWatchExporterConfig.seedDefaults(region).withContainerInsights();
+        this.config = props.getConfig() != null ? props.getConfig() : CloudWatchExporterConfig.platformDefaults(region);
         FargateComponent.Spec spec = FargateComponent.spec(this, "cloudwatch-exporter", props.getImage())
                 .size(ComputeSize.of("cloudwatchExporter", 256, 512))
                 .user(USER)

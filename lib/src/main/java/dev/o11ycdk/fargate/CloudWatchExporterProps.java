@@ -20,7 +20,7 @@ public abstract class CloudWatchExporterProps {
     /**
      * The CloudWatch metrics to export.
      *
-     * @default - the seed's ECS and ALB metrics plus Container Insights per service
+     * @default - CloudWatchExporterConfig.platformDefaults: the tagged load balancers and the task counts EcsTaskCounts publishes
      */
     @Nullable
     public abstract CloudWatchExporterConfig getConfig();

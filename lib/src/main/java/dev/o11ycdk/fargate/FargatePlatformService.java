@@ -1,5 +1,6 @@
 package dev.o11ycdk.fargate;
 
+import dev.o11ycdk.config.MetricNames;
 import dev.o11ycdk.config.Rendering;
 import dev.o11ycdk.core.internal.ReviewFiles;
 import java.util.ArrayList;
@@ -121,12 +122,11 @@ public abstract class FargatePlatformService extends Construct implements IConne
     }
 
     /**
-     * CloudWatch alarms on the service's own health, each sending {@code action} on ALARM and OK: fewer
-     * tasks running than ECS wants for 5 minutes (Container Insights, on in the platform's cluster; a
-     * single-writer deploy's gap is about a minute), and CPU above 80 % or memory above 90 % of the task's
-     * reservation for 15 minutes. They do not depend on Prometheus, so they fire when it is the one down.
-     * A service with no task publishes no Container Insights data, so missing data counts as missing tasks:
-     * these alarms are for services that always run (the platform's own).
+     * CloudWatch alarms on the service's own health, each sending {@code action} on ALARM and OK: no task
+     * running while ECS wants some for 5 minutes (the counts {@link EcsTaskCounts} publishes for such a
+     * service only, so no data means the service runs; a single-writer deploy's gap is about a minute),
+     * and CPU above 80 % or memory above 90 % of the task's reservation for 15 minutes (ECS's own service
+     * metrics). They do not depend on Prometheus, so they fire when it is the one down.
      *
      * @param runbookBaseUrl where the descriptions point ({@code <base>#cloudwatch-alarms})
      */
@@ -137,19 +137,17 @@ public abstract class FargatePlatformService extends Construct implements IConne
         dims.put("ClusterName", service.getCluster().getClusterName());
         dims.put("ServiceName", service.getServiceName());
         Map<String, IMetric> counts = new LinkedHashMap<>();
-        counts.put("desired", insights("DesiredTaskCount", dims));
-        counts.put("running", insights("RunningTaskCount", dims));
+        counts.put("desired", taskCount(MetricNames.CloudWatch.DESIRED_TASK_COUNT, dims));
+        counts.put("running", taskCount(MetricNames.CloudWatch.RUNNING_TASK_COUNT, dims));
         MathExpression missing = MathExpression.Builder.create()
-                // No running task means no Container Insights data for the service at all: missing data breaches,
-                // and a missing running count is 0.
-                .expression("desired - FILL(running, 0)")
+                .expression("desired - running")
                 .label(cloudMapName + " tasks missing")
                 .usingMetrics(counts)
                 .period(Duration.minutes(1))
                 .build();
         List<Alarm> alarms = List.of(
                 alarm("TasksBelowDesired", missing, 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 5,
-                        cloudMapName + ": fewer tasks running than desired for 5 minutes", TreatMissingData.BREACHING, runbookBaseUrl),
+                        cloudMapName + ": no task running while ECS wants some, for 5 minutes", TreatMissingData.NOT_BREACHING, runbookBaseUrl),
                 alarm("CpuHigh", service.metricCpuUtilization(MetricOptions.builder().period(Duration.minutes(5)).build()), 80,
                         ComparisonOperator.GREATER_THAN_THRESHOLD, 3, cloudMapName + ": CPU above 80% of the reservation for 15 minutes",
                         TreatMissingData.NOT_BREACHING, runbookBaseUrl),
@@ -163,9 +161,9 @@ public abstract class FargatePlatformService extends Construct implements IConne
         return alarms;
     }
 
-    private static Metric insights(String name, Map<String, String> dims) {
-        return Metric.Builder.create().namespace("ECS/ContainerInsights").metricName(name).dimensionsMap(dims)
-                .statistic("Average").period(Duration.minutes(1)).build();
+    private static Metric taskCount(String name, Map<String, String> dims) {
+        return Metric.Builder.create().namespace(MetricNames.CloudWatch.TASK_COUNTS_NAMESPACE).metricName(name).dimensionsMap(dims)
+                .statistic("Maximum").period(Duration.minutes(1)).build();
     }
 
     private Alarm alarm(String id, IMetric metric, double threshold, ComparisonOperator op, int periods, String description,

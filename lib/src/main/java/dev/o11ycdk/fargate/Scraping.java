@@ -48,6 +48,9 @@ final class Scraping {
         }
         Map<String, String> labels = labels(prometheus, options);
         labels.forEach(container::addDockerLabel);
+        if (options.isTaskMetrics() && td.findContainer(EcsExporterSidecar.CONTAINER_NAME) == null) {
+            EcsExporterSidecar.addTo(td, labels, container.getLogDriverConfig());
+        }
         if (td.getNetworkMode() == NetworkMode.AWS_VPC) {
             open(prometheus, service, options);
         } else {
@@ -80,6 +83,10 @@ final class Scraping {
 
     private static void open(IFargatePrometheus prometheus, IConnectable network, ScrapeOptions options) {
         network.getConnections().allowFrom(prometheus, Port.tcp(options.getPort()), "Prometheus scrape of " + options.getName());
+        if (options.isTaskMetrics() && options.getPort() != EcsExporterSidecar.PORT) {
+            network.getConnections().allowFrom(prometheus, Port.tcp(EcsExporterSidecar.PORT),
+                    "Prometheus scrape of " + options.getName() + " task metrics");
+        }
         if (options.isAllowQueries()) {
             network.getConnections().allowTo(prometheus, Port.tcp(FargatePrometheus.DEFAULT_PORT),
                     "Prometheus queries from " + options.getName());

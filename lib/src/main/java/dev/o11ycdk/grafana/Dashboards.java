@@ -1,5 +1,6 @@
 package dev.o11ycdk.grafana;
 
+import dev.o11ycdk.config.MetricNames;
 import dev.o11ycdk.cost.FargatePricing;
 import dev.o11ycdk.grafana.Dashboard.Panel;
 import dev.o11ycdk.grafana.Dashboard.Target;
@@ -42,32 +43,50 @@ public final class Dashboards {
                 .build();
     }
 
-    private static final String CI = "ecs_containerinsights_";
     private static final String HTTP = "http_server_requests_seconds";
+    private static final String GIB = "1073741824";
 
     /**
      * The Fargate layout's dashboards: Infrastructure Overview, ECS Cluster, Application
      * Performance, Cost Estimation, and one Service dashboard whose {@code service} variable lists
-     * every discovered service (no static list: services join without a Grafana change).
+     * every discovered service (no static list: services join without a Grafana change). CPU, memory,
+     * network and tasks come from each task's ecs_exporter sidecar ({@link MetricNames.EcsExporter}).
      */
     public static java.util.List<Dashboard> fargateDefaults(FargatePricing pricing) {
         return java.util.List.of(infrastructureOverview(), ecsCluster(), applicationPerformance(), costEstimation(pricing), service());
     }
 
-    /** {@code sum by (service_name) (ecs_containerinsights_<metric>{selector})}. */
+    private static String sel(String selector) {
+        return selector.isEmpty() ? "" : "{" + selector + "}";
+    }
+
+    /** {@code sum by (service) (<metric>{selector})}. */
     private static String perService(String metric, String selector) {
-        return "sum by (service_name) (" + CI + metric + (selector.isEmpty() ? "" : "{" + selector + "}") + ")";
+        return "sum by (service) (" + metric + sel(selector) + ")";
     }
 
-    /** Used as a percentage of reserved, per service: the reservation-relative view (seed 004). */
-    private static String usedOfReserved(String resource, String selector) {
-        return "100 * " + perService(resource + "_utilized_average", selector) + " / " + perService(resource + "_reserved_average", selector);
+    /** vCPUs used per service, from the sidecar's per-container CPU seconds. */
+    private static String cpuUsed(String selector) {
+        return "sum by (service) (rate(" + MetricNames.EcsExporter.CONTAINER_CPU_SECONDS + sel(selector) + "[$__rate_interval]))";
     }
 
-    /** Monthly USD of vCPU and memory per service, for "reserved" or "utilized". */
-    private static String monthlyCost(String kind, FargatePricing p) {
-        return "(" + perService("cpu_" + kind + "_average", "") + " / 1024 * " + p.vcpuHour() + " + "
-                + perService("memory_" + kind + "_average", "") + " / 1024 * " + p.gbHour() + ") * " + FargatePricing.HOURS_PER_MONTH;
+    private static String cpuReserved(String selector) {
+        return perService(MetricNames.EcsExporter.TASK_CPU_LIMIT_VCPUS, selector);
+    }
+
+    private static String memoryUsedGib(String selector) {
+        return perService(MetricNames.EcsExporter.CONTAINER_MEMORY_BYTES, selector) + " / " + GIB;
+    }
+
+    private static String memoryReservedGib(String selector) {
+        return perService(MetricNames.EcsExporter.TASK_MEMORY_LIMIT_BYTES, selector) + " / " + GIB;
+    }
+
+    /** Monthly USD of vCPU and memory per service, reserved (billed) or used. */
+    private static String monthlyCost(boolean reserved, FargatePricing p) {
+        String vcpu = reserved ? cpuReserved("") : cpuUsed("");
+        String gib = reserved ? memoryReservedGib("") : memoryUsedGib("");
+        return "(" + vcpu + " * " + p.vcpuHour() + " + " + gib + " * " + p.gbHour() + ") * " + FargatePricing.HOURS_PER_MONTH;
     }
 
     private static String rate(String metric, String selector) {
@@ -91,30 +110,42 @@ public final class Dashboards {
                 .queryVariable("service", "label_values(up{service!=\"\"}, service)")
                 .panel(Panel.stat("Services up", "none", new Target("sum by (service) (up{" + svc + "})", "{{service}}")))
                 .panel(Panel.stat("Targets down", "none", new Target("count(up == 0) or vector(0)", "down")))
-                .panel(Panel.timeseries("CPU of reservation", "percent", new Target("max by (service) (ecs_cpu_utilization)", "{{service}}")))
-                .panel(Panel.timeseries("Memory of reservation", "percent", new Target("max by (service) (ecs_memory_utilization)", "{{service}}")))
+                .panel(Panel.timeseries("CPU of reservation", "percent", new Target(
+                        "max by (service) (" + MetricNames.Recorded.ECS_CPU_UTILIZATION + ")", "{{service}}")))
+                .panel(Panel.timeseries("Memory of reservation", "percent", new Target(
+                        "max by (service) (" + MetricNames.Recorded.ECS_MEMORY_UTILIZATION + ")", "{{service}}")))
                 .panel(Panel.timeseries("Network", "Bps",
-                        new Target(perService("network_rx_bytes_average", ""), "{{service_name}} in"),
-                        new Target(perService("network_tx_bytes_average", ""), "{{service_name}} out")))
+                        new Target("sum by (service) (rate(" + MetricNames.EcsExporter.NETWORK_RECEIVE_BYTES + "[$__rate_interval]))", "{{service}} in"),
+                        new Target("sum by (service) (rate(" + MetricNames.EcsExporter.NETWORK_TRANSMIT_BYTES + "[$__rate_interval]))", "{{service}} out")))
                 .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "{{service}}")))
                 .panel(Panel.timeseries("Latency p95", "s", new Target(quantile("0.95", "service", svc), "{{service}}")))
                 .panel(Panel.timeseries("Scrape duration", "s", new Target("max by (service) (scrape_duration_seconds{" + svc + "})", "{{service}}")))
+                .panel(Panel.timeseries("ALB target response time", "s",
+                        new Target("max by (load_balancer, target_group) (" + MetricNames.CloudWatch.ALB_TARGET_RESPONSE_TIME_AVERAGE + ")",
+                                "{{target_group}} avg"),
+                        new Target("max by (load_balancer, target_group) (" + MetricNames.CloudWatch.ALB_TARGET_RESPONSE_TIME_MAXIMUM + ")",
+                                "{{target_group}} max")))
                 .build();
     }
 
     /** Seed: the ECS cluster: tasks and CPU/memory used against what each service reserved. */
     public static Dashboard ecsCluster() {
-        String c = "cluster_name=~\"$cluster\"";
+        String c = "ecs_cluster=~\"$cluster\"";
         return Dashboard.builder("o11y-ecs", "ECS Cluster")
                 .tags("o11y-cdk", "ecs")
-                .queryVariable("cluster", "label_values(" + CI + "running_task_count_average, cluster_name)")
-                .panel(Panel.timeseries("Running tasks", "none", new Target(perService("running_task_count_average", c), "{{service_name}}")))
-                .panel(Panel.timeseries("CPU used of reserved", "percent", new Target(usedOfReserved("cpu", c), "{{service_name}}")))
-                .panel(Panel.timeseries("Memory used of reserved", "percent", new Target(usedOfReserved("memory", c), "{{service_name}}")))
-                .panel(Panel.timeseries("Reserved vCPU", "none", new Target(perService("cpu_reserved_average", c) + " / 1024", "{{service_name}}")))
-                .panel(Panel.timeseries("Reserved memory", "decmbytes", new Target(perService("memory_reserved_average", c), "{{service_name}}")))
+                .queryVariable("cluster", "label_values(" + MetricNames.EcsExporter.TASK_INFO + ", ecs_cluster)")
+                .panel(Panel.timeseries("Running tasks", "none", new Target(
+                        "count by (service) (" + MetricNames.EcsExporter.TASK_INFO + "{" + c + "})", "{{service}}")))
+                .panel(Panel.timeseries("CPU used of reserved", "percent", new Target(
+                        "100 * " + cpuUsed(c) + " / " + cpuReserved(c), "{{service}}")))
+                .panel(Panel.timeseries("Memory used of reserved", "percent", new Target(
+                        "100 * " + perService(MetricNames.EcsExporter.CONTAINER_MEMORY_BYTES, c) + " / "
+                                + perService(MetricNames.EcsExporter.TASK_MEMORY_LIMIT_BYTES, c), "{{service}}")))
+                .panel(Panel.timeseries("Reserved vCPU", "none", new Target(cpuReserved(c), "{{service}}")))
+                .panel(Panel.timeseries("Reserved memory", "decgbytes", new Target(memoryReservedGib(c), "{{service}}")))
                 .panel(Panel.stat("Cluster CPU used of reserved", "percent", new Target(
-                        "100 * sum(" + CI + "cpu_utilized_average{" + c + "}) / sum(" + CI + "cpu_reserved_average{" + c + "})", "cluster")))
+                        "100 * sum(rate(" + MetricNames.EcsExporter.CONTAINER_CPU_SECONDS + "{" + c + "}[$__rate_interval])) / sum("
+                                + MetricNames.EcsExporter.TASK_CPU_LIMIT_VCPUS + "{" + c + "})", "cluster")))
                 .build();
     }
 
@@ -137,28 +168,28 @@ public final class Dashboards {
 
     /** Seed: what each service costs per month from its reserved and its used vCPU and memory. */
     public static Dashboard costEstimation(FargatePricing p) {
-        String reserved = monthlyCost("reserved", p);
-        String used = monthlyCost("utilized", p);
+        String reserved = monthlyCost(true, p);
+        String used = monthlyCost(false, p);
         return Dashboard.builder("o11y-cost", "Cost Estimation")
                 .tags("o11y-cdk", "cost")
                 .panel(Panel.stat("Fargate per month (reserved)", "currencyUSD", new Target("sum(" + reserved + ")", "total")))
-                .panel(Panel.timeseries("Per service per month (reserved, billed)", "currencyUSD", new Target(reserved, "{{service_name}}")))
-                .panel(Panel.timeseries("Per service per month if sized to use", "currencyUSD", new Target(used, "{{service_name}}")))
-                .panel(Panel.timeseries("Idle spend per month", "currencyUSD", new Target(reserved + " - " + used, "{{service_name}}")))
+                .panel(Panel.timeseries("Per service per month (reserved, billed)", "currencyUSD", new Target(reserved, "{{service}}")))
+                .panel(Panel.timeseries("Per service per month if sized to use", "currencyUSD", new Target(used, "{{service}}")))
+                .panel(Panel.timeseries("Idle spend per month", "currencyUSD", new Target(reserved + " - " + used, "{{service}}")))
                 .build();
     }
 
     /**
      * One dashboard for any service: pick it in the {@code service} variable (every service with a
-     * target); its ECS service (for the CloudWatch figures, keyed by ECS name) follows.
+     * target); its CPU and memory come from its tasks' ecs_exporter sidecars, labelled with the service.
      */
     public static Dashboard service() {
         String svc = "service=\"$service\"";
         return Dashboard.builder("o11y-service", "Service")
                 .tags("o11y-cdk", "service")
                 .queryVariable("service", "label_values(up{service!=\"\"}, service)")
-                .queryVariable("ecs_service", "label_values(up{service=\"$service\"}, ecs_service)")
-                .panel(Panel.stat("Tasks up", "none", new Target("sum(up{" + svc + "})", "tasks up")))
+                .panel(Panel.stat("Targets up", "none", new Target("sum(up{" + svc + "})", "targets up")))
+                .panel(Panel.stat("Tasks running", "none", new Target("count(" + MetricNames.EcsExporter.TASK_INFO + "{" + svc + "}) or vector(0)", "tasks")))
                 .panel(Panel.timeseries("Scrape duration", "s", new Target("max(scrape_duration_seconds{" + svc + "})", "max")))
                 .panel(Panel.timeseries("Requests per second", "reqps", new Target("sum(" + rate(HTTP + "_count", svc) + ")", "rps")))
                 .panel(Panel.timeseries("Latency", "s",
@@ -167,8 +198,8 @@ public final class Dashboards {
                         new Target(quantile("0.99", "service", svc), "p99")))
                 .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "5xx")))
                 .panel(Panel.timeseries("CPU and memory of reservation", "percent",
-                        new Target("max(ecs_cpu_utilization{service=~\"$ecs_service\"})", "cpu"),
-                        new Target("max(ecs_memory_utilization{service=~\"$ecs_service\"})", "memory")))
+                        new Target("max(" + MetricNames.Recorded.ECS_CPU_UTILIZATION + "{" + svc + "})", "cpu"),
+                        new Target("max(" + MetricNames.Recorded.ECS_MEMORY_UTILIZATION + "{" + svc + "})", "memory")))
                 .build();
     }
 

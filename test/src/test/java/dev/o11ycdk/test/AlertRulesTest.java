@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.o11ycdk.config.AlertRules;
+import dev.o11ycdk.config.MetricNames;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.Rule;
 import dev.o11ycdk.config.RuleGroups;
@@ -43,18 +44,28 @@ class AlertRulesTest {
                 "6m", with(api1, "severity", "critical"), "Service api-1 is down");
         t.silent("ServiceDown", List.of(series("up{env=\"prod\",instance=\"10.0.1.5:8080\",job=\"api-1\",service=\"api-1\"}", "1 1 0x8")), "2m");
 
-        // Named as prom/cloudwatch-exporter names them: snake_case dimensions, aws_<namespace>_<metric>_<stat>.
-        String cpu1 = "aws_ecs_cpuutilization_average{cluster_name=\"o11y\",job=\"cloudwatch\",service_name=\"api-1\"}";
-        String cpu2 = "aws_ecs_cpuutilization_average{cluster_name=\"o11y\",job=\"cloudwatch\",service_name=\"api-2\"}";
+        // The ecs_exporter sidecar of each task (one target per task): CPU seconds per container, the task's vCPUs.
         // Two services: only the hot one alerts; an average across services would hide it.
-        t.fires("HighCPUUsage", List.of(series(cpu1, "95x12"), series(cpu2, "20x12")), "10m",
-                Map.of("service", "api-1", "severity", "warning"), "High CPU on api-1");
-        t.silent("HighCPUUsage", List.of(series(cpu1, "60x12"), series(cpu2, "20x12")), "10m");
+        String task1 = "ecs_cluster=\"o11y\",ecs_service=\"api-1\",env=\"prod\",instance=\"10.0.1.5:9779\",job=\"api-1\",service=\"api-1\"";
+        String task2 = "ecs_cluster=\"o11y\",ecs_service=\"api-2\",env=\"prod\",instance=\"10.0.1.6:9779\",job=\"api-2\",service=\"api-2\"";
+        String cpu = MetricNames.EcsExporter.CONTAINER_CPU_SECONDS;
+        String vcpus = MetricNames.EcsExporter.TASK_CPU_LIMIT_VCPUS;
+        // 0.25 vCPU reserved; the app uses 0.2275 vCPU-seconds a second (13.65 a minute) and the sidecar 0.01: 95%.
+        List<PromtoolRuleTests.Series> hot = List.of(
+                series(cpu + "{container_name=\"app\"," + task1 + "}", "0+13.65x20"),
+                series(cpu + "{container_name=\"ecs-exporter\"," + task1 + "}", "0+0.6x20"),
+                series(vcpus + "{" + task1 + "}", "0.25x20"),
+                series(cpu + "{container_name=\"app\"," + task2 + "}", "0+3x20"),
+                series(vcpus + "{" + task2 + "}", "0.25x20"));
+        t.fires("HighCPUUsage", hot, "15m", Map.of("service", "api-1", "severity", "warning"), "High CPU on api-1");
+        // 60% of its reservation: below the threshold.
+        t.silent("HighCPUUsage", List.of(series(cpu + "{container_name=\"app\"," + task1 + "}", "0+9x20"),
+                series(vcpus + "{" + task1 + "}", "0.25x20")), "15m");
 
-        // ECS wants a task of api-1 but none runs (Container Insights through the CloudWatch exporter). Its service,
+        // ECS wants a task of api-1 but none runs: EcsTaskCounts' counts as the CloudWatch exporter names them. Its service,
         // env and team come from what its targets carried, matched on cluster and ECS service name.
-        String desired = "aws_ecs_containerinsights_desired_task_count_average{cluster_name=\"o11y-platform\",job=\"cloudwatch\",service_name=\"Api1Service\"}";
-        String running = "aws_ecs_containerinsights_running_task_count_average{cluster_name=\"o11y-platform\",job=\"cloudwatch\",service_name=\"Api1Service\"}";
+        String desired = MetricNames.CloudWatch.DESIRED_TASKS + "{cluster_name=\"o11y-platform\",job=\"cloudwatch\",service_name=\"Api1Service\"}";
+        String running = MetricNames.CloudWatch.RUNNING_TASKS + "{cluster_name=\"o11y-platform\",job=\"cloudwatch\",service_name=\"Api1Service\"}";
         String seen = "up{ecs_cluster=\"o11y-platform\",ecs_service=\"Api1Service\",env=\"prod\",instance=\"10.0.1.5:8080\",job=\"api-1\",service=\"api-1\",team=\"payments\"}";
         // The same ECS service name in a staging cluster, muted as env=test, still running there.
         String staging = "up{ecs_cluster=\"staging\",ecs_service=\"Api1Service\",env=\"test\",instance=\"10.1.1.5:8080\",job=\"api-1\",service=\"api-1\"}";
@@ -78,8 +89,9 @@ class AlertRulesTest {
         t.fires("ServiceTasksGone", List.of(series(desired, "1x20"), series(running, "0x20")), "15m", unseen,
                 "Service Api1Service has no running tasks");
         t.silent("ServiceTasksGone", List.of(series(desired, "1x20"), series(running, "1x20"), series(seen, "1x20")), "15m");
-        // Scaled to zero on purpose: nothing is missing.
+        // Scaled to zero on purpose: nothing is missing (and EcsTaskCounts publishes nothing for it at all).
         t.silent("ServiceTasksGone", List.of(series(desired, "0x20"), series(running, "0x20")), "15m");
+        t.silent("ServiceTasksGone", List.of(series(seen, "1x5 _x15")), "15m");
 
         List<PromtoolRuleTests.Series> halfDown = List.of(series("up{instance=\"a:8080\",job=\"api\"}", "0x20"), series("up{instance=\"b:8080\",job=\"api\"}", "1x20"));
         t.fires("TargetDown", halfDown, "15m", Map.of("job", "api", "severity", "warning"), "api: more than 10% of targets are down");

@@ -182,9 +182,9 @@ class AlertingTest {
             assertThat(missing).containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold").containsEntry("Threshold", 1)
                     .containsEntry("EvaluationPeriods", 5).containsEntry("DatapointsToAlarm", 5);
             String metrics = Cfn.json(missing.get("Metrics"));
-            // A service with no task publishes no Container Insights data: that must alarm, not stay OK.
-            assertThat(missing).containsEntry("TreatMissingData", "breaching");
-            assertThat(metrics).contains("\"Expression\":\"desired - FILL(running, 0)\"", "\"Namespace\":\"ECS/ContainerInsights\"",
+            // EcsTaskCounts publishes the counts only for a service with no task running while some are desired: no data is OK.
+            assertThat(missing).containsEntry("TreatMissingData", "notBreaching");
+            assertThat(metrics).contains("\"Expression\":\"desired - running\"", "\"Namespace\":\"" + dev.o11ycdk.config.MetricNames.CloudWatch.TASK_COUNTS_NAMESPACE + "\"",
                     "\"MetricName\":\"DesiredTaskCount\"", "\"MetricName\":\"RunningTaskCount\"", "\"Name\":\"ServiceName\"",
                     "\"Fn::GetAtt\":[\"" + service + "Service");
             assertThat(Cfn.props(json, "AWS::CloudWatch::Alarm", service + "CpuHigh"))

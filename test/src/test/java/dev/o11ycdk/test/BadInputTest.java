@@ -289,6 +289,7 @@ class BadInputTest {
             bad("albDeletionProtection", "yes", "setting 'albDeletionProtection' = 'yes': must be true or false"),
             bad("eksInstallEbsCsiDriver", "no", "setting 'eksInstallEbsCsiDriver' = 'no': must be true or false"),
             bad("logsKmsKey", List.of(true), "setting 'logsKmsKey' = [true]: must be true or false"),
+            bad("containerInsights", "yes", "setting 'containerInsights' = 'yes': must be true or false"),
             bad("heartbeatUrl", "http://hc-ping.com/abc", "setting 'heartbeatUrl' = 'http://hc-ping.com/abc': must be an https URL such as "
                     + "https://hc-ping.com/<uuid>"),
             bad("heartbeatUrl", "http://127.0.0.1:9/ping", "setting 'heartbeatUrl' = 'http://127.0.0.1:9/ping': must be an https URL such as "

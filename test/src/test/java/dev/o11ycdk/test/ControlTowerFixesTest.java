@@ -98,7 +98,7 @@ class ControlTowerFixesTest {
     @Test
     @SuppressWarnings("unchecked")
     void everyLogGroupIsKeptAYearUnderItsStacksOwnRetainedRotatedKey() {
-        List<Integer> logGroupCounts = List.of(2, 6);
+        List<Integer> logGroupCounts = List.of(2, 7);
         for (int i = 0; i < 2; i++) {
             Map<String, Object> t = defaultTemplates().get(i);
             Map<String, Map<String, Object>> keys = logsKeys(t);
@@ -108,7 +108,7 @@ class ControlTowerFixesTest {
             assertThat(key.get("DeletionPolicy")).isEqualTo("Retain");
             assertThat(props(key).get("EnableKeyRotation")).isEqualTo(true);
             Map<String, Map<String, Object>> groups = Cfn.byType(t, "AWS::Logs::LogGroup");
-            // The flow log and the default-SG custom resource's handler; on Fargate also the four services.
+            // The flow log and the default-SG custom resource's handler; on Fargate also the four services and EcsTaskCounts.
             assertThat(groups).hasSize(logGroupCounts.get(i));
             groups.forEach((id, g) -> {
                 assertThat(props(g).get("KmsKeyId")).as(id).isEqualTo(Map.of("Fn::GetAtt", List.of(keyId, "Arn")));

@@ -158,10 +158,10 @@ class DashboardsTest {
         for (Dashboard d : Synth.defaults().stacks().fargate().getGrafana().getDashboards()) {
             for (Dashboard.Panel p : d.getPanels()) {
                 String exprs = String.join(" ", p.targets().stream().map(Dashboard.Target::expr).toList());
-                assertThat(exprs).as(d.getUid() + " / " + p.title()).doesNotContain("node_cpu", "container_cpu_usage", "machine_cpu");
+                assertThat(exprs).as(d.getUid() + " / " + p.title()).doesNotContainPattern("node_cpu|(?<!ecs_)container_cpu_usage|machine_cpu");
                 if (p.title().matches("(?i).*(cpu|memory).*(reserv|of ).*")) {
                     assertThat(exprs).as(d.getUid() + " / " + p.title())
-                            .containsAnyOf("ecs_cpu_utilization", "ecs_memory_utilization", "_reserved_average");
+                            .containsAnyOf("ecs_cpu_utilization", "ecs_memory_utilization", "ecs_task_cpu_limit_vcpus", "ecs_task_memory_limit_bytes");
                 }
             }
         }
@@ -170,17 +170,17 @@ class DashboardsTest {
     @Test
     void costEstimationPricesReservedAndUsedVcpuAndMemory() {
         String all = String.join("\n", Dashboards.costEstimation(dev.o11ycdk.cost.Prices.forRegion("ap-northeast-2").orElseThrow().fargate()).expressions());
-        assertThat(all).contains("cpu_reserved_average) / 1024 * 0.04656", "memory_reserved_average) / 1024 * 0.00511",
-                "cpu_utilized_average", "memory_utilized_average", "* 730");
+        assertThat(all).contains("sum by (service) (ecs_task_cpu_limit_vcpus) * 0.04656",
+                "sum by (service) (ecs_task_memory_limit_bytes) / 1073741824 * 0.00511",
+                "rate(ecs_container_cpu_usage_seconds_total[$__rate_interval])", "ecs_container_memory_usage_bytes", "* 730");
     }
 
     @Test
     void oneServiceDashboardServesEveryDiscoveredServiceThroughItsVariable() {
         Dashboard d = Dashboards.service();
         String json = d.toJson();
-        assertThat(json).contains("\"name\" : \"service\"", "label_values(up{service!=\\\"\\\"}, service)",
-                "label_values(up{service=\\\"$service\\\"}, ecs_service)");
-        assertThat(d.expressions()).allMatch(e -> e.contains("$service") || e.contains("$ecs_service"));
+        assertThat(json).contains("\"name\" : \"service\"", "label_values(up{service!=\\\"\\\"}, service)");
+        assertThat(d.expressions()).allMatch(e -> e.contains("$service"));
         // No service name is baked in: the Grafana task definition does not change when a service joins.
         Synth synth = Synth.defaults();
         Map<String, Object> grafana = Cfn.container(synth.templateJson(synth.stacks().fargate()), "GrafanaTaskDefinition");

@@ -80,8 +80,11 @@ class FargateStackTest {
     }
 
     @Test
-    void clusterHasContainerInsights() {
+    void containerInsightsIsOffByDefaultAndASetting() {
         template.hasResourceProperties("AWS::ECS::Cluster", Map.of(
+                "ClusterSettings", List.of(Map.of("Name", "containerInsights", "Value", "disabled"))));
+        Synth on = Synth.of(Map.of("layouts", "fargate", "containerInsights", "true"));
+        on.template(on.stacks().fargate()).hasResourceProperties("AWS::ECS::Cluster", Map.of(
                 "ClusterSettings", List.of(Map.of("Name", "containerInsights", "Value", "enabled"))));
     }
 

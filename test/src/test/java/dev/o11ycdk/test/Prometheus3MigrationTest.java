@@ -180,13 +180,13 @@ class Prometheus3MigrationTest {
         Layout fargate = layout("O11yFargate");
         assertThat(fargate.interval("cloudwatch")).isEqualTo(PromDuration.ofSeconds(60));
         Map<String, PromDuration> recorded = recordedIntervals(fargate);
-        // ecs_cpu_utilization is recorded every 15 s from the exporter's aws_* series, which change once a minute.
-        assertThat(recorded.get("ecs_cpu_utilization")).isEqualTo(PromDuration.ofSeconds(60));
+        // ecs_cpu_utilization is recorded every 15 s from the ecs_exporter sidecars' series, scraped every 15 s.
+        assertThat(recorded.get("ecs_cpu_utilization")).isEqualTo(PromDuration.ofSeconds(15));
         assertThat(recorded.get("o11y_service_info")).isEqualTo(PromDuration.ofSeconds(300));
-        assertThat(fargate.cloudWatchPrefixes()).containsExactly("aws_ecs_", "aws_applicationelb_", "ecs_containerinsights_");
-        PromQl.Selector aws = PromQl.selectors("rate(aws_ecs_cpuutilization_average[2m])").get(0);
+        assertThat(fargate.cloudWatchPrefixes()).containsExactly("o11y_ecs_", "aws_applicationelb_");
+        PromQl.Selector aws = PromQl.selectors("max_over_time(aws_applicationelb_target_response_time_average[2m])").get(0);
         assertThat(interval(fargate, aws, recorded)).isEqualTo(PromDuration.ofSeconds(60));
-        PromQl.Selector insights = PromQl.selectors("rate(ecs_containerinsights_network_rx_bytes_average[$__rate_interval])").get(0);
+        PromQl.Selector insights = PromQl.selectors("max_over_time(o11y_ecs_desired_task_count_maximum[$__rate_interval])").get(0);
         assertThat(interval(fargate, insights, recorded)).isEqualTo(PromDuration.ofSeconds(60));
         PromQl.Selector up = PromQl.selectors("count_over_time(up{service=\"x\"}[10m])").get(0);
         assertThat(interval(fargate, up, recorded)).as("up of any job, the cloudwatch job's too").isEqualTo(PromDuration.ofSeconds(60));

@@ -109,10 +109,27 @@ class ScrapeServiceTest {
     void theContainerCarriesTheDiscoveryLabels() {
         // No env label: Prometheus gives the platform's environment, so the team's stack holds nothing that follows it.
         teamTemplate.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of("ContainerDefinitions",
-                List.of(Match.objectLike(Map.of("Name", "app", "DockerLabels", Match.exact(Map.of("O11Y_SCRAPE_PORT", "8080",
-                        "O11Y_METRICS_PATH", "/actuator/prometheus", "O11Y_SERVICE", "payments", "O11Y_TEAM", "payments"))))))));
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Name", "app", "DockerLabels", Match.exact(Map.of("O11Y_SCRAPE_PORT", "8080",
+                        "O11Y_METRICS_PATH", "/actuator/prometheus", "O11Y_SERVICE", "payments", "O11Y_TEAM", "payments")))))))));
         assertThat(registration.getDockerLabels()).containsOnlyKeys("O11Y_SCRAPE_PORT", "O11Y_METRICS_PATH", "O11Y_SERVICE", "O11Y_TEAM")
                 .containsEntry("O11Y_SERVICE", "payments").containsEntry("O11Y_SCRAPE_PORT", "8080");
+    }
+
+    @Test
+    void theTaskGetsTheEcsExporterSidecarLabelledAsTheServiceAndOpenedToPrometheus() {
+        // Its CPU, memory and network from the task metadata endpoint: a target of the service's own job on 9779.
+        teamTemplate.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of("ContainerDefinitions",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Name", "ecs-exporter",
+                        "Image", "quay.io/prometheuscommunity/ecs-exporter:v" + dev.o11ycdk.core.Versions.ECS_EXPORTER,
+                        "Essential", false, "User", "65534:65534", "ReadonlyRootFilesystem", true, "MemoryReservation", 32,
+                        "Command", List.of("--web.disable-exporter-metrics"),
+                        "PortMappings", List.of(Match.objectLike(Map.of("ContainerPort", 9779))),
+                        "LogConfiguration", Match.objectLike(Map.of("LogDriver", "awslogs",
+                                "Options", Match.objectLike(Map.of("awslogs-stream-prefix", "ecs-exporter")))),
+                        "DockerLabels", Match.exact(Map.of("O11Y_SCRAPE_PORT", "9779", "O11Y_METRICS_PATH", "/metrics",
+                                "O11Y_SERVICE", "payments", "O11Y_TEAM", "payments")))))))));
+        assertThat(teamTemplate.findResources("AWS::EC2::SecurityGroupIngress",
+                Map.of("Properties", Match.objectLike(Map.of("FromPort", 9779, "ToPort", 9779))))).hasSize(1);
     }
 
     @Test
@@ -231,7 +248,7 @@ class ScrapeServiceTest {
         prometheus.scrape(service, ScrapeOptions.builder().name("worker").port(9100).build());
         Template t = Template.fromStack(other);
         t.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of("ContainerDefinitions",
-                List.of(Match.objectLike(Map.of("DockerLabels", Match.objectLike(Map.of("O11Y_SERVICE", "worker", "O11Y_SCRAPE_PORT", "9100"))))))));
+                Match.arrayWith(List.of(Match.objectLike(Map.of("DockerLabels", Match.objectLike(Map.of("O11Y_SERVICE", "worker", "O11Y_SCRAPE_PORT", "9100")))))))));
         Annotations.fromStack(other).hasWarning("/Batch/Worker", Match.stringLikeRegexp(".*bridge network mode.*scrape\\(instanceSecurityGroup.*"));
     }
 
@@ -245,7 +262,9 @@ class ScrapeServiceTest {
         assertThat(r.getDockerLabels()).containsEntry("O11Y_SERVICE", "legacy").containsEntry("O11Y_ENV", "test")
                 .containsEntry("O11Y_SCRAPE_PORT", "9000");
         Map<String, Object> json = Cfn.resources(Template.fromStack(other).toJSON());
-        assertThat(json.values().stream().map(String::valueOf).filter(v -> v.contains("AWS::EC2::SecurityGroupIngress")).toList())
-                .singleElement().asString().contains("FromPort=9000", "GroupId=sg-0123456789abcdef0", "SsmParameterValueo11ycdkplatformsecuritygroupid");
+        // The metrics port, and the ecs_exporter sidecar's 9779 for when its task definition carries one (EcsExporterSidecar).
+        List<String> ingress = json.values().stream().map(String::valueOf).filter(v -> v.contains("AWS::EC2::SecurityGroupIngress")).toList();
+        assertThat(ingress).hasSize(2).allMatch(v -> v.contains("GroupId=sg-0123456789abcdef0") && v.contains("SsmParameterValueo11ycdkplatformsecuritygroupid"))
+                .anyMatch(v -> v.contains("FromPort=9000")).anyMatch(v -> v.contains("FromPort=9779"));
     }
 }

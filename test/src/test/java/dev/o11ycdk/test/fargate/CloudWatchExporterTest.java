@@ -17,7 +17,9 @@ class CloudWatchExporterTest {
     void aQuarterVcpuOn9106ReadingCloudWatchAndTagsOnlyWithItsConfigurationOnStandardInput() {
         FargateFixture x = new FargateFixture("Exporter");
         CloudWatchExporter e = new CloudWatchExporter(x.f.stack(), "Exporter", CloudWatchExporterProps.builder().cluster(x.cluster).build());
-        assertThat(e.getConfig().toYaml()).contains("aws_namespace: AWS/ECS", "aws_metric_name: CPUUtilization");
+        // Nothing per ECS service: the tagged ALBs and the task counts of services whose tasks are gone.
+        assertThat(e.getConfig().toYaml()).contains("aws_namespace: O11y/ECS", "aws_metric_name: DesiredTaskCount",
+                "aws_namespace: AWS/ApplicationELB", "o11y-cdk:monitored").doesNotContain("AWS/ECS", "ECS/ContainerInsights");
         Template t = x.f.template();
         t.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of("Cpu", "256", "Memory", "512")));
         Map<String, Object> container = Cfn.container(t.toJSON(), "Exporter");

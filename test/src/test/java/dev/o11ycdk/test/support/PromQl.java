@@ -20,6 +20,9 @@ public final class PromQl {
     private static final Pattern INTEGER_BUCKET = Pattern.compile("\\b(le|quantile)\\s*(=~|!~|!=|=)\\s*\"[+-]?\\d+(e[+-]?\\d+)?\"");
     private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
     private static final Set<String> KEYWORDS = Set.of("bool", "and", "or", "unless", "offset", "inf", "nan", "atan2");
+    /** Aggregation operators, which may stand before {@code by (...)}/{@code without (...)} rather than their parenthesis. */
+    private static final Set<String> AGGREGATIONS = Set.of("sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk",
+            "bottomk", "quantile", "count_values", "limitk", "limit_ratio");
 
     private PromQl() {
     }
@@ -57,7 +60,7 @@ public final class PromQl {
                 int next = skipSpace(c, i);
                 if (GROUPING.contains(ident)) {
                     i = next < n && c.charAt(next) == '(' ? c.indexOf(')', next) + 1 : next;
-                } else if (KEYWORDS.contains(ident) || (next < n && c.charAt(next) == '(')) {
+                } else if (KEYWORDS.contains(ident) || AGGREGATIONS.contains(ident) || (next < n && c.charAt(next) == '(')) {
                     i = next;
                 } else {
                     i = selector(expr, c, ident, i, out);

@@ -14,6 +14,7 @@ public final class PromtoolRuleTests {
     private final List<Map<String, Object>> tests = new ArrayList<>();
     private final Set<String> firing = new LinkedHashSet<>();
     private final Set<String> silent = new LinkedHashSet<>();
+    private final List<Series> all = new ArrayList<>();
 
     /** {@code alert} fires at {@code evalTime} with exactly these labels (plus alertname) and summary. */
     public PromtoolRuleTests fires(String alert, List<Series> series, String evalTime, Map<String, String> labels, String summary) {
@@ -33,12 +34,18 @@ public final class PromtoolRuleTests {
     }
 
     private void add(String alert, List<Series> series, String evalTime, List<Map<String, Object>> expected) {
+        all.addAll(series);
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("name", alert + (expected.isEmpty() ? " stays silent" : " fires"));
         t.put("interval", "1m");
         t.put("input_series", series.stream().map(s -> Map.of("series", s.selector(), "values", s.values())).toList());
         t.put("alert_rule_test", List.of(Map.of("eval_time", evalTime, "alertname", alert, "exp_alerts", expected)));
         tests.add(t);
+    }
+
+    /** Every input series of every case. */
+    public List<Series> allSeries() {
+        return List.copyOf(all);
     }
 
     public Set<String> firingCases() {
