@@ -235,6 +235,38 @@ public final class ScrapeJob {
         }
 
         /**
+         * EC2 instances matching every one of {@code filters} (DescribeInstances filter names, e.g.
+         * {@code tag-key} or {@code instance-state-name}, each with its values), scraped at
+         * {@code port} unless a relabel rule sets {@code __address__}. As {@link #ec2Sd(String, int, String, String)},
+         * the Name tag, instance id and zone become labels.
+         */
+        public Builder ec2Sd(String region, int port, Map<String, List<String>> filters) {
+            Check.port(s("ec2Sd port"), port);
+            if (filters.isEmpty()) {
+                throw Check.bad(s("ec2Sd filters"), "{}", "name at least one filter, or every instance of the region is scraped");
+            }
+            List<Object> list = new ArrayList<>();
+            filters.forEach((name, values) -> {
+                Check.notBlank(s("ec2Sd filter"), name);
+                if (values.isEmpty()) {
+                    throw Check.bad(s("ec2Sd filter " + name), "[]", "give at least one value");
+                }
+                values.forEach(v -> Check.notBlank(s("ec2Sd filter " + name + " value"), v));
+                list.add(Rendering.ordered("name", name, "values", List.copyOf(values)));
+            });
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("region", Check.notBlank(s("ec2Sd region"), region));
+            sc.put("port", port);
+            sc.put("refresh_interval", "60s");
+            sc.put("filters", list);
+            ec2SdConfigs.add(sc);
+            relabel(List.of("__meta_ec2_tag_Name"), "instance", "(.+)", "$1");
+            relabel(List.of("__meta_ec2_instance_id"), "instance_id", "(.+)", "$1");
+            relabel(List.of("__meta_ec2_availability_zone"), "availability_zone", "(.+)", "$1");
+            return this;
+        }
+
+        /**
          * The endpoints of the Kubernetes Services named in {@code services} (any namespace, or those of
          * {@code namespaces}) whose port is {@code port}, one target a ready pod, read through the API
          * server's EndpointSlices. Each target's {@code job} and {@code service} labels are its Service's
