@@ -47,7 +47,8 @@ public final class Ec2DiscoveryConfig {
      * The job: running instances with {@value #PORT_TAG} in {@code region} (re-read every 60 s), each
      * scraped at its private IP, that port and the {@value #PATH_TAG} path, labelled {@code service}
      * and {@code job} ({@value #SERVICE_TAG}), {@code env} ({@value #ENV_TAG}, else {@code defaultEnv}),
-     * {@code team}, and {@code instance} (its Name tag), {@code instance_id}, {@code availability_zone}.
+     * {@code team}, and {@code instance} (its address), {@code instance_id}, {@code availability_zone},
+     * {@code instance_name} (its Name tag, which an Auto Scaling group's instances share).
      * An instance without a service name, or naming a platform job, is dropped; a response without a
      * Content-Type is read as the text format.
      *
@@ -72,6 +73,10 @@ public final class Ec2DiscoveryConfig {
                 .relabel(List.of(tag + ENV_TAG), "env", "(.+)", "$1")
                 .relabel(List.of("env"), "env", "", Check.notBlank("environment", defaultEnv))
                 .relabel(List.of(tag + TEAM_TAG), "team", "(.+)", "$1")
+                // instance stays the address: a group's instances share their Name tag.
+                .relabel(List.of("__meta_ec2_instance_id"), "instance_id", "(.+)", "$1")
+                .relabel(List.of("__meta_ec2_availability_zone"), "availability_zone", "(.+)", "$1")
+                .relabel(List.of("__meta_ec2_tag_Name"), "instance_name", "(.+)", "$1")
                 .build();
     }
 }

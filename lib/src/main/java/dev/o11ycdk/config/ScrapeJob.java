@@ -237,8 +237,9 @@ public final class ScrapeJob {
         /**
          * EC2 instances matching every one of {@code filters} (DescribeInstances filter names, e.g.
          * {@code tag-key} or {@code instance-state-name}, each with its values), scraped at
-         * {@code port} unless a relabel rule sets {@code __address__}. As {@link #ec2Sd(String, int, String, String)},
-         * the Name tag, instance id and zone become labels.
+         * {@code port} unless a relabel rule sets {@code __address__}. Unlike
+         * {@link #ec2Sd(String, int, String, String)} it adds no relabel rule: the {@code __meta_ec2_*}
+         * labels are the job's to use.
          */
         public Builder ec2Sd(String region, int port, Map<String, List<String>> filters) {
             Check.port(s("ec2Sd port"), port);
@@ -260,9 +261,6 @@ public final class ScrapeJob {
             sc.put("refresh_interval", "60s");
             sc.put("filters", list);
             ec2SdConfigs.add(sc);
-            relabel(List.of("__meta_ec2_tag_Name"), "instance", "(.+)", "$1");
-            relabel(List.of("__meta_ec2_instance_id"), "instance_id", "(.+)", "$1");
-            relabel(List.of("__meta_ec2_availability_zone"), "availability_zone", "(.+)", "$1");
             return this;
         }
 

@@ -9,7 +9,10 @@ import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SecurityGroupImportOptions;
 import software.amazon.awscdk.services.ssm.StringParameter;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Stack;
 import software.constructs.Construct;
+import software.constructs.IConstruct;
 
 /**
  * The host as SSM parameters under a prefix: written by the platform's stack
@@ -47,6 +50,31 @@ final class HostParameters {
     static IObservabilityHost of(Construct scope, String id, String securityGroupId) {
         Check.notBlank(id + " securityGroupId", securityGroupId);
         return new Imported(scope, id, () -> securityGroupId);
+    }
+
+    /**
+     * The host as a construct of another stack sees it: itself in its own stack; elsewhere, once
+     * {@code published}, read through the parameter (one import per stack and prefix), else itself
+     * with a warning (a direct reference adds an export).
+     */
+    static IObservabilityHost seenFrom(ObservabilityInstance host, String published, IConstruct construct) {
+        Stack there = Stack.of(construct);
+        if (there.getNode().getPath().equals(Stack.of(host).getNode().getPath())) {
+            return host;
+        }
+        if (published == null) {
+            Annotations.of(construct).addWarningV2("@o11y-cdk/host:crossStackScrape", "Opting " + construct.getNode().getPath()
+                    + " in from another stack references the host's security group directly, which adds an export to the "
+                    + "host's stack; call publishToSsm on the ObservabilityInstance first and teams' stacks import it through SSM instead.");
+            return host;
+        }
+        String id = "O11yHost" + Integer.toHexString(published.hashCode());
+        IConstruct existing = there.getNode().tryFindChild(id);
+        if (existing instanceof IObservabilityHost h) {
+            return h;
+        }
+        there.addDependency(Stack.of(host), "reads the SSM parameter of the o11y host");
+        return read(there, id, published);
     }
 
     /** The host's security group, referenced (never modified) by the rules of the importing stack; read on first use. */

@@ -6,6 +6,7 @@ import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.Ec2DiscoveryConfig;
+import dev.o11ycdk.core.ScrapeOptions;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
 import dev.o11ycdk.config.Rendering;
@@ -523,6 +524,26 @@ public class ObservabilityInstance extends Construct implements IObservabilityHo
     @Override
     public String getSecurityGroupId() {
         return securityGroup.getSecurityGroupId();
+    }
+
+    /**
+     * Opts in an instance of this app. From another stack, once {@link #publishToSsm} ran, the rule
+     * goes through the SSM parameter, so this stack gains no export and its template does not change.
+     */
+    @Override
+    public HostScrapeRegistration scrape(software.amazon.awscdk.services.ec2.Instance instance, ScrapeOptions options) {
+        return HostScraping.register(HostParameters.seenFrom(this, published, instance), instance, instance, options);
+    }
+
+    @Override
+    public HostScrapeRegistration scrape(software.amazon.awscdk.services.autoscaling.AutoScalingGroup group, ScrapeOptions options) {
+        return HostScraping.register(HostParameters.seenFrom(this, published, group), group, group, options);
+    }
+
+    @Override
+    public HostScrapeRegistration scrape(IConnectable network, ScrapeOptions options) {
+        IObservabilityHost seen = network instanceof software.constructs.IConstruct c ? HostParameters.seenFrom(this, published, c) : this;
+        return HostScraping.register(seen, null, network, options);
     }
 
     /** The host's security group; its default port is Grafana's (3000), the one the ALB reaches first. */

@@ -175,7 +175,8 @@ class HostTeamDiscoveryTest {
                     // No env tag: the platform's environment.
                     assertThat(labels.path("env").asText()).isEqualTo(tags.getOrDefault("O11Y_ENV", "prod"));
                     assertThat(labels.path("team").asText()).isEqualTo("orders");
-                    assertThat(labels.path("instance").asText()).isEqualTo(tags.get("Name"));
+                    assertThat(labels.path("instance").asText()).isEqualTo(e.getKey() + ":" + tags.get("O11Y_SCRAPE_PORT"));
+                    assertThat(labels.path("instance_name").asText()).isEqualTo(tags.get("Name"));
                     assertThat(labels.path("availability_zone").asText()).isEqualTo(REGION + "a");
                 }
                 assertThat(byIp.values()).extracting(t -> t.path("labels").path("service").asText())
