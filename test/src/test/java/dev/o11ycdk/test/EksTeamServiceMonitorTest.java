@@ -81,17 +81,22 @@ class EksTeamServiceMonitorTest {
         Map<String, Object> endpoint = ((List<Map<String, Object>>) ((Map<String, Object>) monitor.get("spec")).get("endpoints")).get(0);
         int port = ((Number) endpoint.get("targetPort")).intValue();
         String path = (String) endpoint.get("path");
+        // The team's Service as its own manifest names it (not "search": the monitor's labels replace the operator's).
+        Map<String, Object> team = ConsumerApps.synth(ConsumerApps.App.EKS).templateJson();
+        String service = Cfn.manifest(team, "Workload").stream().filter(o -> "Service".equals(o.get("kind")))
+                .map(o -> Cfn.<String>at(o, "metadata.name")).findFirst().orElseThrow();
+        assertThat(service).isNotEqualTo("search");
 
         // The search namespace's endpoints, as discovery lists them: two ready pods of the team's Service,
         // and three that must not be scraped, each answering where it would be scraped.
         Path targets = dir.resolve("endpoints-search.json");
         List<Object> entries = new ArrayList<>(List.of(
-                OperatorScrapeConfig.endpointTarget("127.0.2.11:" + port, "search", "search", selector, "http", "search-7d9f-a", "Running", "search", port),
-                OperatorScrapeConfig.endpointTarget("127.0.2.12:" + port, "search", "search", selector, "http", "search-7d9f-b", "Running", "search", port),
+                OperatorScrapeConfig.endpointTarget("127.0.2.11:" + port, "search", service, selector, "http", "search-7d9f-a", "Running", "search", port),
+                OperatorScrapeConfig.endpointTarget("127.0.2.12:" + port, "search", service, selector, "http", "search-7d9f-b", "Running", "search", port),
                 OperatorScrapeConfig.endpointTarget("127.0.2.21:" + port, "search", "search-admin", Map.of("app.kubernetes.io/name", "search-admin"),
                         "http", "search-admin-1", "Running", "admin", port),
-                OperatorScrapeConfig.endpointTarget("127.0.2.22:9901", "search", "search", selector, "envoy-admin", "search-7d9f-a", "Running", "envoy", 9901),
-                OperatorScrapeConfig.endpointTarget("127.0.2.23:" + port, "search", "search", selector, "http", "search-7d9f-old", "Failed", "search", port)));
+                OperatorScrapeConfig.endpointTarget("127.0.2.22:9901", "search", service, selector, "envoy-admin", "search-7d9f-a", "Running", "envoy", 9901),
+                OperatorScrapeConfig.endpointTarget("127.0.2.23:" + port, "search", service, selector, "http", "search-7d9f-old", "Failed", "search", port)));
         Files.writeString(targets, JSON.writeValueAsString(entries));
         List<HttpServer> servers = new ArrayList<>();
         for (String ip : List.of("127.0.2.11", "127.0.2.12", "127.0.2.21", "127.0.2.23")) {

@@ -35,7 +35,7 @@ public final class SearchApp {
                                                 Map.of("name", "search", "image", "example/search:2.0.1",
                                                         "ports", List.of(Map.of("name", "http", "containerPort", 8080)))))))),
                         Map.of("apiVersion", "v1", "kind", "Service",
-                                "metadata", Map.of("name", "search", "namespace", "search", "labels", labels),
+                                "metadata", Map.of("name", "search-api", "namespace", "search", "labels", labels),
                                 "spec", Map.of("selector", labels, "ports", List.of(Map.of("name", "http", "port", 80, "targetPort", 8080))))))
                 .build();
 
