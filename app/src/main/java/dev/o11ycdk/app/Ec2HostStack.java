@@ -64,7 +64,10 @@ public class Ec2HostStack extends LayoutStack {
                 .warningChannel(s.alerting().slackWarningChannel())
                 .mutedEnvironments(s.alerting().mutedEnvironments())
                 .heartbeatUrl(s.alerting().heartbeatUrl())
+                .environment(s.fargate().environment())
                 .build());
+        // What service teams' apps import (ObservabilityInstance.fromSsm): their instances join by tags alone.
+        host.publishToSsm(h.ssmParameterPrefix());
         // Grafana and Prometheus only from the ALB.
         alb.getConnections().allowTo(host, Port.tcp(Ports.GRAFANA), "ALB to Grafana");
         alb.getConnections().allowTo(host, Port.tcp(Ports.PROMETHEUS), "ALB to Prometheus");
@@ -93,6 +96,8 @@ public class Ec2HostStack extends LayoutStack {
                 .description("The host's data volume (TSDB, Grafana, Alertmanager), kept across instances and stack deletion").build();
         CfnOutput.Builder.create(this, "GrafanaAdminSecretArn").value(host.getGrafanaAdminSecret().getSecretArn())
                 .description("Grafana admin password (user admin)").build();
+        CfnOutput.Builder.create(this, "ServiceTeamsImport").value("ObservabilityInstance.fromSsm(this, \"O11yHost\", \""
+                + h.ssmParameterPrefix() + "\")").description("How a service team's app finds this host").build();
     }
 
     /** A pinned AMI older than hostAmiMaxAgeDays, or one without its date, warns: patched, not forgotten. */

@@ -27,7 +27,8 @@ public record EksSettings(
         int logRetentionDays,
         int logGiBPerDay,
         boolean installEbsCsiDriver,
-        LocalDate today) {
+        LocalDate today,
+        String ssmParameterPrefix) {
 
     /** The Kubernetes versions aws-cdk-lib 2.263's eks_v2 module names. */
     static final List<String> KUBERNETES_VERSIONS = List.of("1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36");
@@ -110,7 +111,8 @@ public record EksSettings(
         }
         return new EksSettings(name, clusterGroup, version, layer, instanceType, min, desired, max, cidrs,
                 c.string("kubePrometheusStackVersion"), c.string("lokiVersion"), c.string("alloyVersion"),
-                c.string("externalSecretsVersion"), logDays, logGiBPerDay, c.bool("eksInstallEbsCsiDriver"), today);
+                c.string("externalSecretsVersion"), logDays, logGiBPerDay, c.bool("eksInstallEbsCsiDriver"), today,
+                FargateSettings.ssmParameterPrefix(c, "eksSsmParameterPrefix", KubePrometheusStack.DEFAULT_SSM_PREFIX));
     }
 
     /** The chart versions this build's values are written for (cdk.json's defaults), shown as examples. */

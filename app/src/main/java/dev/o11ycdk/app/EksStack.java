@@ -80,6 +80,8 @@ public class EksStack extends LayoutStack {
             kb.grafanaAdminSecret(Secret.fromSecretNameV2(this, "GrafanaAdmin", f.grafanaAdminSecretName()));
         }
         this.monitoring = new KubePrometheusStack(this, "Monitoring", kb.build());
+        // What service teams' apps import (KubePrometheusStack.fromSsm): their ServiceMonitors need nothing else.
+        monitoring.publishToSsm(e.ssmParameterPrefix());
         if (cluster instanceof Cluster owned && owned.getAlbController() != null) {
             // The ingresses need the controller to get their ALBs, and must go before it on delete, or the ALBs dangle.
             monitoring.getNode().addDependency(owned.getAlbController());
@@ -99,6 +101,8 @@ public class EksStack extends LayoutStack {
         CfnOutput.Builder.create(this, "PrometheusUrl").value("https://prometheus." + s.domainName() + "/")
                 .description(s.prometheusAllowedCidrs() + " only, on an internal ALB").build();
         CfnOutput.Builder.create(this, "GrafanaAdminSecretArn").value(monitoring.getGrafanaAdminSecret().getSecretArn()).build();
+        CfnOutput.Builder.create(this, "ServiceTeamsImport").value("KubePrometheusStack.fromSsm(this, \"O11yEks\", \""
+                + e.ssmParameterPrefix() + "\")").description("How a service team's app finds this platform").build();
         CfnOutput.Builder.create(this, "UpdateKubeconfig").value("aws eks update-kubeconfig --region " + s.region() + " --name "
                 + cluster.getClusterName()).build();
     }

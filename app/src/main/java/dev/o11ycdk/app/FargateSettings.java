@@ -77,7 +77,7 @@ public record FargateSettings(
             }
         }
         String discoveryInterval = discoveryInterval(c);
-        String prefix = ssmParameterPrefix(c);
+        String prefix = ssmParameterPrefix(c, "ssmParameterPrefix", FargatePrometheus.DEFAULT_SSM_PREFIX);
         Integer cpu = c.autoOrInteger("prometheusCpu", 1, 1_000_000);
         Integer memory = c.autoOrInteger("prometheusMemoryMiB", 1, 10_000_000);
         checkSize(c, cpu, memory);
@@ -154,17 +154,18 @@ public record FargateSettings(
         return s;
     }
 
-    private static String ssmParameterPrefix(Context c) {
-        String prefix = c.string("ssmParameterPrefix");
+    /** An SSM path a layout publishes what teams import under (ssmParameterPrefix, hostSsmParameterPrefix, eksSsmParameterPrefix). */
+    static String ssmParameterPrefix(Context c, String key, String example) {
+        String prefix = c.string(key);
         if (!prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
-            throw c.bad("ssmParameterPrefix", "must be an SSM path such as " + FargatePrometheus.DEFAULT_SSM_PREFIX);
+            throw c.bad(key, "must be an SSM path such as " + example);
         }
         if (prefix.toLowerCase(java.util.Locale.ROOT).matches("/(aws|ssm).*")) {
-            throw c.bad("ssmParameterPrefix", "SSM reserves names beginning with aws or ssm");
+            throw c.bad(key, "SSM reserves names beginning with aws or ssm");
         }
         if (prefix.split("/").length - 1 > 14 || prefix.length() > 900) {
             // The parameters go one level below it; SSM allows 15 levels and 1011 characters with the ARN.
-            throw c.bad("ssmParameterPrefix", "must have at most 14 levels and 900 characters");
+            throw c.bad(key, "must have at most 14 levels and 900 characters");
         }
         return prefix;
     }

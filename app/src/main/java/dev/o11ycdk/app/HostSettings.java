@@ -10,8 +10,10 @@ import java.time.format.DateTimeParseException;
  * @param amiReleased           the day that AMI came out, for the age warning; null: its age is not checked
  * @param amiMaxAgeDays         an AMI older than this on {@code @o11y-cdk/today} warns
  * @param terminationProtection refuse API termination of the instance
+ * @param ssmParameterPrefix    where the host publishes what teams' apps import ({@code ObservabilityInstance.fromSsm})
  */
-public record HostSettings(String amiId, LocalDate amiReleased, int amiMaxAgeDays, boolean terminationProtection) {
+public record HostSettings(String amiId, LocalDate amiReleased, int amiMaxAgeDays, boolean terminationProtection,
+                           String ssmParameterPrefix) {
 
     static HostSettings from(Context c) {
         String ami = c.optional("hostAmiId");
@@ -30,6 +32,7 @@ public record HostSettings(String amiId, LocalDate amiReleased, int amiMaxAgeDay
                 throw c.bad("hostAmiReleased", "dates the AMI of hostAmiId, which is not set");
             }
         }
-        return new HostSettings(ami, day, c.integer("hostAmiMaxAgeDays", 1, 3650), c.bool("hostTerminationProtection"));
+        return new HostSettings(ami, day, c.integer("hostAmiMaxAgeDays", 1, 3650), c.bool("hostTerminationProtection"),
+                FargateSettings.ssmParameterPrefix(c, "hostSsmParameterPrefix", dev.o11ycdk.host.ObservabilityInstance.DEFAULT_SSM_PREFIX));
     }
 }

@@ -136,6 +136,9 @@ public record Settings(
                 }
             }
         }
+        HostSettings hostSettings = HostSettings.from(c);
+        EksSettings eksSettings = EksSettings.from(c, today);
+        checkPrefixes(layouts, fargate.ssmParameterPrefix(), hostSettings.ssmParameterPrefix(), eksSettings.ssmParameterPrefix());
         return new Settings(layouts, region, account, azs, domain, zoneId, zoneName, certArn, allowedCidrs,
                 prometheusCidrs, alarmTopicArn, vpcId, pub, priv, grafanaPriority, prometheusPriority, existing,
                 alb, instanceType, c.integer("retentionDays", 1, PrometheusSizing.MAX_RETENTION_DAYS), scrapeInterval(c),
@@ -143,9 +146,9 @@ public record Settings(
                 release(c, Release.nodeExporter(), host ? arch : null),
                 release(c, Release.grafana(), host ? arch : null),
                 alerting,
-                HostSettings.from(c),
+                hostSettings,
                 fargate,
-                EksSettings.from(c, today),
+                eksSettings,
                 c.bool("albDeletionProtection"),
                 c.bool("logsKmsKey"),
                 today);
@@ -225,6 +228,27 @@ public record Settings(
                     + "requests; " + pick);
         }
         return p;
+    }
+
+    /** The layouts publish parameters of the same names (security-group-id, cluster-name): each needs a prefix of its own. */
+    private static void checkPrefixes(List<String> layouts, String fargate, String host, String eks) {
+        java.util.Map<String, String> byKey = new java.util.LinkedHashMap<>();
+        if (layouts.contains("fargate")) {
+            byKey.put("ssmParameterPrefix", fargate);
+        }
+        if (layouts.contains("ec2")) {
+            byKey.put("hostSsmParameterPrefix", host);
+        }
+        if (layouts.contains("eks")) {
+            byKey.put("eksSsmParameterPrefix", eks);
+        }
+        java.util.Map<String, String> seen = new java.util.LinkedHashMap<>();
+        byKey.forEach((key, prefix) -> {
+            String other = seen.putIfAbsent(prefix, key);
+            if (other != null) {
+                throw Context.bad(key, prefix, "is " + other + " too; each layout publishes its parameters under a prefix of its own");
+            }
+        });
     }
 
     private static ExistingAlb existingAlb(Context c, String region, List<String> layouts, int grafanaPriority) {

@@ -235,6 +235,36 @@ public final class ScrapeJob {
         }
 
         /**
+         * EC2 instances matching every one of {@code filters} (DescribeInstances filter names, e.g.
+         * {@code tag-key} or {@code instance-state-name}, each with its values), scraped at
+         * {@code port} unless a relabel rule sets {@code __address__}. Unlike
+         * {@link #ec2Sd(String, int, String, String)} it adds no relabel rule: the {@code __meta_ec2_*}
+         * labels are the job's to use.
+         */
+        public Builder ec2Sd(String region, int port, Map<String, List<String>> filters) {
+            Check.port(s("ec2Sd port"), port);
+            if (filters.isEmpty()) {
+                throw Check.bad(s("ec2Sd filters"), "{}", "name at least one filter, or every instance of the region is scraped");
+            }
+            List<Object> list = new ArrayList<>();
+            filters.forEach((name, values) -> {
+                Check.notBlank(s("ec2Sd filter"), name);
+                if (values.isEmpty()) {
+                    throw Check.bad(s("ec2Sd filter " + name), "[]", "give at least one value");
+                }
+                values.forEach(v -> Check.notBlank(s("ec2Sd filter " + name + " value"), v));
+                list.add(Rendering.ordered("name", name, "values", List.copyOf(values)));
+            });
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("region", Check.notBlank(s("ec2Sd region"), region));
+            sc.put("port", port);
+            sc.put("refresh_interval", "60s");
+            sc.put("filters", list);
+            ec2SdConfigs.add(sc);
+            return this;
+        }
+
+        /**
          * The endpoints of the Kubernetes Services named in {@code services} (any namespace, or those of
          * {@code namespaces}) whose port is {@code port}, one target a ready pod, read through the API
          * server's EndpointSlices. Each target's {@code job} and {@code service} labels are its Service's

@@ -53,7 +53,11 @@ import static dev.o11ycdk.config.Rendering.ordered;
  * {@code ExternalSecrets}, and the values of {@code ChartValues} (kube-prometheus-stack) and
  * {@code LokiAndAlloy}.
  */
-public class KubePrometheusStack extends Construct {
+public class KubePrometheusStack extends Construct implements IKubePrometheusStack {
+    /** Where the platform's app publishes what teams import by default (cdk.json's eksSsmParameterPrefix). */
+    public static final String DEFAULT_SSM_PREFIX = "/o11y-cdk/eks";
+    /** The parameters {@link #publishToSsm} writes and {@link #fromSsm} reads under a prefix. */
+    public static final List<String> SSM_NAMES = EksParameters.NAMES;
     /** Helm release of kube-prometheus-stack; its objects are named o11y-prometheus, o11y-alertmanager, o11y-grafana. */
     public static final String RELEASE = "o11y";
     /** The Kubernetes Secret (key {@code url}) the Slack webhook is copied into; Alertmanager mounts it. */
@@ -80,6 +84,7 @@ public class KubePrometheusStack extends Construct {
     private final Map<String, Map<String, Object>> values = new LinkedHashMap<>();
     private final Role ebsCsiRole;
     private final Role externalSecretsRole;
+    private String published;
 
     public KubePrometheusStack(Construct scope, String id, KubePrometheusStackProps props) {
         super(scope, id);
@@ -222,6 +227,54 @@ public class KubePrometheusStack extends Construct {
         out.put(dir + "config.alloy", logs.alloyConfig());
         dashboards().forEach(d -> out.put(dir + "dashboards/" + d.getUid() + ".json", d.toJson()));
         return out;
+    }
+
+    /**
+     * Publishes what a team's stack imports with {@link #fromSsm} as SSM parameters under
+     * {@code prefix} (the cluster's name, its kubectl provider's service token, the environment),
+     * resolved at the team's deploy: no synth-time look-up, no cross-stack export, and a team that
+     * opts in changes nothing here.
+     */
+    public void publishToSsm(String prefix) {
+        EksParameters.checkPrefix(prefix);
+        if (published != null) {
+            throw Check.bad("eksSsmParameterPrefix", prefix, "the platform is already published under " + published);
+        }
+        EksParameters.publish(this, prefix);
+        this.published = prefix;
+    }
+
+    /**
+     * The platform from the SSM parameters {@link #publishToSsm} wrote under {@code prefix}, resolved
+     * by CloudFormation at deploy time; each getter adds the parameters it needs on first use.
+     */
+    public static IKubePrometheusStack fromSsm(Construct scope, String id, String prefix) {
+        return EksParameters.read(scope, id, prefix);
+    }
+
+    /**
+     * Opts in a Service from {@code scope}'s stack. From another stack, once {@link #publishToSsm}
+     * ran, the monitor goes through the SSM parameters, so this stack gains no export and its
+     * template does not change.
+     */
+    @Override
+    public ServiceMonitorRegistration scrape(Construct scope, String namespace, Map<String, String> serviceLabels,
+                                             dev.o11ycdk.core.ScrapeOptions options) {
+        return KubernetesScraping.register(this, scope, namespace, serviceLabels, options);
+    }
+
+    IKubePrometheusStack seenFrom(Construct scope) {
+        return EksParameters.seenFrom(this, published, scope);
+    }
+
+    @Override
+    public ICluster getCluster() {
+        return props.getCluster();
+    }
+
+    @Override
+    public String getEnvironment() {
+        return props.getEnvironment();
     }
 
     /** Series Kubernetes itself brings on {@code nodes} nodes (apiserver, kubelet and cAdvisor, node-exporter, kube-state-metrics). */

@@ -5,6 +5,8 @@ import dev.o11ycdk.config.AlertDelay;
 import dev.o11ycdk.config.AlertRules;
 import dev.o11ycdk.config.AlertmanagerConfig;
 import dev.o11ycdk.config.Check;
+import dev.o11ycdk.config.Ec2DiscoveryConfig;
+import dev.o11ycdk.core.ScrapeOptions;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.config.PrometheusConfig;
 import dev.o11ycdk.config.Rendering;
@@ -94,8 +96,14 @@ import software.constructs.IConstruct;
  * cfn-hup with each daemon's reload after promtool and amtool pass them: the user data holds only the
  * bootstrap, so a configuration change never stops the host.
  */
-public class ObservabilityInstance extends Construct implements IConnectable {
+public class ObservabilityInstance extends Construct implements IObservabilityHost {
     private Connections connections;
+    /** Where the platform's app publishes the host's parameters by default (cdk.json's hostSsmParameterPrefix). */
+    public static final String DEFAULT_SSM_PREFIX = "/o11y-cdk/host";
+    /** The parameters {@link #publishToSsm} writes and {@link #fromSsm} reads under a prefix: the host's security group. */
+    public static final List<String> SSM_NAMES = HostParameters.NAMES;
+    /** The job of the teams' services found by their EC2 tags ({@link Ec2DiscoveryConfig}). */
+    public static final String SERVICES_JOB = "ec2-services";
     static final int OS_AND_GRAFANA_GIB = 10;
     /** Grafana's database and Alertmanager's silences on the data volume, beside the TSDB. */
     static final int GRAFANA_AND_ALERTMANAGER_GIB = 2;
@@ -144,6 +152,7 @@ public class ObservabilityInstance extends Construct implements IConnectable {
     private final int volumeSizeGiB;
     private final int dataVolumeSizeGiB;
     private final int retentionSizeGiB;
+    private String published;
 
     public ObservabilityInstance(Construct scope, String id, ObservabilityInstanceProps props) {
         super(scope, id);
@@ -207,6 +216,8 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 .scrapeJob(ScrapeJob.builder("ec2")
                         .ec2Sd(region, Ports.NODE_EXPORTER, props.getDiscoveryTagKey(), props.getDiscoveryTagValue())
                         .fallbackScrapeProtocol(ScrapeJob.ScrapeProtocol.PROMETHEUS_TEXT_0_0_4).build())
+                // The teams' services on their own instances, by the tags their scrape call put there.
+                .scrapeJob(Ec2DiscoveryConfig.scrapeJob(SERVICES_JOB, region, props.getEnvironment(), ScrapeJob.PLATFORM_JOBS))
                 .scrapeJob(ScrapeJob.builder("alertmanager").staticTargets(List.of(ALERTMANAGER_ADDRESS), Map.of()).build())
                 .alertmanagerStatic(List.of(ALERTMANAGER_ADDRESS))
                 .scrapeJobs(props.getAdditionalScrapeJobs())
@@ -495,6 +506,59 @@ public class ObservabilityInstance extends Construct implements IConnectable {
                 + "AMI as the parameter " + name + " (cdk deploy --parameters " + name + "=ami-...; later "
                 + "deploys keep it). The newest Amazon Linux 2023: aws ssm get-parameter --name " + ssm + " --query Parameter.Value");
         return MachineImage.genericLinux(Map.of(Stack.of(this).getRegion(), ami.getValueAsString()));
+    }
+
+    /**
+     * Publishes what a team's stack imports with {@link #fromSsm} (the host's security group) as an
+     * SSM parameter under {@code prefix}, resolved at the team's deploy: no synth-time look-up, no
+     * cross-stack export, and a team that opts in changes nothing here.
+     */
+    public void publishToSsm(String prefix) {
+        HostParameters.checkPrefix(prefix);
+        if (published != null) {
+            throw Check.bad("hostSsmParameterPrefix", prefix, "the host is already published under " + published);
+        }
+        HostParameters.publish(this, prefix);
+        this.published = prefix;
+    }
+
+    /**
+     * The platform's host from the SSM parameters {@link #publishToSsm} wrote under {@code prefix},
+     * resolved by CloudFormation at deploy time: a team's stack that calls {@code scrape} gets one
+     * CloudFormation parameter, the security group id.
+     */
+    public static IObservabilityHost fromSsm(Construct scope, String id, String prefix) {
+        return HostParameters.read(scope, id, prefix);
+    }
+
+    /** The platform's host by its security group id, for a team that has it by other means. */
+    public static IObservabilityHost fromSecurityGroupId(Construct scope, String id, String securityGroupId) {
+        return HostParameters.of(scope, id, securityGroupId);
+    }
+
+    @Override
+    public String getSecurityGroupId() {
+        return securityGroup.getSecurityGroupId();
+    }
+
+    /**
+     * Opts in an instance of this app. From another stack, once {@link #publishToSsm} ran, the rule
+     * goes through the SSM parameter, so this stack gains no export and its template does not change.
+     */
+    @Override
+    public HostScrapeRegistration scrape(software.amazon.awscdk.services.ec2.Instance instance, ScrapeOptions options) {
+        return HostScraping.register(HostParameters.seenFrom(this, published, instance), instance, instance, options);
+    }
+
+    @Override
+    public HostScrapeRegistration scrape(software.amazon.awscdk.services.autoscaling.AutoScalingGroup group, ScrapeOptions options) {
+        return HostScraping.register(HostParameters.seenFrom(this, published, group), group, group, options);
+    }
+
+    @Override
+    public HostScrapeRegistration scrape(IConnectable network, ScrapeOptions options) {
+        IObservabilityHost seen = network instanceof software.constructs.IConstruct c ? HostParameters.seenFrom(this, published, c) : this;
+        return HostScraping.register(seen, null, network, options);
     }
 
     /** The host's security group; its default port is Grafana's (3000), the one the ALB reaches first. */

@@ -97,6 +97,15 @@ public abstract class ObservabilityInstanceProps implements PrometheusBasicsProp
         return "prometheus";
     }
 
+    /**
+     * The {@code env} label of a team's service that does not name its own
+     * ({@link IObservabilityHost#scrape}). @default prod
+     */
+    @Value.Default
+    public String getEnvironment() {
+        return "prod";
+    }
+
     /** @default - none */
     public abstract List<ScrapeJob> getAdditionalScrapeJobs();
 

@@ -162,6 +162,12 @@ class BadInputTest {
                     + "AMI's CreationDate)").with("hostAmiId", "ami-0123456789abcdef0"),
             bad("hostAmiReleased", "2026-11-20", "setting 'hostAmiReleased' = '2026-11-20': dates the AMI of hostAmiId, which is not set"),
             bad("hostAmiMaxAgeDays", 0, "setting 'hostAmiMaxAgeDays' = 0: must be in 1..3650"),
+            bad("hostSsmParameterPrefix", "o11y/host", "setting 'hostSsmParameterPrefix' = 'o11y/host': must be an SSM path such as "
+                    + "/o11y-cdk/host"),
+            bad("hostSsmParameterPrefix", "/ssm/o11y", "setting 'hostSsmParameterPrefix' = '/ssm/o11y': SSM reserves names beginning "
+                    + "with aws or ssm"),
+            bad("hostSsmParameterPrefix", "/o11y-cdk/platform", "setting 'hostSsmParameterPrefix' = '/o11y-cdk/platform': is "
+                    + "ssmParameterPrefix too; each layout publishes its parameters under a prefix of its own"),
             bad("hostTerminationProtection", "on", "setting 'hostTerminationProtection' = 'on': must be true or false"),
             bad("retentionDays", 0, "setting 'retentionDays' = 0: must be in 1..3650"),
             bad("retentionDays", "-1", "setting 'retentionDays' = -1: must be in 1..3650"),
@@ -388,6 +394,10 @@ class BadInputTest {
             bad("eksLogRetentionDays", 0, "setting 'eksLogRetentionDays' = 0: must be in 1..3650"),
             bad("eksLogRetentionDays", "7d", "setting 'eksLogRetentionDays' = '7d': must be a whole number in 1..3650"),
             bad("eksLogGiBPerDay", 0, "setting 'eksLogGiBPerDay' = 0: must be in 1..10000"),
+            bad("eksSsmParameterPrefix", "/o11y cdk/eks", "setting 'eksSsmParameterPrefix' = '/o11y cdk/eks': must be an SSM path such as "
+                    + "/o11y-cdk/eks"),
+            bad("eksSsmParameterPrefix", "/o11y-cdk/host", "setting 'eksSsmParameterPrefix' = '/o11y-cdk/host': is "
+                    + "hostSsmParameterPrefix too; each layout publishes its parameters under a prefix of its own"),
             bad("eksLogGiBPerDay", 5000, "setting 'eksLogGiBPerDay' = 5000: needs a 42000 GiB volume for 7 days of logs; "
                     + "above the 16 TiB gp3 limit"),
             bad("kubePrometheusStackVersion", "88.x", "setting 'kubePrometheusStackVersion' = '88.x': pin an exact chart version such as "

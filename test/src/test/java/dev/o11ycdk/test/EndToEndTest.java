@@ -54,7 +54,8 @@ class EndToEndTest {
 
     private static PrometheusConfig fast(PrometheusConfig config, int selfPort) {
         return config.toBuilder().scrapeInterval("1s").evaluationInterval("1s").scrapeTimeout("1s")
-                .removeJobs("prometheus", "ec2")
+                // The EC2 discovery jobs would ask AWS (and the instance metadata service) for instances.
+                .removeJobs("prometheus", "ec2", ObservabilityInstance.SERVICES_JOB)
                 .scrapeJob(ScrapeJob.builder("prometheus").staticTargets(List.of("127.0.0.1:" + selfPort), Map.of()).build())
                 .build();
     }
@@ -202,7 +203,8 @@ class EndToEndTest {
         assertThat(check.exitCode()).as(check.output()).isZero();
         // The same file without the EC2 discovery job, which would call AWS from here.
         ObservabilityInstance host = Synth.defaults().stacks().ec2Host().getHost();
-        Files.writeString(dir.resolve("etc/prometheus/prometheus.yml"), host.getPrometheusConfig().toBuilder().removeJobs("ec2").build().toYaml());
+        Files.writeString(dir.resolve("etc/prometheus/prometheus.yml"), host.getPrometheusConfig().toBuilder()
+                .removeJobs("ec2", ObservabilityInstance.SERVICES_JOB).build().toYaml());
         List<String> start = onThisMachine(unitLine(unit, "ExecStart"), dir, port);
         assertThat(start).contains("--storage.tsdb.retention.time=15d").anyMatch(a -> a.startsWith("--storage.tsdb.retention.size="));
         try (LocalProcess prom = LocalProcess.start("prometheus", start, dir, Map.of())) {

@@ -8,12 +8,18 @@ import dev.o11ycdk.config.Check;
 import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.PrometheusSizing;
+import dev.o11ycdk.config.ScrapeJob;
+import dev.o11ycdk.core.ScrapeOptions;
 import dev.o11ycdk.core.ScrapeTarget;
+import dev.o11ycdk.eks.KubePrometheusStack;
+import dev.o11ycdk.eks.ServiceMonitor;
+import dev.o11ycdk.host.ObservabilityInstance;
 import dev.o11ycdk.fargate.GrafanaOAuth;
 import dev.o11ycdk.fargate.RemoteWrite;
 import dev.o11ycdk.host.Release;
 import dev.o11ycdk.test.support.CdkJson;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +29,7 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.route53.HostedZone;
 import software.amazon.awscdk.services.route53.HostedZoneAttributes;
@@ -79,6 +86,39 @@ class LibraryBadPropsTest {
                                 + "(prometheusSha256Amd64 or prometheusSha256Arm64)"),
                 Arguments.of("duration", call(() -> PromDuration.parse("scrapeInterval", "15sec")),
                         "scrapeInterval = '15sec': is not a Prometheus duration; use units y w d h m s ms, largest first, e.g. 15s, 1m, 2h30m"),
+                Arguments.of("a ServiceMonitor name Kubernetes refuses", call(() -> ServiceMonitor.of("search", Map.of("app", "search"),
+                                ScrapeOptions.builder().name("Search_1").port(8080).build(), "prod")),
+                        "scrape name = 'Search_1': on EKS it names a ServiceMonitor: lower-case letters, digits and '-', at most 63, "
+                                + "starting and ending with a letter or digit"),
+                Arguments.of("a ServiceMonitor's namespace", call(() -> ServiceMonitor.of("Search", Map.of("app", "search"),
+                                ScrapeOptions.builder().name("search").port(8080).build(), "prod")),
+                        "scrape 'search' namespace = 'Search': must be a Kubernetes namespace name (lower-case letters, digits and '-')"),
+                Arguments.of("a ServiceMonitor selecting every Service", call(() -> ServiceMonitor.of("search", Map.of(),
+                                ScrapeOptions.builder().name("search").port(8080).build(), "prod")),
+                        "scrape 'search' serviceLabels = '{}': name at least one label of the Service, or the monitor selects every "
+                                + "Service of the namespace"),
+                Arguments.of("a ServiceMonitor's label value", call(() -> ServiceMonitor.of("search", Map.of("app", "search engine"),
+                                ScrapeOptions.builder().name("search").port(8080).build(), "prod")),
+                        "scrape 'search' serviceLabels app = 'search engine': must be a Kubernetes label value (at most 63 letters, "
+                                + "digits, '-', '_' and '.', starting and ending with a letter or digit)"),
+                Arguments.of("an ECS container named on EKS", call(() -> ServiceMonitor.of("search", Map.of("app", "search"),
+                                ScrapeOptions.builder().name("search").port(8080).containerName("app").build(), "prod")),
+                        "scrape 'search' containerName = 'app': names an ECS container; on EKS the monitor scrapes the pods' "
+                                + "container port (leave it unset)"),
+                Arguments.of("an ECS container named on the host", call(() -> {
+                            Stack s = stack();
+                            ObservabilityInstance.fromSecurityGroupId(s, "Host", "sg-0123456789abcdef0").scrape(
+                                    SecurityGroup.fromSecurityGroupId(s, "Team", "sg-0fedcba9876543210"),
+                                    ScrapeOptions.builder().name("orders").port(9464).containerName("app").build());
+                        }),
+                        "scrape 'orders' containerName = 'app': names an ECS container; the EC2 host scrapes the instance itself "
+                                + "(leave it unset)"),
+                Arguments.of("the host's SSM prefix", call(() -> ObservabilityInstance.fromSsm(stack(), "Host", "o11y/host")),
+                        "ssmParameterPrefix = 'o11y/host': must be an SSM path such as /o11y-cdk/host"),
+                Arguments.of("the EKS platform's SSM prefix", call(() -> KubePrometheusStack.fromSsm(stack(), "Eks", "eks")),
+                        "ssmParameterPrefix = 'eks': must be an SSM path such as /o11y-cdk/eks"),
+                Arguments.of("EC2 discovery without a filter", call(() -> ScrapeJob.builder("ec2-x").ec2Sd("ap-northeast-2", 80, Map.of())),
+                        "scrape job 'ec2-x' ec2Sd filters = '{}': name at least one filter, or every instance of the region is scraped"),
                 Arguments.of("CIDR", call(() -> Check.ipv4Cidr("allowedCidrs", "203.0.113.0/33")),
                         "allowedCidrs = '203.0.113.0/33': must be an IPv4 CIDR block such as 203.0.113.0/24"));
     }

@@ -122,7 +122,7 @@ class Prometheus3MigrationTest {
         assertThat(fallbacks("O11yFargate")).containsExactlyInAnyOrderEntriesOf(Map.of("prometheus", "none", "ecs", "PrometheusText0.0.4",
                 "ec2", "PrometheusText0.0.4", "alertmanager", "none", "cloudwatch", "none"));
         assertThat(fallbacks("O11yEc2Host")).containsExactlyInAnyOrderEntriesOf(Map.of("prometheus", "none", "node", "none",
-                "ec2", "PrometheusText0.0.4", "alertmanager", "none"));
+                "ec2", "PrometheusText0.0.4", "ec2-services", "PrometheusText0.0.4", "alertmanager", "none"));
         Map<String, String> eks = fallbacks("O11yEks");
         assertThat(eks).isNotEmpty();
         assertThat(eks.keySet()).allMatch(j -> j.startsWith("services-"));

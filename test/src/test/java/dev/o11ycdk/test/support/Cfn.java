@@ -84,6 +84,69 @@ public final class Cfn {
         }
     }
 
+    /**
+     * The objects of the KubernetesManifest whose logical id starts with {@code prefix}, with each
+     * deploy-time token ({@code <<Ref:Id>>} in {@link #text}) replaced by the value {@code values} gives its id.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> manifest(Map<String, Object> template, String prefix, Map<String, String> values) {
+        String text = text(props(template, KUBERNETES_MANIFEST, prefix).get("Manifest"));
+        for (Map.Entry<String, String> v : values.entrySet()) {
+            text = text.replace("<<Ref:" + v.getKey() + ">>", v.getValue());
+        }
+        assertThat(text).as("every deploy-time value of %s given", prefix).doesNotContain("<<");
+        try {
+            return YAML.readValue(text, List.class);
+        } catch (IOException e) {
+            throw new AssertionError("Manifest of " + prefix + " does not parse", e);
+        }
+    }
+
+    /** The SSM parameter names the template's parameters read (their Default), CDK's bootstrap version aside. */
+    @SuppressWarnings("unchecked")
+    public static List<String> ssmParameterNames(Map<String, Object> template) {
+        Map<String, Object> parameters = (Map<String, Object>) template.getOrDefault("Parameters", Map.of());
+        return parameters.entrySet().stream().filter(e -> !e.getKey().equals("BootstrapVersion"))
+                .map(e -> String.valueOf(((Map<String, Object>) e.getValue()).get("Default"))).sorted().toList();
+    }
+
+    /** The logical id of the template's parameter that reads the SSM parameter {@code name}. */
+    @SuppressWarnings("unchecked")
+    public static String ssmParameterId(Map<String, Object> template, String name) {
+        Map<String, Object> parameters = (Map<String, Object>) template.getOrDefault("Parameters", Map.of());
+        return parameters.entrySet().stream().filter(e -> name.equals(((Map<String, Object>) e.getValue()).get("Default")))
+                .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new AssertionError("no parameter reads " + name));
+    }
+
+    /** The one resource of {@code type}. */
+    public static Map<String, Object> onlyResource(Map<String, Object> template, String type) {
+        List<Map<String, Object>> all = ofType(template, type);
+        assertThat(all).as("resources of type %s", type).hasSize(1);
+        return all.get(0);
+    }
+
+    /** A resource's Properties. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> props(Map<String, Object> resource) {
+        return (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
+    }
+
+    /**
+     * A resource's Tags by key; with {@code propagated} (an Auto Scaling group's), only those it puts on
+     * the instances it launches.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> tags(Map<String, Object> resource, boolean propagated) {
+        Map<String, String> out = new TreeMap<>();
+        for (Object o : (List<Object>) props(resource).getOrDefault("Tags", List.of())) {
+            Map<String, Object> tag = (Map<String, Object>) o;
+            if (!propagated || Boolean.TRUE.equals(tag.get("PropagateAtLaunch"))) {
+                out.put(String.valueOf(tag.get("Key")), String.valueOf(tag.get("Value")));
+            }
+        }
+        return out;
+    }
+
     /** The value at a dotted path of nested maps ({@code grafana.sidecar.dashboards}); fails naming the missing key. */
     @SuppressWarnings("unchecked")
     public static <T> T at(Map<String, Object> map, String dotted) {

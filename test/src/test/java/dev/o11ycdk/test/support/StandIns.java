@@ -27,8 +27,20 @@ public final class StandIns {
         return metricsService(port, path, null);
     }
 
+    /** As {@link #metricsService(int, String)} on another loopback address ({@code 127.0.1.10}: Linux routes all of 127/8 to lo). */
+    public static HttpServer metricsService(String loopbackAddress, int port, String path) throws IOException {
+        if (!loopbackAddress.startsWith("127.")) {
+            throw new IllegalArgumentException("stand-ins listen on loopback only: " + loopbackAddress);
+        }
+        return metricsService(loopbackAddress, port, path, "text/plain; version=0.0.4");
+    }
+
     private static HttpServer metricsService(int port, String path, String contentType) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        return metricsService("127.0.0.1", port, path, contentType);
+    }
+
+    private static HttpServer metricsService(String address, int port, String path, String contentType) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
         server.createContext(path, exchange -> {
             byte[] body = "# TYPE standin_requests_total counter\nstandin_requests_total 42\n".getBytes(StandardCharsets.UTF_8);
             if (contentType != null) {

@@ -1,0 +1,112 @@
+package dev.o11ycdk.eks;
+
+import dev.o11ycdk.config.Check;
+import java.util.List;
+import java.util.function.Function;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.eks_v2.Cluster;
+import software.amazon.awscdk.services.eks_v2.ClusterAttributes;
+import software.amazon.awscdk.services.eks_v2.ICluster;
+import software.amazon.awscdk.services.eks_v2.KubectlProvider;
+import software.amazon.awscdk.services.eks_v2.KubectlProviderAttributes;
+import software.amazon.awscdk.services.ssm.StringParameter;
+import software.constructs.Construct;
+import software.constructs.IConstruct;
+
+/**
+ * The platform on EKS as SSM parameters under a prefix: written by the platform's stack
+ * ({@link KubePrometheusStack#publishToSsm}), read by a team's stack at deploy time
+ * ({@link KubePrometheusStack#fromSsm}): the cluster's name, the service token of its kubectl
+ * provider (the custom resource provider that applies manifests to the cluster) and the platform's
+ * environment. A reading stack gets a CloudFormation parameter for each value it uses.
+ */
+final class EksParameters {
+    static final String CLUSTER_NAME = "cluster-name";
+    static final String KUBECTL_SERVICE_TOKEN = "kubectl-service-token";
+    static final String ENVIRONMENT = "environment";
+    static final List<String> NAMES = List.of(CLUSTER_NAME, KUBECTL_SERVICE_TOKEN, ENVIRONMENT);
+
+    private EksParameters() {
+    }
+
+    static String checkPrefix(String prefix) {
+        if (prefix == null || !prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
+            throw Check.bad("ssmParameterPrefix", prefix, "must be an SSM path such as " + KubePrometheusStack.DEFAULT_SSM_PREFIX);
+        }
+        return prefix;
+    }
+
+    static void publish(KubePrometheusStack platform, String prefix) {
+        ICluster cluster = platform.getCluster();
+        put(platform, prefix, CLUSTER_NAME, cluster.getClusterName());
+        put(platform, prefix, KUBECTL_SERVICE_TOKEN, cluster.getKubectlProvider().getServiceToken());
+        put(platform, prefix, ENVIRONMENT, platform.getEnvironment());
+    }
+
+    private static void put(Construct scope, String prefix, String name, String value) {
+        StringParameter.Builder.create(scope, "Ssm-" + name)
+                .parameterName(prefix + "/" + name)
+                .stringValue(value)
+                .description("o11y-cdk: the EKS platform's " + name + ", read by service stacks with KubePrometheusStack.fromSsm")
+                .build();
+    }
+
+    static IKubePrometheusStack read(Construct scope, String id, String prefix) {
+        checkPrefix(prefix);
+        return new Imported(scope, id, name -> StringParameter.valueForStringParameter(scope, prefix + "/" + name));
+    }
+
+    /** The platform as a construct in another stack sees it: through the parameters once published, else itself. */
+    static IKubePrometheusStack seenFrom(KubePrometheusStack platform, String published, IConstruct construct) {
+        Stack there = Stack.of(construct);
+        if (there.getNode().getPath().equals(Stack.of(platform).getNode().getPath())) {
+            return platform;
+        }
+        if (published == null) {
+            Annotations.of(construct).addWarningV2("@o11y-cdk/eks:crossStackScrape", "Opting " + construct.getNode().getPath()
+                    + " in from another stack references the platform's cluster directly, which adds exports to the platform's "
+                    + "stack; call publishToSsm on the KubePrometheusStack first and teams' stacks import it through SSM instead.");
+            return platform;
+        }
+        String id = "O11yEks" + Integer.toHexString(published.hashCode());
+        IConstruct existing = there.getNode().tryFindChild(id);
+        if (existing instanceof IKubePrometheusStack p) {
+            return p;
+        }
+        there.addDependency(Stack.of(platform), "reads the SSM parameters of the platform on EKS");
+        return read(there, id, published);
+    }
+
+    /** The imported platform: the cluster by name with the published kubectl provider, both read on first use. */
+    private static final class Imported extends Construct implements IKubePrometheusStack {
+        private final Function<String, String> source;
+        private ICluster cluster;
+        private String environment;
+
+        Imported(Construct scope, String id, Function<String, String> source) {
+            super(scope, id);
+            this.source = source;
+        }
+
+        @Override
+        public ICluster getCluster() {
+            if (cluster == null) {
+                cluster = Cluster.fromClusterAttributes(this, "Cluster", ClusterAttributes.builder()
+                        .clusterName(source.apply(CLUSTER_NAME))
+                        .kubectlProvider(KubectlProvider.fromKubectlProviderAttributes(this, "KubectlProvider",
+                                KubectlProviderAttributes.builder().serviceToken(source.apply(KUBECTL_SERVICE_TOKEN)).build()))
+                        .build());
+            }
+            return cluster;
+        }
+
+        @Override
+        public String getEnvironment() {
+            if (environment == null) {
+                environment = source.apply(ENVIRONMENT);
+            }
+            return environment;
+        }
+    }
+}
