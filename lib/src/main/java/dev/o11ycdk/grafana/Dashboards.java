@@ -43,7 +43,6 @@ public final class Dashboards {
     }
 
     private static final String CI = "ecs_containerinsights_";
-    private static final String HTTP = "http_server_requests_seconds";
 
     /**
      * The Fargate layout's dashboards: Infrastructure Overview, ECS Cluster, Application
@@ -70,18 +69,29 @@ public final class Dashboards {
                 + perService("memory_" + kind + "_average", "") + " / 1024 * " + p.gbHour() + ") * " + FargatePricing.HOURS_PER_MONTH;
     }
 
-    private static String rate(String metric, String selector) {
-        return "rate(" + metric + "{" + selector + "}[$__rate_interval])";
+    /** How many services a fleet panel draws: the worst ones, not one line per service. */
+    static final int TOP = 10;
+    /** The same for pods (a service has several): the {@value} fullest or most restarted. */
+    static final int TOP_PODS = 20;
+
+    /** A recorded series of {@link DashboardRules}, for the services of the {@code $service} variable. */
+    private static String recorded(String name, String extra) {
+        return name + "{service=~\"$service\"" + extra + "}";
     }
 
-    private static String quantile(String q, String by, String selector) {
-        return "histogram_quantile(" + q + ", sum by (le, " + by + ") (" + rate(HTTP + "_bucket", selector) + "))";
+    /** The {@code q} quantile of the recorded latency histogram of every selected service together. */
+    private static String quantileOfSelected(String q) {
+        return "histogram_quantile(" + q + ", sum by (le) (" + recorded(DashboardRules.LATENCY_BUCKETS, "") + "))";
     }
 
-    private static String errorRatio(String by, String selector) {
-        return "100 * sum by (" + by + ") (" + rate(HTTP + "_count", selector + ",status=~\"5..\"") + ") / sum by (" + by
-                + ") (" + rate(HTTP + "_count", selector) + ")";
+    /** The {@code n} highest series of {@code expr}, highest first: a fleet panel's worst-first view. */
+    private static String top(int n, String expr) {
+        return "sort_desc(topk(" + n + ", " + expr + "))";
     }
+
+    /** The share of 5xx of every selected service together. */
+    private static final String SELECTED_ERROR_RATIO = "sum(" + recorded(DashboardRules.ERRORS, "") + ") / sum("
+            + recorded(DashboardRules.REQUESTS, "") + ")";
 
     /** Seed: every service at a glance: up/down, CPU, memory, network, error rate, latency. */
     public static Dashboard infrastructureOverview() {
@@ -89,16 +99,19 @@ public final class Dashboards {
         return Dashboard.builder("o11y-infra", "Infrastructure Overview")
                 .tags("o11y-cdk", "overview")
                 .queryVariable("service", "label_values(up{service!=\"\"}, service)")
-                .panel(Panel.stat("Services up", "none", new Target("sum by (service) (up{" + svc + "})", "{{service}}")))
+                .panel(Panel.stat("Services with a task up", "none", new Target("count(max by (service) (up{" + svc + "}) == 1) or vector(0)", "services")))
                 .panel(Panel.stat("Targets down", "none", new Target("count(up == 0) or vector(0)", "down")))
                 .panel(Panel.timeseries("CPU of reservation", "percent", new Target("max by (service) (ecs_cpu_utilization)", "{{service}}")))
                 .panel(Panel.timeseries("Memory of reservation", "percent", new Target("max by (service) (ecs_memory_utilization)", "{{service}}")))
                 .panel(Panel.timeseries("Network", "Bps",
                         new Target(perService("network_rx_bytes_average", ""), "{{service_name}} in"),
                         new Target(perService("network_tx_bytes_average", ""), "{{service_name}} out")))
-                .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "{{service}}")))
-                .panel(Panel.timeseries("Latency p95", "s", new Target(quantile("0.95", "service", svc), "{{service}}")))
-                .panel(Panel.timeseries("Scrape duration", "s", new Target("max by (service) (scrape_duration_seconds{" + svc + "})", "{{service}}")))
+                .panel(Panel.timeseries("Most 5xx: top " + TOP + " services", "percentunit",
+                        new Target(top(TOP, recorded(DashboardRules.ERROR_RATIO, "")), "{{service}}")))
+                .panel(Panel.timeseries("Slowest: top " + TOP + " services by p95 latency", "s",
+                        new Target(top(TOP, recorded(DashboardRules.LATENCY, ",quantile=\"0.95\"")), "{{service}}")))
+                .panel(Panel.timeseries("Slowest scrapes: top " + TOP + " services", "s",
+                        new Target(top(TOP, "max by (service) (scrape_duration_seconds{" + svc + "})"), "{{service}}")))
                 .build();
     }
 
@@ -118,20 +131,31 @@ public final class Dashboards {
                 .build();
     }
 
-    /** Seed: latency P50/P95/P99, requests per second and error rate per service. */
+    /**
+     * Seed: latency P50/P95/P99, requests per second and error rate, for a fleet: the selected services
+     * together, and the worst {@value #TOP} of them per panel (never a line per service), all from
+     * the recorded series of {@link DashboardRules}.
+     */
     public static Dashboard applicationPerformance() {
-        String svc = "service=~\"$service\"";
         return Dashboard.builder("o11y-apm", "Application Performance")
                 .tags("o11y-cdk", "apm")
-                .queryVariable("service", "label_values(" + HTTP + "_count, service)")
-                .panel(Panel.timeseries("Latency P50", "s", new Target(quantile("0.5", "service", svc), "{{service}}")))
-                .panel(Panel.timeseries("Latency P95", "s", new Target(quantile("0.95", "service", svc), "{{service}}")))
-                .panel(Panel.timeseries("Latency P99", "s", new Target(quantile("0.99", "service", svc), "{{service}}")))
-                .panel(Panel.timeseries("Requests per second", "reqps", new Target(
-                        "sum by (service) (" + rate(HTTP + "_count", svc) + ")", "{{service}}")))
-                .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "{{service}}")))
-                .panel(Panel.timeseries("Slowest endpoints (P95)", "s", new Target(
-                        "topk(10, " + quantile("0.95", "service, uri", svc) + ")", "{{service}} {{uri}}")))
+                .queryVariable("service", "label_values(" + DashboardRules.REQUESTS + ", service)")
+                .panel(Panel.stat("Requests per second", "reqps", new Target("sum(" + recorded(DashboardRules.REQUESTS, "") + ")", "rps")))
+                .panel(Panel.stat("5xx share", "percentunit", new Target(SELECTED_ERROR_RATIO, "5xx")))
+                .panel(Panel.timeseries("Latency P50 / P95 / P99", "s",
+                        new Target(quantileOfSelected("0.5"), "p50"),
+                        new Target(quantileOfSelected("0.95"), "p95"),
+                        new Target(quantileOfSelected("0.99"), "p99")))
+                .panel(Panel.timeseries("Slowest: top " + TOP + " services by P95", "s",
+                        new Target(top(TOP, recorded(DashboardRules.LATENCY, ",quantile=\"0.95\"")), "{{service}}")))
+                .panel(Panel.timeseries("Slowest: top " + TOP + " services by P99", "s",
+                        new Target(top(TOP, recorded(DashboardRules.LATENCY, ",quantile=\"0.99\"")), "{{service}}")))
+                .panel(Panel.timeseries("Busiest: top " + TOP + " services by requests per second", "reqps",
+                        new Target(top(TOP, recorded(DashboardRules.REQUESTS, "")), "{{service}}")))
+                .panel(Panel.timeseries("Most 5xx: top " + TOP + " services by share of responses", "percentunit",
+                        new Target(top(TOP, recorded(DashboardRules.ERROR_RATIO, "")), "{{service}}")))
+                .panel(Panel.timeseries("Slowest endpoints (P95): top " + TOP, "s",
+                        new Target(top(TOP, recorded(DashboardRules.ENDPOINT_LATENCY, ",quantile=\"0.95\"")), "{{service}} {{uri}}")))
                 .build();
     }
 
@@ -150,22 +174,23 @@ public final class Dashboards {
 
     /**
      * One dashboard for any service: pick it in the {@code service} variable (every service with a
-     * target); its ECS service (for the CloudWatch figures, keyed by ECS name) follows.
+     * target); its ECS service (for the CloudWatch figures, keyed by ECS name) follows. It opens on
+     * "All" (the selected services together) and takes one or several services.
      */
     public static Dashboard service() {
-        String svc = "service=\"$service\"";
+        String svc = "service=~\"$service\"";
         return Dashboard.builder("o11y-service", "Service")
                 .tags("o11y-cdk", "service")
                 .queryVariable("service", "label_values(up{service!=\"\"}, service)")
-                .queryVariable("ecs_service", "label_values(up{service=\"$service\"}, ecs_service)")
+                .queryVariable("ecs_service", "label_values(up{" + svc + "}, ecs_service)")
                 .panel(Panel.stat("Tasks up", "none", new Target("sum(up{" + svc + "})", "tasks up")))
                 .panel(Panel.timeseries("Scrape duration", "s", new Target("max(scrape_duration_seconds{" + svc + "})", "max")))
-                .panel(Panel.timeseries("Requests per second", "reqps", new Target("sum(" + rate(HTTP + "_count", svc) + ")", "rps")))
+                .panel(Panel.timeseries("Requests per second", "reqps", new Target("sum(" + recorded(DashboardRules.REQUESTS, "") + ")", "rps")))
                 .panel(Panel.timeseries("Latency", "s",
-                        new Target(quantile("0.5", "service", svc), "p50"),
-                        new Target(quantile("0.95", "service", svc), "p95"),
-                        new Target(quantile("0.99", "service", svc), "p99")))
-                .panel(Panel.timeseries("Error rate (5xx)", "percent", new Target(errorRatio("service", svc), "5xx")))
+                        new Target(quantileOfSelected("0.5"), "p50"),
+                        new Target(quantileOfSelected("0.95"), "p95"),
+                        new Target(quantileOfSelected("0.99"), "p99")))
+                .panel(Panel.timeseries("5xx share", "percentunit", new Target(SELECTED_ERROR_RATIO, "5xx")))
                 .panel(Panel.timeseries("CPU and memory of reservation", "percent",
                         new Target("max(ecs_cpu_utilization{service=~\"$ecs_service\"})", "cpu"),
                         new Target("max(ecs_memory_utilization{service=~\"$ecs_service\"})", "memory")))
@@ -176,34 +201,34 @@ public final class Dashboards {
      * The EKS layout's Kubernetes view (seed 004, problem 14): a pod's CPU and memory as a share of
      * <em>its own limit</em>, which is what OOM-kills it, not of the node; node panels as a share of
      * the node. Also what seed 004 had to dig for: OOM kills, restarts, PVCs stuck Pending, volumes
-     * filling up.
+     * filling up. Pod panels show the worst {@value #TOP_PODS} pods, never one line per pod.
      */
     public static Dashboard kubernetes() {
         String ns = "namespace=~\"$namespace\"";
         return Dashboard.builder("o11y-kubernetes", "Kubernetes Pods and Nodes")
                 .tags("o11y-cdk", "kubernetes")
                 .queryVariable("namespace", "label_values(kube_pod_info, namespace)")
-                .panel(Panel.timeseries("Pod CPU of its limit", "percentunit", new Target(
+                .panel(Panel.timeseries("Pod CPU of its limit: top " + TOP_PODS, "percentunit", new Target(top(TOP_PODS,
                         "sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{container!=\"\"," + ns + "}[$__rate_interval]))"
-                                + " / sum by (namespace, pod) (kube_pod_container_resource_limits{resource=\"cpu\"," + ns + "})",
+                                + " / sum by (namespace, pod) (kube_pod_container_resource_limits{resource=\"cpu\"," + ns + "})"),
                         "{{namespace}}/{{pod}}")))
-                .panel(Panel.timeseries("Pod memory of its limit", "percentunit", new Target(
+                .panel(Panel.timeseries("Pod memory of its limit: top " + TOP_PODS, "percentunit", new Target(top(TOP_PODS,
                         "sum by (namespace, pod) (container_memory_working_set_bytes{container!=\"\"," + ns + "})"
-                                + " / sum by (namespace, pod) (kube_pod_container_resource_limits{resource=\"memory\"," + ns + "})",
+                                + " / sum by (namespace, pod) (kube_pod_container_resource_limits{resource=\"memory\"," + ns + "})"),
                         "{{namespace}}/{{pod}}")))
                 .panel(Panel.stat("Pods without a memory limit", "none", new Target(
                         "count(kube_pod_info{" + ns + "} unless on (namespace, pod)"
                                 + " kube_pod_container_resource_limits{resource=\"memory\"}) or vector(0)", "pods")))
-                .panel(Panel.timeseries("Containers OOM-killed (last termination)", "none", new Target(
-                        "sum by (namespace, pod, container) (kube_pod_container_status_last_terminated_reason{reason=\"OOMKilled\"," + ns + "})",
+                .panel(Panel.timeseries("Containers OOM-killed (last termination): top " + TOP_PODS, "none", new Target(top(TOP_PODS,
+                        "sum by (namespace, pod, container) (kube_pod_container_status_last_terminated_reason{reason=\"OOMKilled\"," + ns + "})"),
                         "{{namespace}}/{{pod}}/{{container}}")))
-                .panel(Panel.timeseries("Container restarts (1h)", "none", new Target(
-                        "sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{" + ns + "}[1h]))",
+                .panel(Panel.timeseries("Container restarts (1h): top " + TOP_PODS, "none", new Target(top(TOP_PODS,
+                        "sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{" + ns + "}[1h]))"),
                         "{{namespace}}/{{pod}}")))
                 .panel(Panel.stat("PVCs Pending", "none", new Target(
                         "sum(kube_persistentvolumeclaim_status_phase{phase=\"Pending\"," + ns + "}) or vector(0)", "pending")))
-                .panel(Panel.timeseries("Volume used", "percentunit", new Target(
-                        "kubelet_volume_stats_used_bytes{" + ns + "} / kubelet_volume_stats_capacity_bytes{" + ns + "}",
+                .panel(Panel.timeseries("Volume used: top " + TOP_PODS, "percentunit", new Target(top(TOP_PODS,
+                        "kubelet_volume_stats_used_bytes{" + ns + "} / kubelet_volume_stats_capacity_bytes{" + ns + "}"),
                         "{{namespace}}/{{persistentvolumeclaim}}")))
                 .panel(Panel.timeseries("Node CPU busy (of the node)", "percentunit", new Target(
                         "1 - avg by (instance) (rate(node_cpu_seconds_total{mode=\"idle\"}[$__rate_interval]))", "{{instance}}")))
