@@ -26,7 +26,10 @@ public interface PrometheusBasicsProps {
         return AlertRules.DEFAULT_RUNBOOKS;
     }
 
-    /** The alert and recording rules. @default - the layout's {@code defaultRules(runbookBaseUrl)} */
+    /**
+     * The alert and recording rules; every layout adds the dashboards' recording rules
+     * ({@code DashboardRules.GROUP}) to them. @default - the layout's {@code defaultRules(runbookBaseUrl)}
+     */
     @Nullable
     RuleGroups getRules();
 }

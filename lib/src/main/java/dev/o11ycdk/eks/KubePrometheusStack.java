@@ -14,6 +14,7 @@ import dev.o11ycdk.core.internal.GrafanaAdminSecret;
 import dev.o11ycdk.core.internal.ReviewFiles;
 import dev.o11ycdk.core.internal.AlertRouting;
 import dev.o11ycdk.grafana.Dashboard;
+import dev.o11ycdk.grafana.DashboardRules;
 import dev.o11ycdk.grafana.Dashboards;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,7 +149,8 @@ public class KubePrometheusStack extends Construct implements IKubePrometheusSta
         RuleGroups base = props.getRules() != null ? props.getRules() : defaultRules(props.getRunbookBaseUrl()).toRuleGroups();
         this.rules = base.copy().group("prometheus-capacity", AlertRules.prometheusCapacity(
                 (long) prometheusSize.memoryMiB() * 1024 * 1024, PrometheusSizing.seriesCapacity(prometheusSize.memoryMiB()),
-                props.getRunbookBaseUrl()));
+                props.getRunbookBaseUrl()))
+                .group(DashboardRules.GROUP, DashboardRules.http(interval));
         AlertDelayWarnings.warnMissedGoals(this, "@o11y-cdk/eks", getAlertDelays());
         this.logs = new LokiAndAlloy(ns, props.getEnvironment(), storageClass, lokiVolumeGiB,
                 props.getLogRetention().toDays().longValue());
@@ -369,6 +371,10 @@ public class KubePrometheusStack extends Construct implements IKubePrometheusSta
         return List.of(Dashboards.kubernetes(), Dashboards.nodeExporter(), Dashboards.applicationPerformance());
     }
 
+    /**
+     * The rules as rendered: the given (or default) groups plus Prometheus' capacity alerts and the
+     * dashboards' recording rules ({@link DashboardRules#GROUP}).
+     */
     public RuleGroups getRules() {
         return rules;
     }

@@ -17,6 +17,7 @@ import dev.o11ycdk.core.Suppressions;
 import dev.o11ycdk.core.internal.AlertDelayWarnings;
 import dev.o11ycdk.core.internal.Regions;
 import dev.o11ycdk.core.internal.ReviewFiles;
+import dev.o11ycdk.grafana.DashboardRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +134,8 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 .group("prometheus-capacity", AlertRules.prometheusCapacity((long) prometheusMemoryMiB * 1024 * 1024,
                         PrometheusSizing.seriesCapacity(prometheusMemoryMiB), props.getRunbookBaseUrl()))
                 .group("ecs-discovery", AlertRules.ecsDiscovery(discovery.getRefreshInterval(), ".*/ecs-[^/]+\\.yaml",
-                        props.getRunbookBaseUrl()));
+                        props.getRunbookBaseUrl()))
+                .group(DashboardRules.GROUP, DashboardRules.http(PromDuration.parse("scrapeInterval", props.getScrapeInterval())));
 
         EfsStorage.Tenant tsdb = props.getStorage().addTenant("Prometheus", "/prometheus", 65534, 65534);
         EfsStorage.Tenant results = props.getStorage().addTenant("Discovery", "/discovery", 65534, 65534);
@@ -303,7 +305,10 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         return b.build();
     }
 
-    /** The rules as rendered: the given (or default) groups plus Prometheus' capacity and discovery alerts. */
+    /**
+     * The rules as rendered: the given (or default) groups plus Prometheus' capacity and discovery alerts
+     * and the dashboards' recording rules ({@link DashboardRules#GROUP}).
+     */
     public RuleGroups getRules() {
         return rules;
     }

@@ -18,6 +18,23 @@ public final class Dashboard {
     private final List<String> tags;
     private final List<Map<String, Object>> variables;
     private final List<Panel> panels;
+    private final String from;
+    private final String refresh;
+
+    /**
+     * What a dashboard opens on unless it says otherwise: the last hour, refreshed every minute. The
+     * recorded series change once per evaluation (15 s): a shorter refresh re-reads the same points.
+     * bench/dashboards.sh measures the panels over this range at 5, 100 and 1,000 services.
+     */
+    public static final String DEFAULT_FROM = "now-1h";
+    /** @see #DEFAULT_FROM */
+    public static final String DEFAULT_REFRESH = "1m";
+    /**
+     * What "All" of a variable stands for in a query: every non-empty value, as one regex that
+     * Prometheus matches without a list. Without it Grafana writes out every value
+     * ({@code (svc-0001|svc-0002|...)}, 1,000 of them at fleet size).
+     */
+    public static final String ALL_VALUE = ".+";
 
     private Dashboard(Builder b) {
         this.uid = b.uid;
@@ -25,6 +42,8 @@ public final class Dashboard {
         this.tags = List.copyOf(b.tags);
         this.variables = List.copyOf(b.variables);
         this.panels = List.copyOf(b.panels);
+        this.from = b.from;
+        this.refresh = b.refresh;
     }
 
     public static Builder builder(String uid, String title) {
@@ -72,8 +91,8 @@ public final class Dashboard {
         root.put("schemaVersion", 39);
         root.put("version", 1);
         root.put("editable", false);
-        root.put("refresh", "30s");
-        root.put("time", Rendering.ordered("from", "now-6h", "to", "now"));
+        root.put("refresh", refresh);
+        root.put("time", Rendering.ordered("from", from, "to", "now"));
         root.put("templating", Map.of("list", variables));
         root.put("panels", renderedPanels);
         return root;
@@ -132,6 +151,8 @@ public final class Dashboard {
         private final List<String> tags = new ArrayList<>();
         private final List<Map<String, Object>> variables = new ArrayList<>();
         private final List<Panel> panels = new ArrayList<>();
+        private String from = DEFAULT_FROM;
+        private String refresh = DEFAULT_REFRESH;
 
         private Builder(String uid, String title) {
             Check.notBlank("dashboard uid", uid);
@@ -147,7 +168,27 @@ public final class Dashboard {
             return this;
         }
 
-        /** A query variable such as {@code instance} from {@code label_values(node_uname_info, instance)}. */
+        /**
+         * The range the dashboard opens on, as Grafana writes it ({@code now-1h}) up to now, and how often it
+         * refreshes ({@code 1m}). @default {@link #DEFAULT_FROM}, {@link #DEFAULT_REFRESH}
+         */
+        public Builder timeRange(String from, String refresh) {
+            if (!Check.notBlank("dashboard time from", from).matches("now-\\d+[smhdw]")) {
+                throw Check.bad("dashboard '" + uid + "' time from", from, "write it as Grafana does, e.g. now-1h");
+            }
+            if (!Check.notBlank("dashboard refresh", refresh).matches("\\d+[smhd]")) {
+                throw Check.bad("dashboard '" + uid + "' refresh", refresh, "write it as Grafana does, e.g. 1m");
+            }
+            this.from = from;
+            this.refresh = refresh;
+            return this;
+        }
+
+        /**
+         * A query variable such as {@code instance} from {@code label_values(node_uname_info, instance)}:
+         * any number of values, "All" by default, which stands for {@link #ALL_VALUE}. Panels match it
+         * with {@code =~}: Grafana writes several values as a regex.
+         */
         public Builder queryVariable(String name, String query) {
             Check.labelName("dashboard variable", name);
             Map<String, Object> v = new LinkedHashMap<>();
@@ -157,8 +198,11 @@ public final class Dashboard {
             v.put("query", Rendering.ordered("query", query, "refId", "PrometheusVariableQueryEditor-VariableQuery"));
             v.put("refresh", 2);
             v.put("includeAll", true);
+            v.put("allValue", ALL_VALUE);
             v.put("multi", true);
-            v.put("current", Map.of());
+            v.put("sort", 1);
+            // Opens on "All", stated rather than left to Grafana's choice of the first option.
+            v.put("current", Rendering.ordered("selected", true, "text", List.of("All"), "value", List.of("$__all")));
             variables.add(v);
             return this;
         }

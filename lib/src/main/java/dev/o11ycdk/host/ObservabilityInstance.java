@@ -25,6 +25,7 @@ import dev.o11ycdk.core.internal.GrafanaAdminSecret;
 import dev.o11ycdk.core.internal.Regions;
 import dev.o11ycdk.core.internal.ReviewFiles;
 import dev.o11ycdk.grafana.Dashboard;
+import dev.o11ycdk.grafana.DashboardRules;
 import dev.o11ycdk.grafana.Datasource;
 import dev.o11ycdk.grafana.GrafanaProvisioning;
 import java.nio.charset.StandardCharsets;
@@ -203,7 +204,8 @@ public class ObservabilityInstance extends Construct implements IObservabilityHo
 
         String region = Regions.require(this, "ObservabilityInstance");
         this.scrapeInterval = props.getScrapeInterval();
-        this.rules = props.getRules() != null ? props.getRules() : defaultRules(props.getRunbookBaseUrl()).toRuleGroups();
+        RuleGroups base = props.getRules() != null ? props.getRules() : defaultRules(props.getRunbookBaseUrl()).toRuleGroups();
+        this.rules = base.copy().group(DashboardRules.GROUP, DashboardRules.http(interval));
         AlertDelayWarnings.warnMissedGoals(this, "@o11y-cdk/host", getAlertDelays());
         this.prometheusConfig = PrometheusConfig.builder()
                 .scrapeInterval(props.getScrapeInterval())
@@ -610,6 +612,7 @@ public class ObservabilityInstance extends Construct implements IObservabilityHo
         return rules.alerts().stream().map(r -> AlertDelay.of(r, interval, interval, alertmanagerConfig.route().groupWait())).toList();
     }
 
+    /** The rules as rendered: the given (or default) groups plus the dashboards' recording rules ({@link DashboardRules#GROUP}). */
     public RuleGroups getRules() {
         return rules;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.o11ycdk.config.Rendering;
 import dev.o11ycdk.grafana.Dashboard;
+import dev.o11ycdk.grafana.DashboardRules;
 import dev.o11ycdk.grafana.Dashboards;
 import dev.o11ycdk.test.support.Cfn;
 import dev.o11ycdk.test.support.PrometheusTools;
@@ -144,13 +145,82 @@ class DashboardsTest {
     }
 
     @Test
-    void applicationPerformanceHasLatencyPercentilesRpsAndErrorRate() {
+    void applicationPerformanceHasLatencyPercentilesRpsAndErrorRateFromTheRecordedSeries() {
         List<String> exprs = Dashboards.applicationPerformance().expressions();
-        assertThat(exprs).anyMatch(e -> e.startsWith("histogram_quantile(0.5,"))
-                .anyMatch(e -> e.startsWith("histogram_quantile(0.95,"))
-                .anyMatch(e -> e.startsWith("histogram_quantile(0.99,"))
-                .anyMatch(e -> e.startsWith("sum by (service) (rate(http_server_requests_seconds_count"))
-                .anyMatch(e -> e.contains("status=~\"5..\""));
+        assertThat(exprs).anyMatch(e -> e.startsWith("histogram_quantile(0.5, sum by (le) (" + DashboardRules.LATENCY_BUCKETS))
+                .anyMatch(e -> e.startsWith("histogram_quantile(0.95, sum by (le) (" + DashboardRules.LATENCY_BUCKETS))
+                .anyMatch(e -> e.startsWith("histogram_quantile(0.99, sum by (le) (" + DashboardRules.LATENCY_BUCKETS))
+                .anyMatch(e -> e.contains(DashboardRules.LATENCY + "{service=~\"$service\",quantile=\"0.95\"}"))
+                .anyMatch(e -> e.equals("sum(" + DashboardRules.REQUESTS + "{service=~\"$service\"})"))
+                .anyMatch(e -> e.contains(DashboardRules.ERROR_RATIO))
+                .anyMatch(e -> e.contains(DashboardRules.ENDPOINT_LATENCY));
+    }
+
+    @Test
+    void noPanelReadsMicrometersRawSeriesAtViewTime() {
+        // At 1,000 services the raw buckets are ~48,000 series: the recording rules aggregate them once per evaluation.
+        provisioned().forEach((where, expr) -> assertThat(dev.o11ycdk.test.support.PromQl.selectors(expr))
+                .as(where + ": " + expr).noneMatch(sel -> sel.metric() != null && sel.metric().startsWith("http_server_requests_seconds")));
+        assertThat(dev.o11ycdk.test.support.PromQl.selectors("sum(rate(http_server_requests_seconds_bucket[1m]))"))
+                .as("the check itself").anyMatch(sel -> "http_server_requests_seconds_bucket".equals(sel.metric()));
+    }
+
+    @Test
+    void aPanelThatWouldDrawEveryServiceOrPodDrawsTheWorstFewFirst() {
+        Map<String, String> perService = new LinkedHashMap<>();
+        provisionedTargets().forEach((where, target) -> {
+            if (target.legend() != null && target.legend().matches(".*\\{\\{(service|pod|service_name)}}.*")
+                    && !where.contains("Cost Estimation") && !where.contains("ECS Cluster") && !where.contains("of reservation")
+                    && !where.contains("/ Network")) {
+                perService.put(where, target.expr());
+            }
+        });
+        // The ECS/CloudWatch panels (Container Insights, the exporter's figures) are left as they are here.
+        assertThat(perService).isNotEmpty();
+        perService.forEach((where, expr) -> assertThat(expr).as(where).startsWith("sort_desc(topk("));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyVariableOpensOnAllWhichMatchesEveryValueAsOneRegex() throws IOException {
+        provisionedJson().forEach((layout, dashboards) -> dashboards.forEach(d -> {
+            for (Map<String, Object> v : (List<Map<String, Object>>) ((Map<String, Object>) d.get("templating")).get("list")) {
+                String where = layout + " " + d.get("uid") + " $" + v.get("name");
+                assertThat(v).as(where).containsEntry("includeAll", true).containsEntry("multi", true).containsEntry("allValue", ".+");
+                assertThat((Map<String, Object>) v.get("current")).as(where).containsEntry("value", List.of("$__all"));
+            }
+            assertThat(d).as(layout + " " + d.get("uid")).containsEntry("refresh", "1m")
+                    .containsEntry("time", Map.of("from", "now-1h", "to", "now"));
+        }));
+        // A multi-value variable is written as a regex: panels match it with =~, never =.
+        provisioned().forEach((where, expr) -> assertThat(expr).as(where).doesNotContainPattern("=\\s*\"\\$"));
+    }
+
+    /** Every target of every dashboard each layout provisions (its rendered JSON), by layout, dashboard title, panel title and target. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Dashboard.Target> provisionedTargets() {
+        Map<String, Dashboard.Target> out = new LinkedHashMap<>();
+        try {
+            provisionedJson().forEach((layout, dashboards) -> dashboards.forEach(d -> {
+                for (Map<String, Object> p : (List<Map<String, Object>>) d.get("panels")) {
+                    List<Map<String, Object>> targets = (List<Map<String, Object>>) p.get("targets");
+                    for (int i = 0; i < targets.size(); i++) {
+                        out.put(layout + " " + d.get("title") + " / " + p.get("title") + " #" + i,
+                                new Dashboard.Target((String) targets.get(i).get("expr"), (String) targets.get(i).get("legendFormat")));
+                    }
+                }
+            }));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(out).hasSizeGreaterThan(40);
+        return out;
+    }
+
+    private static Map<String, String> provisioned() {
+        Map<String, String> out = new LinkedHashMap<>();
+        provisionedTargets().forEach((k, t) -> out.put(k, t.expr()));
+        return out;
     }
 
     @Test

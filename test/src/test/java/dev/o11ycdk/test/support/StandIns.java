@@ -55,6 +55,24 @@ public final class StandIns {
         return server;
     }
 
+    /**
+     * A Spring Boot service's metrics endpoint: {@code metrics}' exposition at the time of each request,
+     * with the Content-Type Micrometer's registry sends.
+     */
+    public static HttpServer springBootService(InetSocketAddress address, String path, SpringBootMetrics metrics) throws IOException {
+        HttpServer server = HttpServer.create(address, 0);
+        server.createContext(path, exchange -> {
+            byte[] body = metrics.exposition(System.currentTimeMillis() / 1000.0).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
     /** A Slack incoming webhook: records every POSTed body with its arrival time. */
     public static final class Slack implements AutoCloseable {
         private final HttpServer server;
