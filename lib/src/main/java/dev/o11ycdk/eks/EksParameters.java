@@ -1,10 +1,9 @@
 package dev.o11ycdk.eks;
 
 import dev.o11ycdk.config.Check;
+import dev.o11ycdk.core.internal.CrossStackImport;
 import java.util.List;
 import java.util.function.Function;
-import software.amazon.awscdk.Annotations;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.amazon.awscdk.services.eks_v2.ClusterAttributes;
 import software.amazon.awscdk.services.eks_v2.ICluster;
@@ -59,23 +58,10 @@ final class EksParameters {
 
     /** The platform as a construct in another stack sees it: through the parameters once published, else itself. */
     static IKubePrometheusStack seenFrom(KubePrometheusStack platform, String published, IConstruct construct) {
-        Stack there = Stack.of(construct);
-        if (there.getNode().getPath().equals(Stack.of(platform).getNode().getPath())) {
-            return platform;
-        }
-        if (published == null) {
-            Annotations.of(construct).addWarningV2("@o11y-cdk/eks:crossStackScrape", "Opting " + construct.getNode().getPath()
-                    + " in from another stack references the platform's cluster directly, which adds exports to the platform's "
-                    + "stack; call publishToSsm on the KubePrometheusStack first and teams' stacks import it through SSM instead.");
-            return platform;
-        }
-        String id = "O11yEks" + Integer.toHexString(published.hashCode());
-        IConstruct existing = there.getNode().tryFindChild(id);
-        if (existing instanceof IKubePrometheusStack p) {
-            return p;
-        }
-        there.addDependency(Stack.of(platform), "reads the SSM parameters of the platform on EKS");
-        return read(there, id, published);
+        return CrossStackImport.seenFrom((IKubePrometheusStack) platform, published, construct, IKubePrometheusStack.class,
+                "@o11y-cdk/eks:crossStackScrape", "references the platform's cluster directly, which adds exports to the platform's "
+                        + "stack; call publishToSsm on the KubePrometheusStack first and teams' stacks import it through SSM instead.",
+                "O11yEks", "reads the SSM parameters of the platform on EKS", (there, id) -> read(there, id, published));
     }
 
     /** The imported platform: the cluster by name with the published kubectl provider, both read on first use. */

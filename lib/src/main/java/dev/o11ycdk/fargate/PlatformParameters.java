@@ -1,16 +1,15 @@
 package dev.o11ycdk.fargate;
 
 import dev.o11ycdk.config.Check;
+import dev.o11ycdk.core.internal.CrossStackImport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jetbrains.annotations.Nullable;
-import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnRule;
 import software.amazon.awscdk.CfnRuleAssertion;
 import software.amazon.awscdk.Fn;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -139,25 +138,11 @@ final class PlatformParameters {
      * prefix), else itself with a warning (a direct reference adds an export).
      */
     static IFargatePrometheus seenFrom(FargatePrometheus prometheus, @Nullable PlatformParameters published, IConstruct construct) {
-        Stack there = Stack.of(construct);
-        if (there.getNode().getPath().equals(Stack.of(prometheus).getNode().getPath())) {
-            return prometheus;
-        }
-        if (published == null) {
-            Annotations.of(construct).addWarningV2("@o11y-cdk/prometheus:crossStackScrape", "Opting "
-                    + construct.getNode().getPath() + " in from another stack references Prometheus' security group "
-                    + "directly, which adds an export to the platform's stack; call publishToSsm on the FargatePrometheus "
-                    + "first and teams' stacks import it through SSM instead.");
-            return prometheus;
-        }
-        String id = "O11yPrometheus" + Integer.toHexString(published.prefix.hashCode());
-        IConstruct existing = there.getNode().tryFindChild(id);
-        if (existing instanceof IFargatePrometheus p) {
-            return p;
-        }
-        // The parameters must exist before that stack resolves them: deploy the platform first. A stack
-        // dependency orders `cdk deploy --all` and lives in the assembly manifest, not in either template.
-        there.addDependency(Stack.of(prometheus), "reads the SSM parameters of the platform's Prometheus");
-        return read(there, id, published.prefix, published.zones);
+        return CrossStackImport.seenFrom((IFargatePrometheus) prometheus, published == null ? null : published.prefix, construct,
+                IFargatePrometheus.class, "@o11y-cdk/prometheus:crossStackScrape", "references Prometheus' security group "
+                        + "directly, which adds an export to the platform's stack; call publishToSsm on the FargatePrometheus "
+                        + "first and teams' stacks import it through SSM instead.",
+                "O11yPrometheus", "reads the SSM parameters of the platform's Prometheus",
+                (there, id) -> read(there, id, published.prefix, published.zones));
     }
 }

@@ -1,6 +1,7 @@
 package dev.o11ycdk.host;
 
 import dev.o11ycdk.config.Check;
+import dev.o11ycdk.core.internal.CrossStackImport;
 import java.util.List;
 import software.amazon.awscdk.services.ec2.Connections;
 import software.amazon.awscdk.services.ec2.ConnectionsProps;
@@ -9,8 +10,6 @@ import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SecurityGroupImportOptions;
 import software.amazon.awscdk.services.ssm.StringParameter;
-import software.amazon.awscdk.Annotations;
-import software.amazon.awscdk.Stack;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
@@ -58,23 +57,10 @@ final class HostParameters {
      * with a warning (a direct reference adds an export).
      */
     static IObservabilityHost seenFrom(ObservabilityInstance host, String published, IConstruct construct) {
-        Stack there = Stack.of(construct);
-        if (there.getNode().getPath().equals(Stack.of(host).getNode().getPath())) {
-            return host;
-        }
-        if (published == null) {
-            Annotations.of(construct).addWarningV2("@o11y-cdk/host:crossStackScrape", "Opting " + construct.getNode().getPath()
-                    + " in from another stack references the host's security group directly, which adds an export to the "
-                    + "host's stack; call publishToSsm on the ObservabilityInstance first and teams' stacks import it through SSM instead.");
-            return host;
-        }
-        String id = "O11yHost" + Integer.toHexString(published.hashCode());
-        IConstruct existing = there.getNode().tryFindChild(id);
-        if (existing instanceof IObservabilityHost h) {
-            return h;
-        }
-        there.addDependency(Stack.of(host), "reads the SSM parameter of the o11y host");
-        return read(there, id, published);
+        return CrossStackImport.seenFrom((IObservabilityHost) host, published, construct, IObservabilityHost.class,
+                "@o11y-cdk/host:crossStackScrape", "references the host's security group directly, which adds an export to the "
+                        + "host's stack; call publishToSsm on the ObservabilityInstance first and teams' stacks import it through SSM instead.",
+                "O11yHost", "reads the SSM parameter of the o11y host", (there, id) -> read(there, id, published));
     }
 
     /** The host's security group, referenced (never modified) by the rules of the importing stack; read on first use. */
