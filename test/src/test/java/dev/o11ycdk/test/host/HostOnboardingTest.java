@@ -16,9 +16,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.autoscaling.AutoScalingGroup;
 import software.amazon.awscdk.services.ec2.Instance;
+import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.MachineImage;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
@@ -96,10 +99,53 @@ class HostOnboardingTest {
     }
 
     private static ObservabilityInstance platform(FreshStack f) {
-        ObservabilityInstance host = new ObservabilityInstance(f.stack(), "Host", ObservabilityInstanceProps.builder().vpc(f.vpc())
-                .slackWebhookSecret(Secret.fromSecretNameV2(f.stack(), "Slack", "o11y/slack-webhook")).build());
+        ObservabilityInstance host = unpublished(f);
         host.publishToSsm(PREFIX);
         return host;
+    }
+
+    private static ObservabilityInstance unpublished(FreshStack f) {
+        return new ObservabilityInstance(f.stack(), "Host", ObservabilityInstanceProps.builder().vpc(f.vpc())
+                .slackWebhookSecret(Secret.fromSecretNameV2(f.stack(), "Slack", "o11y/slack-webhook")).build());
+    }
+
+    private static Stack teamStack(FreshStack f, String id) {
+        return new Stack(f.app(), id, StackProps.builder()
+                .env(software.amazon.awscdk.Environment.builder().region(FreshStack.REGION).build()).build());
+    }
+
+    private static Instance teamInstance(Stack teamStack, String id) {
+        IVpc vpc = (IVpc) teamStack.getNode().tryFindChild("Vpc");
+        if (vpc == null) {
+            vpc = Vpc.fromVpcAttributes(teamStack, "Vpc", VpcAttributes.builder().vpcId("vpc-0a1b2c3d4e5f60718")
+                    .availabilityZones(List.of(FreshStack.REGION + "a")).privateSubnetIds(List.of("subnet-0a1b2c3d4e5f60718")).build());
+        }
+        return Instance.Builder.create(teamStack, id).vpc(vpc).instanceType(new InstanceType("t3.micro"))
+                .machineImage(MachineImage.genericLinux(Map.of(FreshStack.REGION, "ami-0123456789abcdef0"))).build();
+    }
+
+    @Test
+    void aTeamStackImportsThePublishedHostOnceAndAnUnpublishedHostIsReferencedWithAWarning() {
+        FreshStack f = FreshStack.of("Platform");
+        ObservabilityInstance host = platform(f);
+        Stack team = teamStack(f, "Team");
+        host.scrape(teamInstance(team, "Batch"), ScrapeOptions.builder().name("batch").port(9200).build());
+        host.scrape(teamInstance(team, "Worker"), ScrapeOptions.builder().name("worker").port(9300).build());
+        Map<String, Object> t = Template.fromStack(team).toJSON();
+        // Two scrapes, one import in the team's stack reading the parameter, and that stack deploys after the platform's.
+        assertThat(team.getNode().getChildren()).filteredOn(c -> c instanceof IObservabilityHost).hasSize(1);
+        assertThat(((Map<?, ?>) t.get("Parameters")).keySet().stream().filter(k -> String.valueOf(k).startsWith("SsmParameterValue")))
+                .hasSize(1);
+        assertThat(team.getDependencies()).extracting(Stack::getStackName).containsExactly("Platform");
+        Annotations.fromStack(team).hasNoWarning("*", Match.stringLikeRegexp(".*from another stack.*"));
+
+        FreshStack g = FreshStack.of("Platform");
+        ObservabilityInstance direct = unpublished(g);
+        Stack other = teamStack(g, "Other");
+        direct.scrape(teamInstance(other, "Batch"), ScrapeOptions.builder().name("batch").port(9200).build());
+        Annotations.fromStack(other).hasWarning("/Other/Batch", Match.stringLikeRegexp(
+                "Opting Other/Batch in from another stack references the host's security group directly, which adds an export.*"
+                        + "call publishToSsm on the ObservabilityInstance first.*"));
     }
 
     @Test
