@@ -1,6 +1,5 @@
 package dev.o11ycdk.eks;
 
-import dev.o11ycdk.config.Check;
 import dev.o11ycdk.core.internal.CrossStackImport;
 import java.util.List;
 import java.util.function.Function;
@@ -30,10 +29,7 @@ final class EksParameters {
     }
 
     static String checkPrefix(String prefix) {
-        if (prefix == null || !prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
-            throw Check.bad("ssmParameterPrefix", prefix, "must be an SSM path such as " + KubePrometheusStack.DEFAULT_SSM_PREFIX);
-        }
-        return prefix;
+        return CrossStackImport.checkPrefix(prefix, KubePrometheusStack.DEFAULT_SSM_PREFIX);
     }
 
     static void publish(KubePrometheusStack platform, String prefix) {

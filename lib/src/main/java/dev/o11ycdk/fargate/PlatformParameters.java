@@ -56,10 +56,7 @@ final class PlatformParameters {
     }
 
     static String checkPrefix(String prefix) {
-        if (prefix == null || !prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
-            throw Check.bad("ssmParameterPrefix", prefix, "must be an SSM path such as " + FargatePrometheus.DEFAULT_SSM_PREFIX);
-        }
-        return prefix;
+        return CrossStackImport.checkPrefix(prefix, FargatePrometheus.DEFAULT_SSM_PREFIX);
     }
 
     /** One parameter per name, {@code Ssm-<name>} in the Prometheus construct. */

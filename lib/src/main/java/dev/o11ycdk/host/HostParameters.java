@@ -27,10 +27,7 @@ final class HostParameters {
     }
 
     static String checkPrefix(String prefix) {
-        if (prefix == null || !prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
-            throw Check.bad("ssmParameterPrefix", prefix, "must be an SSM path such as " + ObservabilityInstance.DEFAULT_SSM_PREFIX);
-        }
-        return prefix;
+        return CrossStackImport.checkPrefix(prefix, ObservabilityInstance.DEFAULT_SSM_PREFIX);
     }
 
     static void publish(ObservabilityInstance host, String prefix) {

@@ -1,5 +1,6 @@
 package dev.o11ycdk.core.internal;
 
+import dev.o11ycdk.config.Check;
 import java.util.function.BiFunction;
 import org.jetbrains.annotations.Nullable;
 import software.amazon.awscdk.Annotations;
@@ -15,6 +16,14 @@ import software.constructs.IConstruct;
  */
 public final class CrossStackImport {
     private CrossStackImport() {
+    }
+
+    /** {@code prefix} when it is an SSM path (what every layout publishes under), else a one-line error. */
+    public static String checkPrefix(String prefix, String example) {
+        if (prefix == null || !prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
+            throw Check.bad("ssmParameterPrefix", prefix, "must be an SSM path such as " + example);
+        }
+        return prefix;
     }
 
     /**
