@@ -150,6 +150,7 @@ public class FargateStack extends LayoutStack {
         for (FargatePlatformService service : List.of(prometheus, grafana, alertmanager, exporter)) {
             service.addHealthAlarms(alarms, s.alerting().runbookBaseUrl());
         }
+        taskCounts.addHealthAlarms(alarms, s.alerting().runbookBaseUrl());
         Logs.encrypt(this, s);
 
         CfnOutput.Builder.create(this, "GrafanaUrl").value(grafana.getRoute().getUrl()).build();

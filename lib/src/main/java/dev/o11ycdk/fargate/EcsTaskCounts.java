@@ -7,12 +7,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IAlarmAction;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.events.Rule;
@@ -61,8 +69,8 @@ public class EcsTaskCounts extends Construct {
                 .code(Code.fromInline(HANDLER_SOURCE))
                 .memorySize(MEMORY_MIB)
                 .timeout(Duration.seconds(50))
-                // One run at a time: a run never overlaps the next minute's.
-                .reservedConcurrentExecutions(1)
+                // No reserved concurrency: it would fail the deploy in an account whose unreserved pool is at its minimum
+                // (new accounts have 10); a run ends within its timeout, before the next minute's starts.
                 .vpc(props.getVpc())
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
                 .logGroup(logs)
@@ -91,9 +99,10 @@ public class EcsTaskCounts extends Construct {
                 Suppressions.CdkNag.of("AwsSolutions-IAM4", "The AWS-managed Lambda basic-execution and VPC-access policies: "
                         + "its logs and its network interfaces.", "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
                         "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"),
-                Suppressions.CdkNag.of("AwsSolutions-IAM5", "ecs:ListServices and DescribeServices are limited to the discovered "
-                        + "clusters by the ecs:cluster condition, PutMetricData to its namespace by cloudwatch:namespace; neither "
-                        + "supports resource-level permissions.", "Resource::*"));
+                Suppressions.CdkNag.of("AwsSolutions-IAM5", "ecs:ListServices and DescribeServices are limited to the services of "
+                        + "the discovered clusters by the ecs:cluster condition (ListServices has no resource-level permission; "
+                        + "DescribeServices would need each service's name, which it does not know in advance), PutMetricData "
+                        + "to its namespace by cloudwatch:namespace.", "Resource::*"));
     }
 
     private static String source() {
@@ -102,6 +111,45 @@ public class EcsTaskCounts extends Construct {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Its own health, as CloudWatch alarms on the function's AWS/Lambda metrics (free): while it fails or does not run,
+     * ServiceTasksGone and every TasksBelowDesired alarm are silent, because a service without running tasks is one it
+     * publishes. {@code <id>Failing}: 3 of the last 5 runs failed or were throttled (a missing permission, the ECS API
+     * throttling, an unreachable endpoint). {@code <id>NotRunning}: no run for 10 minutes, and no data counts as such (the
+     * schedule disabled, the function deleted).
+     */
+    public List<Alarm> addHealthAlarms(IAlarmAction action, String runbookBaseUrl) {
+        Map<String, IMetric> failures = new LinkedHashMap<>();
+        failures.put("errors", function.metricErrors(MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build()));
+        failures.put("throttles", function.metricThrottles(MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build()));
+        String runbook = " (runbook: " + runbookBaseUrl + "#cloudwatch-alarms)";
+        List<Alarm> alarms = List.of(
+                Alarm.Builder.create(this, "Failing")
+                        .metric(MathExpression.Builder.create().expression("FILL(errors, 0) + FILL(throttles, 0)")
+                                .usingMetrics(failures).period(Duration.minutes(5)).label("failed or throttled runs").build())
+                        .threshold(3)
+                        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                        .evaluationPeriods(1)
+                        .treatMissingData(TreatMissingData.NOT_BREACHING)
+                        .alarmDescription("EcsTaskCounts: 3 of its last 5 runs failed or were throttled; ServiceTasksGone and the "
+                                + "TasksBelowDesired alarms cannot fire meanwhile" + runbook)
+                        .build(),
+                Alarm.Builder.create(this, "NotRunning")
+                        .metric(function.metricInvocations(MetricOptions.builder().period(Duration.minutes(10)).statistic("Sum").build()))
+                        .threshold(1)
+                        .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+                        .evaluationPeriods(1)
+                        .treatMissingData(TreatMissingData.BREACHING)
+                        .alarmDescription("EcsTaskCounts: no run for 10 minutes; ServiceTasksGone and the TasksBelowDesired alarms "
+                                + "cannot fire meanwhile" + runbook)
+                        .build());
+        alarms.forEach(a -> {
+            a.addAlarmAction(action);
+            a.addOkAction(action);
+        });
+        return alarms;
     }
 
     public Function getFunction() {

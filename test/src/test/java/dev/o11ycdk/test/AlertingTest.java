@@ -195,6 +195,26 @@ class AlertingTest {
     }
 
     @Test
+    void theTaskCountsFunctionAlarmsWhenItFailsOrStopsRunningBecauseServiceTasksGoneIsSilentThen() {
+        Synth synth = Synth.defaults();
+        Map<String, Object> json = synth.templateJson(synth.stacks().fargate());
+        Map<String, Object> failing = Cfn.props(json, "AWS::CloudWatch::Alarm", "TaskCountsFailing");
+        assertThat(failing).containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold").containsEntry("Threshold", 3)
+                .containsEntry("EvaluationPeriods", 1).containsEntry("TreatMissingData", "notBreaching");
+        assertThat(Cfn.json(failing.get("Metrics"))).contains("\"Expression\":\"FILL(errors, 0) + FILL(throttles, 0)\"",
+                "\"MetricName\":\"Errors\"", "\"MetricName\":\"Throttles\"", "\"Namespace\":\"AWS/Lambda\"", "\"Period\":300",
+                "TaskCountsFunction");
+        // No run is no data: the alarm treats it as breaching, or a deleted schedule would look healthy.
+        Map<String, Object> notRunning = Cfn.props(json, "AWS::CloudWatch::Alarm", "TaskCountsNotRunning");
+        assertThat(notRunning).containsEntry("MetricName", "Invocations").containsEntry("Namespace", "AWS/Lambda")
+                .containsEntry("Statistic", "Sum").containsEntry("Period", 600).containsEntry("ComparisonOperator", "LessThanThreshold")
+                .containsEntry("Threshold", 1).containsEntry("TreatMissingData", "breaching");
+        assertThat(Cfn.json(notRunning.get("Dimensions"))).contains("TaskCountsFunction");
+        // And nothing reserves concurrency, which would fail the deploy in an account at its unreserved minimum (10).
+        assertThat(Cfn.props(json, "AWS::Lambda::Function", "TaskCountsFunction")).doesNotContainKey("ReservedConcurrentExecutions");
+    }
+
+    @Test
     void everyAlertOfEveryLayoutLinksToItsSectionOfTheRunbooksInThisRepository() throws IOException {
         Path runbooks = CdkJson.repoRoot().resolve("docs/runbooks.md");
         List<String> headings = Files.readAllLines(runbooks).stream().filter(l -> l.startsWith("## "))
