@@ -80,7 +80,7 @@ public final class AlertRules {
                         + MetricNames.EcsExporter.TASK_CPU_LIMIT_VCPUS),
                 Rule.record(MetricNames.Recorded.ECS_MEMORY_UTILIZATION, "100 * sum without (container_name) ("
                         + MetricNames.EcsExporter.CONTAINER_MEMORY_BYTES + ") / " + MetricNames.EcsExporter.TASK_MEMORY_LIMIT_BYTES),
-                Rule.alert("HighCPUUsage", "avg by (service) (" + MetricNames.Recorded.ECS_CPU_UTILIZATION + ") > 80", "5m", "warning",
+                Rule.alert("HighCPUUsage", "avg by (service, env, team) (" + MetricNames.Recorded.ECS_CPU_UTILIZATION + ") > 80", "5m", "warning",
                         "High CPU on {{ $labels.service }}",
                         "{{ $labels.service }} has used more than 80% of its reserved CPU for 5 minutes ({{ $value | humanize }}%).",
                         runbookBase + "#highcpuusage"))));

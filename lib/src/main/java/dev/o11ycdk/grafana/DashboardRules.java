@@ -21,6 +21,11 @@ public final class DashboardRules {
     /** The rule group's name in every layout's rule file. */
     public static final String GROUP = "dashboards-http";
     private static final String HTTP = "http_server_requests_seconds";
+    /**
+     * What every recorded series keeps of its targets' labels: the service with its env and team, so two services of one
+     * name in two environments stay two, and a panel or route can still tell teams apart.
+     */
+    public static final String BY = "service, env, team";
     /** Requests per second, by service. */
     public static final String REQUESTS = "service:" + HTTP + "_count:rate";
     /** 5xx responses per second, by service; 0 (not absent) for a service that serves requests without errors. */
@@ -53,15 +58,15 @@ public final class DashboardRules {
     public static List<Rule> http(PromDuration scrapeInterval) {
         String w = "[" + window(scrapeInterval) + "]";
         List<Rule> rules = new ArrayList<>();
-        rules.add(Rule.record(REQUESTS, "sum by (service) (rate(" + HTTP + "_count" + w + "))"));
+        rules.add(Rule.record(REQUESTS, "sum by (" + BY + ") (rate(" + HTTP + "_count" + w + "))"));
         // "or ... * 0": a service without 5xx has a 0 series, so an error panel of a healthy fleet shows 0, not "No data".
-        rules.add(Rule.record(ERRORS, "sum by (service) (rate(" + HTTP + "_count{status=~\"5..\"}" + w + ")) or " + REQUESTS + " * 0"));
+        rules.add(Rule.record(ERRORS, "sum by (" + BY + ") (rate(" + HTTP + "_count{status=~\"5..\"}" + w + ")) or " + REQUESTS + " * 0"));
         rules.add(Rule.record(ERROR_RATIO, ERRORS + " / " + REQUESTS));
-        rules.add(Rule.record(LATENCY_BUCKETS, "sum by (service, le) (rate(" + HTTP + "_bucket" + w + "))"));
+        rules.add(Rule.record(LATENCY_BUCKETS, "sum by (" + BY + ", le) (rate(" + HTTP + "_bucket" + w + "))"));
         for (String q : QUANTILES) {
             rules.add(Rule.record(LATENCY, "histogram_quantile(" + q + ", " + LATENCY_BUCKETS + ")", Map.of("quantile", q)));
         }
-        rules.add(Rule.record(ENDPOINT_LATENCY, "histogram_quantile(0.95, sum by (service, uri, le) (rate(" + HTTP + "_bucket" + w + ")))",
+        rules.add(Rule.record(ENDPOINT_LATENCY, "histogram_quantile(0.95, sum by (" + BY + ", uri, le) (rate(" + HTTP + "_bucket" + w + ")))",
                 Map.of("quantile", "0.95")));
         return rules;
     }

@@ -46,7 +46,9 @@ class AlertRulesTest {
 
         // The ecs_exporter sidecar of each task (one target per task): CPU seconds per container, the task's vCPUs.
         // Two services: only the hot one alerts; an average across services would hide it.
-        String task1 = "ecs_cluster=\"o11y\",ecs_service=\"api-1\",env=\"prod\",instance=\"10.0.1.5:9779\",job=\"api-1\",service=\"api-1\"";
+        String task1 = "ecs_cluster=\"o11y\",ecs_service=\"api-1\",env=\"prod\",instance=\"10.0.1.5:9779\",job=\"api-1\",service=\"api-1\",team=\"payments\"";
+        // api-1 of another environment, idle: averaged with prod's it would hide it (and lose the team its route reads).
+        String stagingTask = "ecs_cluster=\"o11y-staging\",ecs_service=\"api-1\",env=\"staging\",instance=\"10.1.1.5:9779\",job=\"api-1\",service=\"api-1\",team=\"payments\"";
         String task2 = "ecs_cluster=\"o11y\",ecs_service=\"api-2\",env=\"prod\",instance=\"10.0.1.6:9779\",job=\"api-2\",service=\"api-2\"";
         String cpu = MetricNames.EcsExporter.CONTAINER_CPU_SECONDS;
         String vcpus = MetricNames.EcsExporter.TASK_CPU_LIMIT_VCPUS;
@@ -56,8 +58,11 @@ class AlertRulesTest {
                 series(cpu + "{container_name=\"ecs-exporter\"," + task1 + "}", "0+0.6x20"),
                 series(vcpus + "{" + task1 + "}", "0.25x20"),
                 series(cpu + "{container_name=\"app\"," + task2 + "}", "0+3x20"),
-                series(vcpus + "{" + task2 + "}", "0.25x20"));
-        t.fires("HighCPUUsage", hot, "15m", Map.of("service", "api-1", "severity", "warning"), "High CPU on api-1");
+                series(vcpus + "{" + task2 + "}", "0.25x20"),
+                series(cpu + "{container_name=\"app\"," + stagingTask + "}", "0+0.6x20"),
+                series(vcpus + "{" + stagingTask + "}", "0.25x20"));
+        t.fires("HighCPUUsage", hot, "15m", Map.of("service", "api-1", "env", "prod", "team", "payments", "severity", "warning"),
+                "High CPU on api-1");
         // 60% of its reservation: below the threshold.
         t.silent("HighCPUUsage", List.of(series(cpu + "{container_name=\"app\"," + task1 + "}", "0+9x20"),
                 series(vcpus + "{" + task1 + "}", "0.25x20")), "15m");

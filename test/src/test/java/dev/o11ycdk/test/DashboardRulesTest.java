@@ -65,26 +65,26 @@ class DashboardRulesTest {
     static PromtoolRuleTests cases() {
         PromtoolRuleTests t = new PromtoolRuleTests("15s");
         List<Series> in = traffic();
-        String api1 = "{service=\"api-1\"}";
-        String api2 = "{service=\"api-2\"}";
+        String api1 = "{env=\"prod\",service=\"api-1\"}";
+        String api2 = "{env=\"prod\",service=\"api-2\"}";
         t.records(DashboardRules.REQUESTS, milli(DashboardRules.REQUESTS), in, "5m", Map.of(api1, 800.0, api2, 600.0));
         // api-2 never answered 5xx: a 0 series, not none.
         t.records(DashboardRules.ERRORS, milli(DashboardRules.ERRORS), in, "5m", Map.of(api1, 200.0, api2, 0.0));
         t.records(DashboardRules.ERROR_RATIO, milli(DashboardRules.ERROR_RATIO), in, "5m", Map.of(api1, 250.0, api2, 0.0));
         t.records(DashboardRules.LATENCY_BUCKETS, milli(DashboardRules.LATENCY_BUCKETS + api1), in, "5m", Map.of(
-                "{le=\"0.1\",service=\"api-1\"}", 400.0, "{le=\"0.5\",service=\"api-1\"}", 600.0, "{le=\"+Inf\",service=\"api-1\"}", 800.0));
+                "{le=\"0.1\",env=\"prod\",service=\"api-1\"}", 400.0, "{le=\"0.5\",env=\"prod\",service=\"api-1\"}", 600.0, "{le=\"+Inf\",env=\"prod\",service=\"api-1\"}", 800.0));
         // api-1's p50: rank 0.4 of 0.8/s ends the first bucket (0.1 s); p95 and p99 fall in +Inf: the highest finite
         // bound, 0.5 s. api-2's requests all took under 0.1 s: interpolated within that bucket.
         t.records(DashboardRules.LATENCY, milli(DashboardRules.LATENCY), in, "5m", Map.of(
-                "{quantile=\"0.5\",service=\"api-1\"}", 100.0,
-                "{quantile=\"0.95\",service=\"api-1\"}", 500.0,
-                "{quantile=\"0.99\",service=\"api-1\"}", 500.0,
-                "{quantile=\"0.5\",service=\"api-2\"}", 50.0,
-                "{quantile=\"0.95\",service=\"api-2\"}", 95.0,
-                "{quantile=\"0.99\",service=\"api-2\"}", 99.0));
+                "{quantile=\"0.5\",env=\"prod\",service=\"api-1\"}", 100.0,
+                "{quantile=\"0.95\",env=\"prod\",service=\"api-1\"}", 500.0,
+                "{quantile=\"0.99\",env=\"prod\",service=\"api-1\"}", 500.0,
+                "{quantile=\"0.5\",env=\"prod\",service=\"api-2\"}", 50.0,
+                "{quantile=\"0.95\",env=\"prod\",service=\"api-2\"}", 95.0,
+                "{quantile=\"0.99\",env=\"prod\",service=\"api-2\"}", 99.0));
         t.records(DashboardRules.ENDPOINT_LATENCY, milli(DashboardRules.ENDPOINT_LATENCY), in, "5m", Map.of(
-                "{quantile=\"0.95\",service=\"api-1\",uri=\"/orders\"}", 500.0,
-                "{quantile=\"0.95\",service=\"api-2\",uri=\"/orders\"}", 95.0));
+                "{quantile=\"0.95\",env=\"prod\",service=\"api-1\",uri=\"/orders\"}", 500.0,
+                "{quantile=\"0.95\",env=\"prod\",service=\"api-2\",uri=\"/orders\"}", 95.0));
         return t;
     }
 
@@ -109,11 +109,11 @@ class DashboardRulesTest {
         String promtool = PrometheusTools.promtool();
         Files.writeString(dir.resolve("rules.yml"), group("15s").toYaml());
         PromtoolRuleTests wrong = new PromtoolRuleTests("15s").records(DashboardRules.ERROR_RATIO, milli(DashboardRules.ERROR_RATIO),
-                traffic(), "5m", Map.of("{service=\"api-1\"}", 200.0, "{service=\"api-2\"}", 0.0));
+                traffic(), "5m", Map.of("{env=\"prod\",service=\"api-1\"}", 200.0, "{env=\"prod\",service=\"api-2\"}", 0.0));
         Files.writeString(dir.resolve("tests.yml"), wrong.toYaml("rules.yml"));
         Tools.Result r = Tools.run(List.of(promtool, "test", "rules", "tests.yml"), dir, 120);
         assertThat(r.exitCode()).as(r.output()).isNotZero();
-        assertThat(r.output()).contains("got: {service=\"api-1\"} 2.5E+02");
+        assertThat(r.output()).contains("got: {env=\"prod\", service=\"api-1\"} 2.5E+02");
     }
 
     @Test
