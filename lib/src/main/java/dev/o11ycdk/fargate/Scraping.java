@@ -6,14 +6,17 @@ import dev.o11ycdk.core.ScrapeOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.ec2.IConnectable;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ecs.BaseService;
+import software.amazon.awscdk.services.ecs.CfnTaskDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ExternalService;
 import software.amazon.awscdk.services.ecs.NetworkMode;
 import software.amazon.awscdk.services.ecs.PortMapping;
 import software.amazon.awscdk.services.ecs.TaskDefinition;
+import software.constructs.IConstruct;
 
 /**
  * The one call a service team makes: labels on its container (what the ECS discovery reads) and a
@@ -46,9 +49,13 @@ final class Scraping {
                     + "port; ECS discovery scrapes only mapped ports: add PortMapping.builder().containerPort("
                     + options.getPort() + ")");
         }
+        boolean addSidecar = options.isTaskMetrics() && td.findContainer(EcsExporterSidecar.CONTAINER_NAME) == null;
+        if (addSidecar) {
+            checkRoomForSidecar(td, what);
+        }
         Map<String, String> labels = labels(prometheus, options);
         labels.forEach(container::addDockerLabel);
-        if (options.isTaskMetrics() && td.findContainer(EcsExporterSidecar.CONTAINER_NAME) == null) {
+        if (addSidecar) {
             EcsExporterSidecar.addTo(td, labels, container.getLogDriverConfig());
         }
         if (td.getNetworkMode() == NetworkMode.AWS_VPC) {
@@ -60,6 +67,40 @@ final class Scraping {
                     + "are 32768-65535).");
         }
         return new ScrapeRegistration(labels, options.getPort());
+    }
+
+    /**
+     * What the sidecar needs of the task, checked before it is added, or ECS refuses the task definition at deploy time:
+     * its port free in the task (awsvpc: the task's containers share one network namespace), and its memory reservation
+     * within the task's memory beside what the other containers hold (their hard limit, else their reservation).
+     */
+    private static void checkRoomForSidecar(TaskDefinition td, String what) {
+        String fix = "; set taskMetrics(false) and add EcsExporterSidecar.containerOptions yourself, or ";
+        long held = 0;
+        for (IConstruct child : td.getNode().getChildren()) {
+            if (!(child instanceof ContainerDefinition c)) {
+                continue;
+            }
+            boolean taken = c.getPortMappings().stream().map(PortMapping::getContainerPort)
+                    .anyMatch(p -> p != null && p.intValue() == EcsExporterSidecar.PORT);
+            if (taken) {
+                throw Check.bad(what + " taskMetrics", true, "container '" + c.getContainerName() + "' maps port "
+                        + EcsExporterSidecar.PORT + ", where the ecs_exporter sidecar serves" + fix + "move that port");
+            }
+            CfnTaskDefinition.ContainerDefinitionProperty rendered = c.renderContainerDefinition(td);
+            Number memory = rendered.getMemory() != null ? rendered.getMemory() : rendered.getMemoryReservation();
+            if (memory != null && !Token.isUnresolved(memory)) {
+                held += memory.longValue();
+            }
+        }
+        CfnTaskDefinition cfn = (CfnTaskDefinition) td.getNode().getDefaultChild();
+        String taskMemory = cfn.getMemory();
+        if (taskMemory != null && !Token.isUnresolved(taskMemory) && taskMemory.matches("\\d+")
+                && held + EcsExporterSidecar.MEMORY_RESERVATION_MIB > Long.parseLong(taskMemory)) {
+            throw Check.bad(what + " taskMetrics", true, "the task's containers hold " + held + " of its " + taskMemory
+                    + " MiB and the ecs_exporter sidecar reserves " + EcsExporterSidecar.MEMORY_RESERVATION_MIB + fix
+                    + "leave it " + EcsExporterSidecar.MEMORY_RESERVATION_MIB + " MiB (a lower memoryLimitMiB, or a larger task)");
+        }
     }
 
     static ScrapeRegistration register(IFargatePrometheus prometheus, IConnectable network, ScrapeOptions options) {

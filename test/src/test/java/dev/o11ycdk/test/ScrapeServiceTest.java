@@ -231,6 +231,39 @@ class ScrapeServiceTest {
     }
 
     @Test
+    void aTaskWithoutRoomForTheEcsExporterSidecarFailsAtSynthNotAtDeploy() {
+        App a = Synth.newApp(Map.of(), null);
+        O11yApp.Stacks s = O11yApp.build(a, Settings.from(a));
+        FargatePrometheus prometheus = s.fargate().getPrometheus();
+        // The app's hard limit is the whole task: ECS would refuse the sidecar's 32 MiB reservation on top.
+        Stack full = new Stack(a, "Full", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
+        FargateTaskDefinition td = FargateTaskDefinition.Builder.create(full, "Task").cpu(256).memoryLimitMiB(512).build();
+        td.addContainer("app", ContainerDefinitionOptions.builder().image(ContainerImage.fromRegistry("example/payments:1.0.0"))
+                .memoryLimitMiB(512).portMappings(List.of(PortMapping.builder().containerPort(8080).build())).build());
+        FargateService service = FargateService.Builder.create(full, "Payments").cluster(teamCluster(full)).taskDefinition(td).build();
+        assertThatThrownBy(() -> prometheus.scrape(service, ScrapeOptions.builder().name("payments").port(8080).build()))
+                .hasMessage("scrape 'payments' of service Full/Payments taskMetrics = true: the task's containers hold 512 of its 512 "
+                        + "MiB and the ecs_exporter sidecar reserves 32; set taskMetrics(false) and add EcsExporterSidecar.containerOptions "
+                        + "yourself, or leave it 32 MiB (a lower memoryLimitMiB, or a larger task)");
+        // Nothing was added by the refused call, and without the sidecar it is scraped.
+        assertThat(td.findContainer("ecs-exporter")).isNull();
+        assertThat(prometheus.scrape(service, ScrapeOptions.builder().name("payments").port(8080).taskMetrics(false).build())
+                .getDockerLabels()).containsEntry("O11Y_SERVICE", "payments");
+
+        // A container of the task already serves on 9779, the sidecar's port.
+        Stack taken = new Stack(a, "Taken", StackProps.builder().env(Environment.builder().region("ap-northeast-2").build()).build());
+        FargateTaskDefinition td2 = FargateTaskDefinition.Builder.create(taken, "Task").cpu(256).memoryLimitMiB(512).build();
+        td2.addContainer("app", ContainerDefinitionOptions.builder().image(ContainerImage.fromRegistry("example/payments:1.0.0"))
+                .memoryReservationMiB(256).portMappings(List.of(PortMapping.builder().containerPort(8080).build(),
+                        PortMapping.builder().containerPort(9779).build())).build());
+        FargateService other = FargateService.Builder.create(taken, "Payments").cluster(teamCluster(taken)).taskDefinition(td2).build();
+        assertThatThrownBy(() -> prometheus.scrape(other, ScrapeOptions.builder().name("payments").port(8080).build()))
+                .hasMessage("scrape 'payments' of service Taken/Payments taskMetrics = true: container 'app' maps port 9779, where the "
+                        + "ecs_exporter sidecar serves; set taskMetrics(false) and add EcsExporterSidecar.containerOptions yourself, "
+                        + "or move that port");
+    }
+
+    @Test
     void anEc2ServiceInBridgeModeIsLabelledAndToldToOpenItsInstances() {
         App a = Synth.newApp(Map.of(), null);
         O11yApp.Stacks s = O11yApp.build(a, Settings.from(a));
