@@ -159,7 +159,7 @@ public final class Dashboards {
                         "100 * " + perService(MetricNames.EcsExporter.CONTAINER_MEMORY_BYTES, c) + " / "
                                 + perService(MetricNames.EcsExporter.TASK_MEMORY_LIMIT_BYTES, c)), "{{service}}")))
                 .panel(Panel.timeseries("Reserved vCPU: top " + TOP + " services", "none", new Target(top(TOP, cpuReserved(c)), "{{service}}")))
-                .panel(Panel.timeseries("Reserved memory: top " + TOP + " services", "decgbytes", new Target(top(TOP, memoryReservedGib(c)),
+                .panel(Panel.timeseries("Reserved memory: top " + TOP + " services", "gbytes", new Target(top(TOP, memoryReservedGib(c)),
                         "{{service}}")))
                 .panel(Panel.stat("Cluster CPU used of reserved", "percent", new Target(
                         "100 * sum(rate(" + MetricNames.EcsExporter.CONTAINER_CPU_SECONDS + "{" + c + "}[$__rate_interval])) / sum("
