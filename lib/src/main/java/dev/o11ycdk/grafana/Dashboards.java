@@ -103,9 +103,14 @@ public final class Dashboards {
         return "histogram_quantile(" + q + ", sum by (le) (" + recorded(DashboardRules.LATENCY_BUCKETS, "") + "))";
     }
 
-    /** The {@code n} highest series of {@code expr}, highest first: a fleet panel's worst-first view. */
+    /**
+     * The {@code n} series of {@code expr} that reached the highest values over the dashboard's range, highest first: a
+     * fleet panel's worst-first view. Ranked once, at the range's end over all of it ({@code @ end()}, a subquery at the
+     * panel's step), not at each step: a {@code topk} per step draws whichever {@code n} lead at that step, which over
+     * a range of a changing fleet is many more than {@code n} lines.
+     */
     private static String top(int n, String expr) {
-        return "sort_desc(topk(" + n + ", " + expr + "))";
+        return "sort_desc((" + expr + ") and topk(" + n + ", max_over_time((" + expr + ")[$__range:$__interval] @ end())))";
     }
 
     /** The share of 5xx of every selected service together. */
