@@ -16,6 +16,8 @@ import software.constructs.IConstruct;
  * resource lands in the team's stack: the host's security group is only referenced.
  */
 final class HostScraping {
+    /** The construct metadata that marks an instance or group as scraped, with the scrape's name. */
+    private static final String SCRAPED = "o11y-cdk:scrape";
     private HostScraping() {
     }
 
@@ -29,6 +31,15 @@ final class HostScraping {
         if (tagged != null) {
             // On the instance or the group itself, not on the roles and security groups beside it.
             IConstruct resource = tagged.getNode().getDefaultChild() != null ? tagged.getNode().getDefaultChild() : tagged;
+            // One set of discovery tags an instance: a second scrape would overwrite the first's port and path.
+            String first = resource.getNode().getMetadata().stream().filter(m -> SCRAPED.equals(m.getType()))
+                    .map(m -> String.valueOf(m.getData())).findFirst().orElse(null);
+            if (first != null) {
+                throw Check.bad("scrape '" + options.getName() + "' of " + tagged.getNode().getPath(), options.getName(), "is already "
+                        + "scraped as '" + first + "'; an instance carries one set of discovery tags (one port and path): serve both "
+                        + "on one port, or scrape the second with scrape(securityGroup, options) and a job of your own");
+            }
+            resource.getNode().addMetadata(SCRAPED, options.getName());
             tags.forEach((k, v) -> Tags.of(resource).add(k, v));
         }
         network.getConnections().allowFrom(host, Port.tcp(options.getPort()), "o11y host scrape of " + options.getName());

@@ -113,6 +113,21 @@ class LibraryBadPropsTest {
                         }),
                         "scrape 'orders' containerName = 'app': names an ECS container; the EC2 host scrapes the instance itself "
                                 + "(leave it unset)"),
+                Arguments.of("one instance scraped twice on the host", call(() -> {
+                            Stack s = stack();
+                            software.amazon.awscdk.services.ec2.Vpc vpc = software.amazon.awscdk.services.ec2.Vpc.Builder.create(s, "Vpc")
+                                    .maxAzs(1).natGateways(0).build();
+                            software.amazon.awscdk.services.ec2.Instance orders = software.amazon.awscdk.services.ec2.Instance.Builder
+                                    .create(s, "Orders").vpc(vpc).instanceType(new software.amazon.awscdk.services.ec2.InstanceType("t3.micro"))
+                                    .machineImage(software.amazon.awscdk.services.ec2.MachineImage.genericLinux(Map.of("ap-northeast-2", "ami-0a1b2c3d4e5f60718")))
+                                    .build();
+                            var host = ObservabilityInstance.fromSecurityGroupId(s, "Host", "sg-0123456789abcdef0");
+                            host.scrape(orders, ScrapeOptions.builder().name("orders").port(9464).build());
+                            host.scrape(orders, ScrapeOptions.builder().name("orders-jvm").port(9404).build());
+                        }),
+                        "scrape 'orders-jvm' of Team/Orders = 'orders-jvm': is already scraped as 'orders'; an instance carries one set "
+                                + "of discovery tags (one port and path): serve both on one port, or scrape the second with "
+                                + "scrape(securityGroup, options) and a job of your own"),
                 Arguments.of("the host's SSM prefix", call(() -> ObservabilityInstance.fromSsm(stack(), "Host", "o11y/host")),
                         "ssmParameterPrefix = 'o11y/host': must be an SSM path such as /o11y-cdk/host"),
                 Arguments.of("the EKS platform's SSM prefix", call(() -> KubePrometheusStack.fromSsm(stack(), "Eks", "eks")),
