@@ -18,6 +18,7 @@ import java.util.List;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ecs.PortMapping;
 import software.amazon.awscdk.services.ecs.Protocol;
@@ -151,8 +152,10 @@ public class GrafanaService extends FargatePlatformService {
             db.serve(component().service);
             component().container.addPortMappings(PortMapping.builder().containerPort(HA_PORT).protocol(Protocol.TCP).name("grafana-ha").build(),
                     PortMapping.builder().containerPort(HA_PORT).protocol(Protocol.UDP).name("grafana-ha-udp").build());
-            component().service.getConnections().allowInternally(Port.tcp(HA_PORT), "Grafana alerting HA between Grafana tasks");
-            component().service.getConnections().allowInternally(Port.udp(HA_PORT), "Grafana alerting HA between Grafana tasks");
+            for (ISecurityGroup sg : component().service.getConnections().getSecurityGroups()) { // ingress only: egress is open
+                sg.addIngressRule(sg, Port.tcp(HA_PORT), "Grafana alerting HA between Grafana tasks");
+                sg.addIngressRule(sg, Port.udp(HA_PORT), "Grafana alerting HA between Grafana tasks");
+            }
         }
 
         component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()

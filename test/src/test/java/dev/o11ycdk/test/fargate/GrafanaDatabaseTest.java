@@ -200,7 +200,9 @@ class GrafanaDatabaseTest {
         Annotations a = Annotations.fromStack(s.stacks().fargate());
         assertThat(a.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
         assertThat(a.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
-        assertThat(a.findWarning("*", Match.stringLikeRegexp(".*sqliteSingleTask.*"))).isEmpty();
+        assertThat(a.findWarning("*", Match.stringLikeRegexp(".*SQLite database on EFS.*"))).isEmpty();
+        assertThat(Annotations.fromStack(Synth.of(SQLITE).stacks().fargate()).findWarning("*",
+                Match.stringLikeRegexp(".*SQLite database on EFS.*"))).hasSize(1);
         CfnGuard guard = CfnGuard.require();
         java.nio.file.Path file = s.templateFile(s.stacks().fargate());
         CfnGuard.Report r = guard.validate(List.of(file)).get(0);
