@@ -213,6 +213,31 @@ class GrafanaDatabaseTest {
     }
 
     @Test
+    void auroraSynthesizesWithinEveryCloudFormationLimitAndTheGrafanaTaskDefinitionWithinEcss() throws java.io.IOException {
+        for (Map<String, String> settings : List.of(SQLITE, AURORA)) {
+            Synth s = Synth.of(settings);
+            Map<String, Object> t = s.templateJson(s.stacks().fargate());
+            long bytes = java.nio.file.Files.size(s.templateFile(s.stacks().fargate()));
+            assertThat(dev.o11ycdk.core.StackLimits.check("O11yFargate", t, bytes)).isEmpty();
+            int grafanaBytes = s.stacks().fargate().getGrafana().getTaskDefinitionBytes();
+            assertThat(grafanaBytes).isLessThan(dev.o11ycdk.fargate.FargatePlatformService.MAX_TASK_DEFINITION_BYTES);
+            System.out.printf("grafanaDatabase %s: O11yFargate %d resources, %d template bytes, Grafana task definition %d bytes%n",
+                    settings.getOrDefault("grafanaDatabase", "sqlite"), Cfn.resources(t).size(), bytes, grafanaBytes);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shellcheckAcceptsThePerTaskEntrypoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        String shellcheck = Tools.require("shellcheck", "apt-get install shellcheck");
+        String script = String.valueOf(((List<Object>) Cfn.container(aurora(), "Grafana").get("Command")).get(0));
+        java.nio.file.Path file = dir.resolve("entrypoint.sh");
+        java.nio.file.Files.writeString(file, "#!/bin/sh\n" + script);
+        Tools.Result r = Tools.run(List.of(shellcheck, "--severity=style", file.toString()), dir, 60);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+
+    @Test
     void cfnLintFindsNoErrors() {
         String cfnLint = Tools.require("cfn-lint", "pip install cfn-lint");
         Synth s = Synth.of(AURORA);
