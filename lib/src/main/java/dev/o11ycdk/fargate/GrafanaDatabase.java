@@ -160,6 +160,8 @@ public class GrafanaDatabase extends Construct implements IConnectable {
      */
     void serve(FargateService grafana) {
         cluster.getConnections().allowFrom(grafana, Port.tcp(PORT), "Grafana to its database");
+        // Grafana's first tasks need the writer, not only the cluster their environment names.
+        grafana.getNode().addDependency(cluster.getNode().findChild("Writer"));
         this.redeploy = StateMachine.Builder.create(this, "RedeployGrafana")
                 .comment("Forces a new deployment of the Grafana service, whose tasks read the database password at start")
                 .definitionBody(DefinitionBody.fromChainable(CallAwsService.Builder.create(this, "ForceNewDeployment")

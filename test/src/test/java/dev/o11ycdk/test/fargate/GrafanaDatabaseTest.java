@@ -144,6 +144,10 @@ class GrafanaDatabaseTest {
     void twoGrafanaTasksRollWithoutDowntimeAndGossipOn9094AmongThemselvesOnly() {
         Map<String, Object> t = aurora();
         Map<String, Object> service = Cfn.props(t, "AWS::ECS::Service", "GrafanaService");
+        Map<String, Object> serviceResource = Cfn.byType(t, "AWS::ECS::Service").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("GrafanaService")).map(Map.Entry::getValue).findFirst().orElseThrow();
+        assertThat(Cfn.json(serviceResource.get("DependsOn"))).as("the first tasks wait for the writer")
+                .contains(only(t, "AWS::RDS::DBInstance").getKey());
         assertThat(service).containsEntry("DesiredCount", 2);
         assertThat((Map<String, Object>) service.get("DeploymentConfiguration")).containsEntry("MinimumHealthyPercent", 100)
                 .containsEntry("MaximumPercent", 200);
