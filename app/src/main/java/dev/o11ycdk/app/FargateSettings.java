@@ -30,7 +30,13 @@ public record FargateSettings(
         String discoveryInterval,
         String adotCollectorVersion,
         String ssmParameterPrefix,
-        boolean containerInsights) {
+        boolean containerInsights,
+        String grafanaDatabase,
+        double grafanaDatabaseMinAcu,
+        double grafanaDatabaseMaxAcu) {
+
+    /** Values of the grafanaDatabase setting. */
+    static final List<String> GRAFANA_DATABASES = List.of("sqlite", "aurora");
 
     /** Fields of one entry of the services setting. */
     static final List<String> SERVICE_FIELDS = List.of("name", "port", "path", "env");
@@ -95,7 +101,34 @@ public record FargateSettings(
         return new FargateSettings(env, services, ns, cpu, memory, 1, adminSecret,
                 remoteWrite, c.string("cloudwatchExporterVersion"),
                 oauth(c), clusterName, series, discoveryClusters,
-                discoveryInterval, c.string("adotCollectorVersion"), prefix, c.bool("containerInsights"));
+                discoveryInterval, c.string("adotCollectorVersion"), prefix, c.bool("containerInsights"),
+                grafanaDatabase(c), acu(c, "grafanaDatabaseMinAcu", 0.5), acu(c, "grafanaDatabaseMaxAcu", 1));
+    }
+
+    private static String grafanaDatabase(Context c) {
+        String db = c.string("grafanaDatabase");
+        if (!GRAFANA_DATABASES.contains(db)) {
+            throw c.bad("grafanaDatabase", "must be one of " + GRAFANA_DATABASES + " (sqlite: one task on EFS; aurora: two tasks on "
+                    + "Aurora PostgreSQL Serverless v2)");
+        }
+        if (db.equals("aurora")) {
+            double min = acu(c, "grafanaDatabaseMinAcu", 0.5);
+            if (acu(c, "grafanaDatabaseMaxAcu", 1) < min) {
+                throw c.bad("grafanaDatabaseMaxAcu", "must be at least grafanaDatabaseMinAcu (" + c.raw("grafanaDatabaseMinAcu") + ")");
+            }
+        }
+        return db;
+    }
+
+    /** Aurora Serverless v2 capacity: lowest..256 ACU in steps of 0.5, a JSON number or -c text. */
+    private static double acu(Context c, String key, double lowest) {
+        Object v = c.raw(key);
+        Double d = v instanceof Number n ? Double.valueOf(n.doubleValue())
+                : v instanceof String str && str.trim().matches("\\d{1,3}(\\.\\d+)?") ? Double.valueOf(str.trim()) : null;
+        if (d == null || d < lowest || d > 256 || d * 2 != Math.rint(d * 2)) {
+            throw c.bad(key, "must be a number of ACUs in " + (lowest == 1 ? "1" : "0.5") + "..256 in steps of 0.5");
+        }
+        return d;
     }
 
     static void secretName(Context c, String key, String name) {

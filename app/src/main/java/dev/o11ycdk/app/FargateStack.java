@@ -16,6 +16,8 @@ import dev.o11ycdk.fargate.EfsStorageProps;
 import dev.o11ycdk.fargate.FargatePlatformService;
 import dev.o11ycdk.fargate.FargatePrometheus;
 import dev.o11ycdk.fargate.FargatePrometheusProps;
+import dev.o11ycdk.fargate.GrafanaDatabase;
+import dev.o11ycdk.fargate.GrafanaDatabaseProps;
 import dev.o11ycdk.fargate.GrafanaOAuth;
 import dev.o11ycdk.fargate.GrafanaService;
 import dev.o11ycdk.fargate.GrafanaServiceProps;
@@ -144,6 +146,10 @@ public class FargateStack extends LayoutStack {
         }
         if (!f.grafanaOAuth().isEmpty()) {
             gb.oauth(oauth(f.grafanaOAuth()));
+        }
+        if (f.grafanaDatabase().equals("aurora")) {
+            gb.database(new GrafanaDatabase(this, "GrafanaDatabase", GrafanaDatabaseProps.builder()
+                    .vpc(vpc).minCapacity(f.grafanaDatabaseMinAcu()).maxCapacity(f.grafanaDatabaseMaxAcu()).build()));
         }
         this.grafana = new GrafanaService(this, "Grafana", gb.build());
         prometheus.allowQueriesFrom(grafana);

@@ -1,6 +1,7 @@
 package dev.o11ycdk.app;
 
 import dev.o11ycdk.core.SupportCalendar;
+import dev.o11ycdk.fargate.GrafanaDatabase;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +43,9 @@ public final class SupportChecks {
     public record Pin(String name, boolean setting, String component, String version, List<String> layouts) {
         /** What a line about it starts with: {@code setting 'grafanaVersion' = '10.4.2'} or the constant's equivalent. */
         String subject(Object asGiven) {
-            return setting ? Context.subject(name, asGiven)
-                    : "constant '" + name + "' = '" + version + "' (app/src/main/java/dev/o11ycdk/app/NewCluster.java, not a setting)";
+            String file = name.startsWith("GrafanaDatabase.") ? "lib/src/main/java/dev/o11ycdk/fargate/GrafanaDatabase.java"
+                    : "app/src/main/java/dev/o11ycdk/app/NewCluster.java";
+            return setting ? Context.subject(name, asGiven) : "constant '" + name + "' = '" + version + "' (" + file + ", not a setting)";
         }
     }
 
@@ -68,7 +70,11 @@ public final class SupportChecks {
             all.add(new Pin("NewCluster.ALB_CONTROLLER", false, "aws-load-balancer-controller", NewCluster.ALB_CONTROLLER.getVersion(),
                     s.layouts().contains("eks") ? List.of("eks") : List.of()));
         }
-        return all.stream().filter(p -> !p.layouts().isEmpty()).toList();
+        if (s.fargate().grafanaDatabase().equals("aurora")) {
+            all.add(new Pin("GrafanaDatabase.ENGINE_VERSION", false, "aurora-postgresql",
+                    GrafanaDatabase.ENGINE_VERSION.getAuroraPostgresFullVersion(), s.layouts().contains("fargate") ? List.of("fargate") : List.of()));
+        }
+                return all.stream().filter(p -> !p.layouts().isEmpty()).toList();
     }
 
     private static Pin pin(String setting, String component, String version, List<String> layouts, Settings s) {

@@ -81,6 +81,7 @@ public final class CostEstimate {
                 case "AWS::EC2::Instance" -> e.instance(r.getKey(), props);
                 case "AWS::EKS::Cluster" -> logTypes += e.cluster(r.getKey(), props, kubernetes != null && kubernetes.extendedSupport());
                 case "AWS::EKS::Nodegroup" -> e.nodegroup(r.getKey(), props);
+                case "AWS::RDS::DBCluster" -> e.aurora(r.getKey(), props);
                 case "AWS::EFS::FileSystem" -> efs = true;
                 case "AWS::Backup::BackupPlan" -> backup = true;
                 // Billed per metric an alarm reads: a metric-math alarm over two metrics costs two.
@@ -148,6 +149,35 @@ public final class CostEstimate {
         int disk = props.get("DiskSize") instanceof Number d ? d.intValue() : EKS_DEFAULT_DISK_GIB;
         add("EC2", id + " (" + nodes + " x " + type + ", managed node group)", nodes * prices.ec2Hour(type).orElse(Double.NaN) * HOURS_PER_MONTH);
         add("EC2", id + " root volumes (" + nodes + " x " + disk + " GiB)", nodes * disk * prices.get("ebsGp3GbMonth"));
+    }
+
+    /**
+     * What Grafana's database holds (users, dashboard versions, annotations, alert state): a few
+     * megabytes, stated as 1 GB. Backups up to the cluster's size are free.
+     */
+    public static final double AURORA_GB = 1;
+
+    /**
+     * Aurora Serverless v2 at its floor all month (ServerlessV2ScalingConfiguration.MinCapacity ACU x
+     * 730 h: Grafana keeps connections open, so it never pauses) plus storage, Aurora Standard. The
+     * prices are prices.json's auroraServerlessV2AcuHour and auroraStorageGbMonth
+     * (https://aws.amazon.com/rds/aurora/pricing/, see prices.json's _sources and the README on
+     * which are assumptions); I/O requests ($0.20 per million in us-east-1) are left out for a
+     * database this small.
+     */
+    @SuppressWarnings("unchecked")
+    private void aurora(String id, Map<String, Object> props) {
+        Map<String, Object> scaling = (Map<String, Object>) props.getOrDefault("ServerlessV2ScalingConfiguration", Map.of());
+        if (!(scaling.get("MinCapacity") instanceof Number min)) {
+            return; // provisioned instances are not priced here
+        }
+        add("Aurora", String.format(Locale.ROOT, "%s Serverless v2, %s ACU floor x %d h", id, trim(min.doubleValue()), HOURS_PER_MONTH),
+                min.doubleValue() * prices.get("auroraServerlessV2AcuHour") * HOURS_PER_MONTH);
+        add("Aurora", id + " storage, " + trim(AURORA_GB) + " GB (assumed)", AURORA_GB * prices.get("auroraStorageGbMonth"));
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /** EKS's root volume size for a Linux managed node group without a launch template. */
@@ -218,7 +248,7 @@ public final class CostEstimate {
         return lines.stream().mapToDouble(Line::monthlyUsd).sum();
     }
 
-    /** Total per category (Fargate, EFS, ALB, NAT, EC2, EKS, EBS, CloudWatch, Secrets Manager, KMS). */
+    /** Total per category (Fargate, EFS, ALB, NAT, EC2, EKS, EBS, Aurora, CloudWatch, Secrets Manager, KMS). */
     public Map<String, Double> byCategory() {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
         lines.forEach(l -> out.merge(l.category(), l.monthlyUsd(), Double::sum));

@@ -31,6 +31,8 @@ final class ContainerFiles {
     private final List<String> dirs = new ArrayList<>();
     private String stdinName;
     private String stdinContent;
+    private boolean perTask;
+    private final Map<String, String> exports = new LinkedHashMap<>();
 
     /** The directory every file goes under, emptied at each start. It must not be a volume's own root. */
     ContainerFiles root(String dir) {
@@ -45,6 +47,27 @@ final class ContainerFiles {
 
     String root() {
         return root;
+    }
+
+    /**
+     * Each task writes under a directory of its own, {@code <root>/<hostname>} (on Fargate the
+     * task's private IP name, unique among running tasks), so tasks sharing one volume never empty
+     * each other's files. Paths are still given under {@link #root}; the entrypoint puts the
+     * task's segment in. A new task leaves its predecessor's few files behind.
+     */
+    ContainerFiles perTask() {
+        this.perTask = true;
+        return this;
+    }
+
+    boolean isPerTask() {
+        return perTask;
+    }
+
+    /** Exports {@code envName} as the task's path of {@code path} (under the root) before the process starts. */
+    ContainerFiles export(String envName, String path) {
+        exports.put(envName, path.equals(root) ? path : underRoot("container export", path));
+        return this;
     }
 
     ContainerFiles file(String path, String content) {
@@ -118,6 +141,9 @@ final class ContainerFiles {
     String entrypointScript(List<String> command) {
         List<String> lines = new ArrayList<>();
         lines.add("set -eu");
+        if (perTask) {
+            lines.add("O11Y_ROOT=" + Shell.quote(root) + "/\"$(hostname)\"");
+        }
         if (writes()) {
             List<String> mkdirs = new ArrayList<>(List.of(root));
             files.keySet().forEach(p -> addDir(mkdirs, p));
@@ -127,18 +153,18 @@ final class ContainerFiles {
                     mkdirs.add(d);
                 }
             });
-            lines.add("rm -rf " + Shell.quote(root));
-            lines.add("mkdir -p " + String.join(" ", mkdirs.stream().map(Shell::quote).toList()));
+            lines.add("rm -rf " + path(root));
+            lines.add("mkdir -p " + String.join(" ", mkdirs.stream().map(this::path).toList()));
         }
         int i = 0;
         List<String> unset = new ArrayList<>();
         for (String path : files.keySet()) {
             String v = varName(i++);
-            lines.add("printf '%s\\n' \"$" + v + "\" > " + Shell.quote(path));
+            lines.add("printf '%s\\n' \"$" + v + "\" > " + path(path));
             unset.add(v);
         }
         for (Map.Entry<String, String> s : secretFiles.entrySet()) {
-            lines.add("(umask 077; printf '%s' \"$" + s.getKey() + "\" > " + Shell.quote(s.getValue()) + ")");
+            lines.add("(umask 077; printf '%s' \"$" + s.getKey() + "\" > " + path(s.getValue()) + ")");
             unset.add(s.getKey());
         }
         if (stdinContent != null) {
@@ -153,8 +179,18 @@ final class ContainerFiles {
         if (!unset.isEmpty()) {
             lines.add("unset " + String.join(" ", unset));
         }
+        exports.forEach((env, p) -> lines.add("export " + env + "=" + path(p)));
         lines.add("exec " + String.join(" ", command.stream().map(Shell::quote).toList()));
         return String.join("\n", lines) + "\n";
+    }
+
+    /** A path under the root as the script writes it: quoted, with the task's segment when {@link #perTask}. */
+    private String path(String p) {
+        if (!perTask) {
+            return Shell.quote(p);
+        }
+        String rest = p.substring(root.length());
+        return "\"$O11Y_ROOT\"" + (rest.isEmpty() ? "" : Shell.quote(rest));
     }
 
     private static void addDir(List<String> dirs, String path) {

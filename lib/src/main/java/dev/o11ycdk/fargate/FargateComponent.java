@@ -248,6 +248,12 @@ final class FargateComponent {
             return this;
         }
 
+        /** Tasks of a service whose tasks may run side by side; a deploy starts the new before stopping the old. */
+        Spec desiredCount(int count) {
+            this.desiredCount = count;
+            return this;
+        }
+
         /** A shell probe for images without wget. @default wget of http://127.0.0.1:port/healthPath */
         Spec healthCommand(String shell) {
             this.healthCommand = shell;

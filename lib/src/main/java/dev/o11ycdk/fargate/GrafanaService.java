@@ -18,7 +18,10 @@ import java.util.List;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ecs.PortMapping;
+import software.amazon.awscdk.services.ecs.Protocol;
 import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
@@ -48,6 +51,10 @@ public class GrafanaService extends FargatePlatformService {
     /** TMPDIR (SQLite's and Go's temporary files): / and /tmp are read-only. */
     static final String TMP = FILES + "/tmp";
     static final int MAX_DASHBOARD_BYTES = 40_000;
+    /** With a {@link GrafanaDatabase}: each task's own directory below this (ContainerFiles.perTask), exported as GF_PATHS_*. */
+    static final String TASKS = DATA + "/tasks";
+    /** Grafana Alerting's HA gossip (memberlist, TCP and UDP) between the tasks. */
+    public static final int HA_PORT = 9094;
 
     private final ISecret adminSecret;
     private final HostRoute route;
@@ -74,12 +81,13 @@ public class GrafanaService extends FargatePlatformService {
         this.adminSecret = GrafanaAdminSecret.orGenerate(this, "AdminPassword", props.getAdminSecret(), "Grafana admin password");
 
         EfsStorage.Tenant tenant = props.getStorage().addTenant("Grafana", "/grafana", 472, 472);
+        GrafanaDatabase db = props.getDatabase();
         FargateComponent.Spec spec = FargateComponent.spec(this, "grafana", props.getImage())
                 .size(ComputeSize.of("grafana", 512, 1024))
                 .user(USER)
                 .port(DEFAULT_PORT, "/api/health")
                 .placement(props.getCluster(), props.getCluster().getDefaultCloudMapNamespace(), "grafana", null)
-                .singleWriter() // SQLite on EFS: one task at a time
+                .desiredCount(db != null ? 2 : 1)
                 .healthCheckGracePeriod(Duration.seconds(120))
                 .volume(tenant.volume("grafana-data"), EfsStorage.Tenant.mount("grafana-data", DATA))
                 // ECS puts secrets in the environment Grafana reads them from. Not 0600 files: the only
@@ -87,11 +95,12 @@ public class GrafanaService extends FargatePlatformService {
                 .secret("GF_SECURITY_ADMIN_PASSWORD", Secret.fromSecretsManager(adminSecret))
                 .env("GF_METRICS_ENABLED", "false") // /metrics would be public through the ALB
                 .env("GF_SERVER_HTTP_PORT", String.valueOf(DEFAULT_PORT))
-                .env("GF_SERVER_ROOT_URL", rootUrl)
-                .env("GF_PATHS_DATA", DATA)
-                .env("GF_PATHS_PROVISIONING", PROVISIONING)
-                .env("TMPDIR", TMP)
-                .env("GF_SECURITY_ADMIN_USER", "admin")
+                .env("GF_SERVER_ROOT_URL", rootUrl);
+        if (db == null) {
+            spec.singleWriter() // SQLite on EFS: one task at a time
+                    .env("GF_PATHS_DATA", DATA).env("GF_PATHS_PROVISIONING", PROVISIONING).env("TMPDIR", TMP);
+        }
+        spec.env("GF_SECURITY_ADMIN_USER", "admin")
                 .env("GF_SECURITY_COOKIE_SECURE", "true")
                 .env("GF_SECURITY_COOKIE_SAMESITE", "lax")
                 .env("GF_SECURITY_DISABLE_GRAVATAR", "true")
@@ -117,17 +126,37 @@ public class GrafanaService extends FargatePlatformService {
                     .env("GF_AUTH_GENERIC_OAUTH_ALLOW_SIGN_UP", "true")
                     .secret("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", Secret.fromSecretsManager(o.clientSecret()));
         }
+        if (db != null) {
+            shareDatabase(spec, db, props.getCluster().getDefaultCloudMapNamespace().getNamespaceName());
+        }
+        String root = db == null ? FILES : TASKS;
         this.datasourcesYaml = GrafanaProvisioning.datasourcesYaml(List.of(
                 Datasource.prometheus(props.getPrometheusUrl(), props.getScrapeInterval(), true),
                 Datasource.cloudWatch(region)));
-        spec.files().root(FILES).dir(TMP).file(PROVISIONING + "/datasources/o11y.yaml", datasourcesYaml)
-                .file(PROVISIONING + "/dashboards/o11y.yaml", GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS));
+        // Grafana expands $VAR in provisioning files: with per-task directories the provider reads the task's own.
+        String providerYaml = db == null ? GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS)
+                : GrafanaProvisioning.dashboardProviderYaml("o11y", "/O11Y_DASHBOARDS").replace("/O11Y_DASHBOARDS", "$O11Y_DASHBOARDS");
+        spec.files().root(root).dir(root + "/tmp").file(root + "/provisioning/datasources/o11y.yaml", datasourcesYaml)
+                .file(root + "/provisioning/dashboards/o11y.yaml", providerYaml);
         for (Dashboard d : dashboards) {
-            spec.files().file(DASHBOARDS + "/" + d.getUid() + ".json", d.toJson());
+            spec.files().file(root + "/dashboards/" + d.getUid() + ".json", d.toJson());
+        }
+        if (db != null) {
+            spec.files().perTask().export("GF_PATHS_DATA", TASKS).export("GF_PATHS_PROVISIONING", TASKS + "/provisioning")
+                    .export("TMPDIR", TASKS + "/tmp").export("O11Y_DASHBOARDS", TASKS + "/dashboards");
         }
         init(spec.build(), props.getCluster().getDefaultCloudMapNamespace(), "grafana", DEFAULT_PORT, "dashboards");
         tenant.grantReadWrite(component().taskDefinition.getTaskRole());
         tenant.allowMountFrom(component().service);
+        if (db != null) {
+            db.serve(component().service);
+            component().container.addPortMappings(PortMapping.builder().containerPort(HA_PORT).protocol(Protocol.TCP).name("grafana-ha").build(),
+                    PortMapping.builder().containerPort(HA_PORT).protocol(Protocol.UDP).name("grafana-ha-udp").build());
+            for (ISecurityGroup sg : component().service.getConnections().getSecurityGroups()) { // ingress only: egress is open
+                sg.addIngressRule(sg, Port.tcp(HA_PORT), "Grafana alerting HA between Grafana tasks");
+                sg.addIngressRule(sg, Port.udp(HA_PORT), "Grafana alerting HA between Grafana tasks");
+            }
+        }
 
         component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
                 .actions(Datasource.CLOUDWATCH_READ)
@@ -143,9 +172,27 @@ public class GrafanaService extends FargatePlatformService {
                 .priority(props.getPriority())
                 .targets(List.of(component().service))
                 .build());
-        Annotations.of(this).addWarningV2("@o11y-cdk/grafana:sqliteSingleTask", "Grafana keeps its SQLite database on "
-                + "EFS, so it runs one task at a time (the old task stops before the new one starts). For more than one "
-                + "task, point Grafana at a shared PostgreSQL (GF_DATABASE_*).");
+        if (db == null) {
+            Annotations.of(this).addWarningV2("@o11y-cdk/grafana:sqliteSingleTask", "Grafana keeps its SQLite database on "
+                    + "EFS, so it runs one task at a time (the old task stops before the new one starts). For more than one "
+                    + "task, give it a GrafanaDatabase (the app's grafanaDatabase = aurora).");
+        }
+    }
+
+    /**
+     * Two tasks on a {@link GrafanaDatabase}: its endpoint, name and credentials (ECS secrets from the
+     * generated secret), each task's files in a directory of its own, and Grafana Alerting's HA peers
+     * found through the service's Cloud Map name (an A record per task), so an alert notifies once.
+     */
+    private static void shareDatabase(FargateComponent.Spec spec, GrafanaDatabase db, String namespace) {
+        spec.env("GF_DATABASE_TYPE", "postgres")
+                .env("GF_DATABASE_HOST", db.getHostPort())
+                .env("GF_DATABASE_NAME", GrafanaDatabase.DATABASE_NAME)
+                .env("GF_DATABASE_SSL_MODE", "require")
+                .secret("GF_DATABASE_USER", Secret.fromSecretsManager(db.getSecret(), "username"))
+                .secret("GF_DATABASE_PASSWORD", Secret.fromSecretsManager(db.getSecret(), "password"))
+                .env("GF_UNIFIED_ALERTING_HA_PEERS", "grafana." + namespace + ":" + HA_PORT)
+                .env("GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS", "0.0.0.0:" + HA_PORT);
     }
 
     public HostRoute getRoute() {

@@ -59,6 +59,14 @@ public abstract class GrafanaServiceProps {
     @Nullable
     public abstract GrafanaOAuth getOauth();
 
+    /**
+     * A shared PostgreSQL: two tasks behind the ALB, rolled one at a time, with Grafana Alerting's HA.
+     *
+     * @default - SQLite on EFS, one task
+     */
+    @Nullable
+    public abstract GrafanaDatabase getDatabase();
+
     /** @default - Dashboards.fargateDefaults(the region's prices, else Seoul's) */
     @Nullable
     public abstract List<Dashboard> getDashboards();

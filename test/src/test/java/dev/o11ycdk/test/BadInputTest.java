@@ -296,6 +296,19 @@ class BadInputTest {
             bad("eksInstallEbsCsiDriver", "no", "setting 'eksInstallEbsCsiDriver' = 'no': must be true or false"),
             bad("logsKmsKey", List.of(true), "setting 'logsKmsKey' = [true]: must be true or false"),
             bad("containerInsights", "yes", "setting 'containerInsights' = 'yes': must be true or false"),
+            bad("grafanaDatabase", "postgres", "setting 'grafanaDatabase' = 'postgres': must be one of [sqlite, aurora] (sqlite: one task "
+                    + "on EFS; aurora: two tasks on Aurora PostgreSQL Serverless v2)"),
+            bad("grafanaDatabase", "", "setting 'grafanaDatabase' = '': must be one of [sqlite, aurora] (sqlite: one task on EFS; "
+                    + "aurora: two tasks on Aurora PostgreSQL Serverless v2)"),
+            bad("grafanaDatabaseMinAcu", 0.25, "setting 'grafanaDatabaseMinAcu' = 0.25: must be a number of ACUs in 0.5..256 in steps "
+                    + "of 0.5"),
+            bad("grafanaDatabaseMinAcu", "half", "setting 'grafanaDatabaseMinAcu' = 'half': must be a number of ACUs in 0.5..256 in "
+                    + "steps of 0.5"),
+            bad("grafanaDatabaseMaxAcu", "1.3", "setting 'grafanaDatabaseMaxAcu' = '1.3': must be a number of ACUs in 1..256 in steps "
+                    + "of 0.5"),
+            bad("grafanaDatabaseMaxAcu", 512, "setting 'grafanaDatabaseMaxAcu' = 512: must be a number of ACUs in 1..256 in steps of 0.5"),
+            bad("grafanaDatabaseMaxAcu", 2, "setting 'grafanaDatabaseMaxAcu' = 2: must be at least grafanaDatabaseMinAcu (4)")
+                    .with("grafanaDatabase", "aurora").with("grafanaDatabaseMinAcu", 4),
             bad("heartbeatUrl", "http://hc-ping.com/abc", "setting 'heartbeatUrl' = 'http://hc-ping.com/abc': must be an https URL such as "
                     + "https://hc-ping.com/<uuid>"),
             bad("heartbeatUrl", "http://127.0.0.1:9/ping", "setting 'heartbeatUrl' = 'http://127.0.0.1:9/ping': must be an https URL such as "

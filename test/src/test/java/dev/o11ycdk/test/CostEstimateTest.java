@@ -37,6 +37,50 @@ class CostEstimateTest {
         assertThat(e.table()).contains("O11yFargate monthly estimate (ap-northeast-2 list prices, USD):", "total");
     }
 
+    /**
+     * grafanaDatabase = aurora adds Aurora Serverless v2 at its floor (min ACU x 730 h), its storage, a
+     * second Grafana task, and the secret and key it brings; nothing else moves.
+     */
+    @Test
+    void auroraForGrafanaIsPricedAtItsAcuFloorWithItsStorageAndASecondGrafanaTask() {
+        Map<String, String> base = Map.of("layouts", "fargate");
+        Map<String, String> aurora = Map.of("layouts", "fargate", "grafanaDatabase", "aurora");
+        CostEstimate sqlite = fargateReport(base);
+        CostEstimate withAurora = fargateReport(aurora);
+        assertThat(sqlite.byCategory()).doesNotContainKey("Aurora");
+        assertThat(withAurora.lines()).filteredOn(l -> l.category().equals("Aurora")).satisfiesExactly(
+                l -> {
+                    assertThat(l.item()).contains("Serverless v2, 0.5 ACU floor x 730 h");
+                    assertThat(l.monthlyUsd()).isCloseTo(0.5 * 0.15 * 730, within(1e-9));
+                },
+                l -> {
+                    assertThat(l.item()).contains("storage, 1 GB (assumed)");
+                    assertThat(l.monthlyUsd()).isCloseTo(1 * 0.12, within(1e-9));
+                });
+        assertThat(withAurora.lines()).anySatisfy(l -> {
+            assertThat(l.item()).startsWith("GrafanaService").contains("2 x 0.50 vCPU / 1.0 GB");
+            assertThat(l.monthlyUsd()).isCloseTo(2 * (0.5 * 0.04656 + 1 * 0.00511) * 730, within(1e-9));
+        });
+        // The database's secret and its key.
+        assertThat(withAurora.byCategory().get("Secrets Manager") - sqlite.byCategory().get("Secrets Manager")).isCloseTo(0.40, within(1e-9));
+        assertThat(withAurora.byCategory().get("KMS") - sqlite.byCategory().get("KMS")).isCloseTo(1.00, within(1e-9));
+        Map<String, Double> delta = new java.util.TreeMap<>();
+        withAurora.byCategory().forEach((k, v) -> delta.put(k, v - sqlite.byCategory().getOrDefault(k, 0.0)));
+        System.out.printf("grafanaDatabase aurora vs sqlite, O11yFargate, Seoul: %.2f -> %.2f USD a month (+%.2f): %s%n",
+                sqlite.total(), withAurora.total(), withAurora.total() - sqlite.total(), delta);
+        System.out.println(withAurora.table());
+        // Higher floors cost in proportion.
+        Map<String, String> two = new java.util.HashMap<>(aurora);
+        two.put("grafanaDatabaseMinAcu", "2");
+        two.put("grafanaDatabaseMaxAcu", "4");
+        assertThat(fargateReport(two).byCategory().get("Aurora")).isCloseTo(2 * 0.15 * 730 + 0.12, within(1e-9));
+    }
+
+    private static CostEstimate fargateReport(Map<String, String> settings) {
+        Synth synth = Synth.of(settings);
+        return CostReport.estimate(synth.assembly(), Settings.from(synth.app()), synth.stacks()).get("O11yFargate");
+    }
+
     @Test
     void theHostLayoutIsPricedFromItsInstanceTypeAndVolume() {
         Synth synth = Synth.defaults();

@@ -156,6 +156,38 @@ class FargateContainerRunTest {
         assertThat(data.resolve("grafana.db")).exists();
     }
 
+    /**
+     * grafanaDatabase = aurora: two tasks share Grafana's EFS access point, each writing its files in
+     * a directory named by its host name; the second's start leaves the first's files as they are.
+     */
+    @Test
+    void grafanaOnAuroraWritesEachTasksFilesInItsOwnDirectoryOnTheSharedEfs(@TempDir Path dir) throws IOException {
+        ContainerSandbox.require();
+        Synth aurora = Synth.of(Map.of("layouts", "fargate", "grafanaDatabase", "aurora"));
+        Container c = TaskContainers.of(aurora.templateJson(aurora.stacks().fargate())).get("grafana");
+        Path data = Files.createDirectories(dir.resolve("grafana-data"));
+        Path stale = Files.createDirectories(data.resolve("tasks/ip-10-0-1-5/dashboards")).resolve("removed-since.json");
+        Files.writeString(stale, "{}");
+        long dashboards = Pattern.compile("/dashboards/[^/']+\\.json'").matcher(c.command().get(0)).results().count();
+        assertThat(dashboards).isPositive();
+        List<Path> provisioning = new java.util.ArrayList<>();
+        for (String host : List.of("ip-10-0-1-5", "ip-10-0-2-7")) {
+            ContainerSandbox box = new ContainerSandbox(c, ContainerSandbox.IMAGES.get(c.image())).hostname(host)
+                    .bind("/run.sh", standIn(dir, "run.sh", GRAFANA_STAND_IN)).secret("GF_SECURITY_ADMIN_PASSWORD", ADMIN_PASSWORD)
+                    .secret("GF_DATABASE_USER", "grafana").secret("GF_DATABASE_PASSWORD", "o11y-test-db-password");
+            c.mounts().forEach(m -> box.volume(m.volume(), data));
+            Tools.Result r = box.run(true, false, null, null);
+            assertThat(r.output()).as(r.output()).contains("o11y-standin: ok", "o11y-standin: dashboards " + dashboards, "o11y-test: exit 0");
+            provisioning.add(data.resolve("tasks/" + host + "/provisioning/datasources/o11y.yaml"));
+        }
+        assertThat(stale).as("a task empties its own directory").doesNotExist();
+        for (Path p : provisioning) {
+            assertThat(Files.readString(p)).isEqualTo(c.environment().get("O11Y_FILE_0") + "\n");
+        }
+        assertThat(data.resolve("tasks/ip-10-0-1-5/tmp")).isDirectory();
+        assertThat(data.resolve("o11y")).as("nothing in the sqlite layout's shared directory").doesNotExist();
+    }
+
     @Test
     void cloudWatchExporterStandInReadsItsConfigurationOnStandardInputWithNoWritableMount(@TempDir Path dir) throws IOException {
         ContainerSandbox.require();
@@ -262,6 +294,8 @@ class FargateContainerRunTest {
             done
             [ "$n" -ge 2 ] || fail "provisioning files missing in $GF_PATHS_PROVISIONING"
             for d in $(sed -n 's/^ *path: *//p' "$GF_PATHS_PROVISIONING"/dashboards/*.yaml); do
+              # Grafana expands $VAR in provisioning files.
+              case "$d" in '$'*) v="$d"; eval "d=\\"$d\\""; [ -n "$d" ] || fail "path $v: not in the environment";; esac
               c=0
               for j in "$d"/*.json; do [ -r "$j" ] || fail "cannot read $j"; c=$((c+1)); done
               echo "o11y-standin: dashboards $c"

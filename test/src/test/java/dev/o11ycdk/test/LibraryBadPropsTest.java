@@ -134,6 +134,10 @@ class LibraryBadPropsTest {
                         "ssmParameterPrefix = 'eks': must be an SSM path such as /o11y-cdk/eks"),
                 Arguments.of("EC2 discovery without a filter", call(() -> ScrapeJob.builder("ec2-x").ec2Sd("ap-northeast-2", 80, Map.of())),
                         "scrape job 'ec2-x' ec2Sd filters = '{}': name at least one filter, or every instance of the region is scraped"),
+                Arguments.of("Aurora floor below Serverless v2's", database(0.25, 2),
+                        "grafana database minCapacity = 0.25: Aurora Serverless v2 takes 0.5..256 ACU in steps of 0.5"),
+                Arguments.of("Aurora ceiling below its floor", database(4, 2),
+                        "grafana database maxCapacity = 2: is below minCapacity 4 ACU"),
                 Arguments.of("CIDR", call(() -> Check.ipv4Cidr("allowedCidrs", "203.0.113.0/33")),
                         "allowedCidrs = '203.0.113.0/33': must be an IPv4 CIDR block such as 203.0.113.0/24"));
     }
@@ -155,6 +159,14 @@ class LibraryBadPropsTest {
     }
 
     /** An ALB with a Grafana and a Prometheus route, as another team's app would add them. */
+    private static ThrowingCallable database(double min, double max) {
+        return () -> {
+            Stack s = stack();
+            new dev.o11ycdk.fargate.GrafanaDatabase(s, "Db", dev.o11ycdk.fargate.GrafanaDatabaseProps.builder()
+                    .vpc(Vpc.Builder.create(s, "Vpc").maxAzs(2).build()).minCapacity(min).maxCapacity(max).build());
+        };
+    }
+
     private static ThrowingCallable alb(List<Integer> existing, int grafana, int prometheus, List<String> prometheusSources) {
         return () -> {
             Stack s = stack();

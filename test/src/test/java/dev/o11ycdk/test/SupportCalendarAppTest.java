@@ -130,6 +130,24 @@ class SupportCalendarAppTest {
                         "setting 'alloyVersion' = '1.13.0'", "setting 'externalSecretsVersion' = '2.12.0'");
     }
 
+    /** grafanaDatabase = aurora pins the library's Aurora PostgreSQL engine; past its end (2030-02-28, unverified) synth stops. */
+    @Test
+    void theAuroraEngineOfGrafanasDatabaseIsReadAgainstTheCalendarWhenAuroraIsOn() {
+        assertThat(pinned(supportedPinsAnd(Map.of("layouts", "fargate")))).doesNotContain("GrafanaDatabase.ENGINE_VERSION");
+        Map<String, String> o = supportedPinsAnd(Map.of("layouts", "fargate", "grafanaDatabase", "aurora"));
+        SupportChecks.Pin engine = SupportChecks.inUse(settings(o)).stream().filter(p -> p.name().equals("GrafanaDatabase.ENGINE_VERSION"))
+                .findFirst().orElseThrow();
+        assertThat(engine.version()).isEqualTo("17.9");
+        SupportCalendar.Line line = CALENDAR.component("aurora-postgresql").lineOf(engine.version());
+        assertThat(line.line()).isEqualTo("17");
+        LocalDate after = line.ends().plusDays(1);
+        o.put("@o11y-cdk/today", after.toString());
+        // Other pins (Prometheus 3.13, Grafana 13.2) end before it and are lines of their own.
+        assertThat(BadInput.errors(o)).contains("o11y-cdk: constant 'GrafanaDatabase.ENGINE_VERSION' = '17.9' "
+                + "(lib/src/main/java/dev/o11ycdk/fargate/GrafanaDatabase.java, not a setting): "
+                + CALENDAR.verdict("aurora-postgresql", "17.9", after).message());
+    }
+
     @Test
     void theAlbControllerConstantIsReadAgainstTheCalendarAndNamedAsTheConstant() {
         Map<String, String> o = supportedPinsAnd(Map.of("layouts", "eks"));

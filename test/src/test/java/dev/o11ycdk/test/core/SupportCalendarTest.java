@@ -106,7 +106,7 @@ class SupportCalendarTest {
     void everyComponentNamesItsSourcesAndWhenTheyWereChecked() {
         assertThat(CALENDAR.components()).containsExactly("prometheus", "grafana", "alertmanager", "node_exporter",
                 "cloudwatch-exporter", "adot-collector", "kube-prometheus-stack", "loki-chart", "alloy-chart",
-                "external-secrets-chart", "aws-load-balancer-controller", "eks-kubernetes");
+                "external-secrets-chart", "aws-load-balancer-controller", "eks-kubernetes", "aurora-postgresql");
         for (String id : CALENDAR.components()) {
             SupportCalendar.Component c = CALENDAR.component(id);
             assertThat(c.source()).as(id).isNotBlank().containsPattern("https://|@ [0-9a-f]{7,40}|index");

@@ -119,6 +119,7 @@ public final class ContainerSandbox {
     private final Map<String, Path> binds = new LinkedHashMap<>();
     private final Map<String, String> secrets = new LinkedHashMap<>();
     private final Map<String, Path> volumes = new LinkedHashMap<>();
+    private String hostname;
 
     public ContainerSandbox(TaskContainers.Container container, Image image) {
         this.container = container;
@@ -145,6 +146,12 @@ public final class ContainerSandbox {
     /** A host file or directory at {@code imagePath}, read-only: the image's binary, or a stand-in for it. */
     public ContainerSandbox bind(String imagePath, Path host) {
         binds.put(imagePath, host);
+        return this;
+    }
+
+    /** The task's host name (on Fargate its private IP's DNS name). @default the container's name */
+    public ContainerSandbox hostname(String name) {
+        this.hostname = name;
         return this;
     }
 
@@ -204,7 +211,7 @@ public final class ContainerSandbox {
         String bwrap = Tools.require("bwrap", "apt-get install bubblewrap");
         String busybox = Tools.require("busybox", "apt-get install busybox");
         List<String> cmd = new ArrayList<>(List.of(bwrap, "--die-with-parent", "--unshare-all", "--uid", String.valueOf(container.uid()),
-                "--gid", String.valueOf(container.gid()), "--hostname", container.name(),
+                "--gid", String.valueOf(container.gid()), "--hostname", hostname != null ? hostname : container.name(),
                 "--proc", "/proc", "--dev", "/dev", "--dir", "/tmp", "--dir", "/etc"));
         cmd.addAll(libraries());
         cmd.addAll(List.of("--ro-bind", busybox, HARNESS_BUSYBOX));

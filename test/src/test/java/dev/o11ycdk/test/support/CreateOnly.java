@@ -85,6 +85,16 @@ public final class CreateOnly {
         return new CreateOnly(byType);
     }
 
+    /**
+     * This instance with {@code type} judged as {@code as}: a SAM resource ({@code AWS::Serverless::Application})
+     * that cfn-lint's schemas lack, by the CloudFormation type the transform makes of it.
+     */
+    public CreateOnly withAlias(String type, String as) {
+        Map<String, List<String>> more = new HashMap<>(byType);
+        more.put(type, paths(as));
+        return new CreateOnly(more);
+    }
+
     /** The create-only paths of {@code type}; a type this instance was not given is an error, never "none". */
     public List<String> paths(String type) {
         List<String> p = byType.get(type);

@@ -117,6 +117,9 @@ public final class TaskContainers {
             if (m.containsKey("Ref")) {
                 return "ref-" + m.get("Ref");
             }
+            if (m.containsKey("Fn::GetAtt")) {
+                return "getatt-" + String.join(".", ((List<Object>) m.get("Fn::GetAtt")).stream().map(String::valueOf).toList());
+            }
             if (m.containsKey("Fn::Join")) {
                 List<Object> join = (List<Object>) m.get("Fn::Join");
                 return ((List<Object>) join.get(1)).stream().map(TaskContainers::resolve).collect(Collectors.joining((String) join.get(0)));

@@ -36,7 +36,7 @@ public final class UpgradeCheck {
     /** The types whose replacement or deletion loses data; a HelmChart holds data when its values claim volumes. */
     public static final Set<String> DATA_TYPES = Set.of("AWS::EC2::Volume", INSTANCE, "AWS::EFS::FileSystem", "AWS::EFS::AccessPoint",
             "AWS::Logs::LogGroup", "AWS::S3::Bucket", "AWS::KMS::Key", "AWS::SecretsManager::Secret", "AWS::Backup::BackupVault",
-            "AWS::EKS::Cluster", "AWS::ECS::Cluster", "AWS::Aps::Workspace");
+            "AWS::EKS::Cluster", "AWS::ECS::Cluster", "AWS::Aps::Workspace", "AWS::RDS::DBCluster", "AWS::RDS::DBInstance");
     private static final List<String> HELM_REINSTALLS = List.of("Release", "Namespace", "Chart");
     private static final String SSM_PARAMETER_TYPE = "AWS::SSM::Parameter::Value<";
     /** {@code {{resolve:ssm:name}}} without {@code :version}: the parameter's latest value at each deploy. */
