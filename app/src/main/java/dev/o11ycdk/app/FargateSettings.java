@@ -30,7 +30,13 @@ public record FargateSettings(
         String discoveryInterval,
         String adotCollectorVersion,
         String ssmParameterPrefix,
-        boolean containerInsights) {
+        boolean containerInsights,
+        int prometheusReplicas,
+        int ampRetentionDays,
+        int ampLocalRetentionDays) {
+
+    /** AMP's own bounds on a workspace's retention (CreateWorkspace's retentionPeriodInDays). */
+    static final int AMP_MAX_RETENTION_DAYS = 1095;
 
     /** Fields of one entry of the services setting. */
     static final List<String> SERVICE_FIELDS = List.of("name", "port", "path", "env");
@@ -92,10 +98,14 @@ public record FargateSettings(
             c.check("remoteWrite", () -> RemoteWrite.fromWorkspaceArn(remoteWrite));
         }
         long series = expectedSeries(c, services.size(), cpu == null);
+        int replicas = c.integer("prometheusReplicas", 1, 2);
+        int ampRetention = c.integer("ampRetentionDays", 1, AMP_MAX_RETENTION_DAYS);
+        int ampLocalRetention = c.integer("ampLocalRetentionDays", 1, PrometheusSizing.MAX_RETENTION_DAYS);
         return new FargateSettings(env, services, ns, cpu, memory, 1, adminSecret,
                 remoteWrite, c.string("cloudwatchExporterVersion"),
                 oauth(c), clusterName, series, discoveryClusters,
-                discoveryInterval, c.string("adotCollectorVersion"), prefix, c.bool("containerInsights"));
+                discoveryInterval, c.string("adotCollectorVersion"), prefix, c.bool("containerInsights"),
+                replicas, ampRetention, ampLocalRetention);
     }
 
     static void secretName(Context c, String key, String name) {

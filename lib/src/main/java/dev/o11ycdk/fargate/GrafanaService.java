@@ -117,9 +117,15 @@ public class GrafanaService extends FargatePlatformService {
                     .env("GF_AUTH_GENERIC_OAUTH_ALLOW_SIGN_UP", "true")
                     .secret("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", Secret.fromSecretsManager(o.clientSecret()));
         }
-        this.datasourcesYaml = GrafanaProvisioning.datasourcesYaml(List.of(
-                Datasource.prometheus(props.getPrometheusUrl(), props.getScrapeInterval(), true),
-                Datasource.cloudWatch(region)));
+        RemoteWrite amp = props.getAmp();
+        if (amp != null) {
+            spec.env("GF_AUTH_SIGV4_AUTH_ENABLED", "true");
+        }
+        this.datasourcesYaml = GrafanaProvisioning.datasourcesYaml(amp == null
+                ? List.of(Datasource.prometheus(props.getPrometheusUrl(), props.getScrapeInterval(), true), Datasource.cloudWatch(region))
+                : List.of(Datasource.amp("prometheus", amp.queryUrl(), amp.region(), props.getScrapeInterval(), true),
+                        Datasource.prometheus("Prometheus (local)", "prometheus-local", props.getPrometheusUrl(), props.getScrapeInterval(), false),
+                        Datasource.cloudWatch(region)));
         spec.files().root(FILES).dir(TMP).file(PROVISIONING + "/datasources/o11y.yaml", datasourcesYaml)
                 .file(PROVISIONING + "/dashboards/o11y.yaml", GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS));
         for (Dashboard d : dashboards) {
@@ -133,6 +139,12 @@ public class GrafanaService extends FargatePlatformService {
                 .actions(Datasource.CLOUDWATCH_READ)
                 .resources(List.of("*"))
                 .build());
+        if (amp != null) {
+            component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+                    .actions(Datasource.AMP_QUERY)
+                    .resources(List.of(amp.workspaceArn()))
+                    .build());
+        }
         Suppressions.suppress(component().taskDefinition.getTaskRole(), true, Suppressions.CdkNag.of("AwsSolutions-IAM5", "CloudWatch read actions used by Grafana's CloudWatch datasource do not support resource-level permissions.", "Resource::*"));
 
         component().service.getConnections().allowFrom(props.getAlb(), Port.tcp(DEFAULT_PORT), "ALB to Grafana");
