@@ -216,6 +216,19 @@ class FargatePairTest {
     }
 
     @Test
+    void onEksTheSameSettingIsTwoOperatorReplicasWithTheReplicaLabel() {
+        Map<String, Object> eks = synth.templateJson(synth.stacks().eks());
+        Map<String, Object> spec = Cfn.at(Cfn.helmValues(eks, "MonitoringKubePrometheusStack"), "prometheus.prometheusSpec");
+        assertThat(spec).containsEntry("replicas", 2).containsEntry("replicaExternalLabelName", "__replica__");
+        assertThat(Cfn.<Map<String, Object>>at(spec, "externalLabels")).containsEntry("cluster", "O11yEks");
+        double one = CostReport.estimate(Synth.defaults().assembly(), Settings.from(Synth.defaults().app()), Synth.defaults().stacks())
+                .get("O11yEks").total();
+        double two = CostReport.estimate(synth.assembly(), Settings.from(synth.app()), synth.stacks()).get("O11yEks").total();
+        System.out.printf(Locale.ROOT, "PAIR cost O11yEks (Seoul): one Prometheus $%.2f, two replicas $%.2f (the second volume)%n", one, two);
+        assertThat(two).isGreaterThan(one);
+    }
+
+    @Test
     void theCostEstimatePricesTheSecondReplicaAndAmp() {
         double single = fargateTotal(Synth.defaults());
         double pair = fargateTotal(Synth.of(Map.of("prometheusReplicas", "2")));

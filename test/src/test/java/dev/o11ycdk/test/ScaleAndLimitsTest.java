@@ -99,7 +99,7 @@ class ScaleAndLimitsTest {
         long size = Files.size(pair.templateFile(stack));
         int singleCount = Cfn.resources(single.templateJson(single.stacks().fargate())).size();
         System.out.printf("Scale: 1,000 named services with the Prometheus pair and AMP -> O11yFargate: %d resources (one Prometheus: %d), "
-                + "%d bytes (one Prometheus: %d); Replica2 task definition %d bytes%n", Cfn.resources(template).size(), singleCount, size,
+                + "%d bytes (one Prometheus: %d); each replica's task definition %d bytes%n", Cfn.resources(template).size(), singleCount, size,
                 Files.size(single.templateFile(single.stacks().fargate())), stack.getPrometheus().getTaskDefinitionBytes());
         assertThat(stack.getPrometheus().getReplicas()).isEqualTo(2);
         assertThat(StackLimits.check(stack.getStackName(), template, size)).isEmpty();
