@@ -4,6 +4,7 @@ import dev.o11ycdk.config.PromDuration;
 import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.PrometheusSizing;
 import dev.o11ycdk.fargate.EcsTaskCounts;
+import dev.o11ycdk.cost.AmpUsage;
 import dev.o11ycdk.cost.CloudWatchPolling;
 import dev.o11ycdk.cost.CostEstimate;
 import dev.o11ycdk.cost.KubernetesUsage;
@@ -57,6 +58,11 @@ public final class CostReport {
             if (stacks.fargate() != null && a.getStackName().equals(stacks.fargate().getStackName())) {
                 e = e.withLines(CloudWatchPolling.taskCountLines(prices.get(), fargateServices(stacks),
                         stacks.fargate().getPrometheus().getDiscoveryConfig().getClusters().size(), EcsTaskCounts.MEMORY_MIB));
+                if (s.fargate().remoteWrite() != null) {
+                    // One copy whatever the replicas: AMP de-duplicates a pair and bills what it keeps.
+                    e = e.withLines(AmpUsage.lines(prices.get(), stacks.fargate().getPrometheus().getExpectedActiveSeries(),
+                            PromDuration.parse("scrapeInterval", s.scrapeInterval()).toSeconds(), s.fargate().ampRetentionDays()));
+                }
             }
             out.put(a.getStackName(), e);
         }
@@ -78,7 +84,10 @@ public final class CostReport {
     private static CostEstimate.Usage fargateUsage(Settings s, O11yApp.Stacks stacks) {
         long series = stacks.fargate().getPrometheus().getExpectedActiveSeries();
         long samplesPerDay = 86_400 / Math.max(1, PromDuration.parse("scrapeInterval", s.scrapeInterval()).toSeconds());
-        double tsdbGb = series * samplesPerDay * s.retentionDays() * PrometheusSizing.BYTES_PER_SAMPLE / 1e9;
+        // Each replica keeps its own TSDB; with AMP as the store, only the short local retention.
+        int localDays = s.fargate().remoteWrite() != null ? s.fargate().ampLocalRetentionDays() : s.retentionDays();
+        double tsdbGb = stacks.fargate().getPrometheus().getReplicas() * series * samplesPerDay * localDays
+                * PrometheusSizing.BYTES_PER_SAMPLE / 1e9;
         double efsGb = Math.ceil((tsdbGb + GRAFANA_GB) * 10) / 10;
         int services = fargateServices(stacks);
         // The platform's ALB: its target groups are what the exporter's tag-limited rule lists.
@@ -115,12 +124,15 @@ public final class CostReport {
 
     static String assumptions() {
         return "Assumptions: NAT " + NAT_GB + " GB/month per gateway, " + LOGS_GB_PER_GROUP + " GB logs/month per log group, "
-                + ALB_LCU + " LCU per ALB, TSDB " + PrometheusSizing.BYTES_PER_SAMPLE + " bytes/sample + " + GRAFANA_GB + " GB Grafana on EFS, "
+                + ALB_LCU + " LCU per ALB, TSDB " + PrometheusSizing.BYTES_PER_SAMPLE + " bytes/sample (per replica; "
+                + "the local retention only with AMP) + " + GRAFANA_GB + " GB Grafana on EFS, "
                 + "Container Insights ~11 metrics per ECS service (only with containerInsights), the CloudWatch exporter's API calls "
                 + "every 60 s, " + (int) (CloudWatchPolling.GONE_SHARE * 100) + "% of ECS services with all tasks gone in the last two "
                 + "weeks, EcsTaskCounts " + CloudWatchPolling.SECONDS_PER_RUN + " s a run + " + CloudWatchPolling.SECONDS_PER_ECS_CALL
                 + " s an ECS call, "
-                + CONTROL_PLANE_LOGS_GB + " GB EKS control-plane logs/month; EKS nodes at their desired count; "
+                + CONTROL_PLANE_LOGS_GB + " GB EKS control-plane logs/month; with AMP: " + AmpUsage.BYTES_PER_SAMPLE
+                + " bytes a stored sample, each sample read " + AmpUsage.READS_PER_SAMPLE + " times by queries, one copy of a pair billed; "
+                + "EKS nodes at their desired count; "
                 + "on-demand list prices, no free tier, no inter-AZ transfer.\n";
     }
 }

@@ -53,6 +53,7 @@ public class EksStack extends LayoutStack {
                 .retention(Duration.days(s.retentionDays()))
                 .expectedActiveSeries(f.expectedActiveSeries() + KubePrometheusStack.clusterSeries(e.nodeMaxSize()))
                 .services(f.services())
+                .prometheusReplicas(f.prometheusReplicas())
                 .logRetention(Duration.days(e.logRetentionDays()))
                 .logGiBPerDay(e.logGiBPerDay())
                 .slackWebhookSecret(a.slackWebhookSecret(this))

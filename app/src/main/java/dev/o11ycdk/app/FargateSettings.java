@@ -33,10 +33,16 @@ public record FargateSettings(
         boolean containerInsights,
         String grafanaDatabase,
         double grafanaDatabaseMinAcu,
-        double grafanaDatabaseMaxAcu) {
+        double grafanaDatabaseMaxAcu,
+        int prometheusReplicas,
+        int ampRetentionDays,
+        int ampLocalRetentionDays) {
 
     /** Values of the grafanaDatabase setting. */
     static final List<String> GRAFANA_DATABASES = List.of("sqlite", "aurora");
+
+    /** AMP's own bounds on a workspace's retention (CreateWorkspace's retentionPeriodInDays). */
+    static final int AMP_MAX_RETENTION_DAYS = 1095;
 
     /** Fields of one entry of the services setting. */
     static final List<String> SERVICE_FIELDS = List.of("name", "port", "path", "env");
@@ -98,11 +104,15 @@ public record FargateSettings(
             c.check("remoteWrite", () -> RemoteWrite.fromWorkspaceArn(remoteWrite));
         }
         long series = expectedSeries(c, services.size(), cpu == null);
+        int replicas = c.integer("prometheusReplicas", 1, 2);
+        int ampRetention = c.integer("ampRetentionDays", 1, AMP_MAX_RETENTION_DAYS);
+        int ampLocalRetention = c.integer("ampLocalRetentionDays", 1, PrometheusSizing.MAX_RETENTION_DAYS);
         return new FargateSettings(env, services, ns, cpu, memory, 1, adminSecret,
                 remoteWrite, c.string("cloudwatchExporterVersion"),
                 oauth(c), clusterName, series, discoveryClusters,
                 discoveryInterval, c.string("adotCollectorVersion"), prefix, c.bool("containerInsights"),
-                grafanaDatabase(c), acu(c, "grafanaDatabaseMinAcu", 0.5), acu(c, "grafanaDatabaseMaxAcu", 1));
+                grafanaDatabase(c), acu(c, "grafanaDatabaseMinAcu", 0.5), acu(c, "grafanaDatabaseMaxAcu", 1),
+                replicas, ampRetention, ampLocalRetention);
     }
 
     private static String grafanaDatabase(Context c) {

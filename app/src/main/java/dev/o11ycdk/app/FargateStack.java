@@ -97,7 +97,9 @@ public class FargateStack extends LayoutStack {
                 .image("prom/prometheus:v" + s.prometheusRelease().version())
                 .scrapeInterval(s.scrapeInterval())
                 .evaluationInterval(s.scrapeInterval())
-                .retention(Duration.days(s.retentionDays()))
+                // With AMP as the store Grafana reads, the tasks keep a short local TSDB (alert rules, a replica's own view).
+                .retention(Duration.days(f.remoteWrite() != null ? f.ampLocalRetentionDays() : s.retentionDays()))
+                .replicas(f.prometheusReplicas())
                 .runbookBaseUrl(s.alerting().runbookBaseUrl())
                 .rules(AlertRules.defaults(s.alerting().runbookBaseUrl())
                         .override("ServiceDown", r -> r.withExpr(null, s.alerting().serviceDownFor())).toRuleGroups())
@@ -111,10 +113,12 @@ public class FargateStack extends LayoutStack {
         if (f.prometheusCpu() != null) { // both set, or neither (Settings checks)
             pb.size(ComputeSize.of("prometheus", f.prometheusCpu(), f.prometheusMemoryMiB()));
         }
+        RemoteWrite amp = null;
         if (f.remoteWrite() != null) {
-            pb.remoteWrite(f.remoteWrite().equals("create")
-                    ? RemoteWrite.createWorkspace(this, "AmpWorkspace", "o11y-cdk")
-                    : RemoteWrite.fromWorkspaceArn(f.remoteWrite()));
+            amp = f.remoteWrite().equals("create")
+                    ? RemoteWrite.createWorkspace(this, "AmpWorkspace", "o11y-cdk", f.ampRetentionDays())
+                    : RemoteWrite.fromWorkspaceArn(f.remoteWrite());
+            pb.remoteWrite(amp);
         }
         this.prometheus = new FargatePrometheus(this, "Prometheus", pb.build());
         prometheus.useAlertmanager(alertmanager);
@@ -139,6 +143,7 @@ public class FargateStack extends LayoutStack {
                 .alb(alb)
                 .priority(s.grafanaPriority())
                 .prometheusUrl(prometheus.getInternalUrl())
+                .amp(amp)
                 .scrapeInterval(s.scrapeInterval())
                 .image("grafana/grafana:" + s.grafanaRelease().version());
         if (f.grafanaAdminSecretName() != null) {

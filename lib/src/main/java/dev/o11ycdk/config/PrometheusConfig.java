@@ -14,6 +14,10 @@ public final class PrometheusConfig {
     public static final int DEFAULT_PORT = 9090;
     /** Prometheus' own default scrape timeout; a shorter scrape interval is the timeout instead (it may not exceed it). */
     public static final PromDuration DEFAULT_SCRAPE_TIMEOUT = PromDuration.ofSeconds(10);
+    /** The external label a high-availability pair shares (AMP's de-duplication reads it). */
+    public static final String HA_CLUSTER_LABEL = "cluster";
+    /** The external label each replica of a pair sets to its own value (AMP's de-duplication reads and drops it). */
+    public static final String HA_REPLICA_LABEL = "__replica__";
 
     private final PromDuration scrapeInterval;
     private final PromDuration evaluationInterval;
@@ -23,6 +27,7 @@ public final class PrometheusConfig {
     private final List<ScrapeJob> scrapeJobs;
     private final List<Map<String, Object>> alertmanagers;
     private final List<Map<String, Object>> remoteWrite;
+    private final List<Map<String, Object>> alertRelabel;
 
     private PrometheusConfig(Builder b) {
         this.scrapeInterval = b.scrapeInterval;
@@ -33,6 +38,7 @@ public final class PrometheusConfig {
         this.scrapeJobs = List.copyOf(b.scrapeJobs);
         this.alertmanagers = List.copyOf(b.alertmanagers);
         this.remoteWrite = List.copyOf(b.remoteWrite);
+        this.alertRelabel = List.copyOf(b.alertRelabel);
     }
 
     public static Builder builder() {
@@ -62,7 +68,12 @@ public final class PrometheusConfig {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("global", global);
         if (!alertmanagers.isEmpty()) {
-            root.put("alerting", Map.of("alertmanagers", alertmanagers));
+            Map<String, Object> alerting = new LinkedHashMap<>();
+            if (!alertRelabel.isEmpty()) {
+                alerting.put("alert_relabel_configs", alertRelabel);
+            }
+            alerting.put("alertmanagers", alertmanagers);
+            root.put("alerting", alerting);
         }
         if (!ruleFiles.isEmpty()) {
             root.put("rule_files", ruleFiles);
@@ -89,6 +100,7 @@ public final class PrometheusConfig {
         b.scrapeJobs.addAll(scrapeJobs);
         b.alertmanagers.addAll(alertmanagers);
         b.remoteWrite.addAll(remoteWrite);
+        b.alertRelabel.addAll(alertRelabel);
         return b;
     }
 
@@ -101,6 +113,7 @@ public final class PrometheusConfig {
         private final List<ScrapeJob> scrapeJobs = new ArrayList<>();
         private final List<Map<String, Object>> alertmanagers = new ArrayList<>();
         private final List<Map<String, Object>> remoteWrite = new ArrayList<>();
+        private final List<Map<String, Object>> alertRelabel = new ArrayList<>();
 
         /** @param interval default 15s (seed 001) */
         public Builder scrapeInterval(String interval) {
@@ -122,6 +135,21 @@ public final class PrometheusConfig {
 
         public Builder externalLabel(String name, String value) {
             externalLabels.put(Check.labelName("externalLabels", name), value);
+            return this;
+        }
+
+        /**
+         * One replica of a high-availability pair: the external labels Amazon Managed Service for
+         * Prometheus de-duplicates on ({@value #HA_CLUSTER_LABEL}, the same on both replicas, and
+         * {@value #HA_REPLICA_LABEL}, each replica's own; AWS, "Send high-availability data to Amazon
+         * Managed Service for Prometheus"), and {@value #HA_REPLICA_LABEL} dropped from the alerts,
+         * so the pair's alerts are identical and Alertmanager notifies once.
+         */
+        public Builder haReplica(String cluster, String replica) {
+            externalLabels.put(HA_CLUSTER_LABEL, Check.notBlank("ha cluster label", cluster));
+            externalLabels.put(HA_REPLICA_LABEL, Check.notBlank("ha replica label", replica));
+            alertRelabel.removeIf(r -> HA_REPLICA_LABEL.equals(r.get("regex")));
+            alertRelabel.add(Rendering.ordered("action", "labeldrop", "regex", HA_REPLICA_LABEL));
             return this;
         }
 
@@ -180,6 +208,18 @@ public final class PrometheusConfig {
             Map<String, Object> rw = new LinkedHashMap<>();
             rw.put("url", url);
             rw.put("sigv4", Map.of("region", Check.notBlank("remoteWrite region", region)));
+            rw.put("queue_config", Rendering.ordered("capacity", 2500, "max_shards", 200, "max_samples_per_send", 1000));
+            remoteWrite.add(rw);
+            return this;
+        }
+
+        /**
+         * Plain remote write (no signing) to {@code url}, with the same queue as {@link #remoteWriteSigV4}:
+         * for loopback tests, where a Prometheus with {@code --web.enable-remote-write-receiver} stands in for AMP.
+         */
+        public Builder remoteWritePlain(String url) {
+            Map<String, Object> rw = new LinkedHashMap<>();
+            rw.put("url", Check.notBlank("remoteWrite url", url));
             rw.put("queue_config", Rendering.ordered("capacity", 2500, "max_shards", 200, "max_samples_per_send", 1000));
             remoteWrite.add(rw);
             return this;

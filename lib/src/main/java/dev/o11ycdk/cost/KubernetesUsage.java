@@ -38,6 +38,15 @@ public record KubernetesUsage(boolean extendedSupport, Map<String, Integer> volu
     }
 
     private static void walk(String owner, Object v, Map<String, Integer> volumes, Set<String> groups) {
+        if (v instanceof Map<?, ?> m && m.get("replicas") instanceof Number n && n.intValue() > 1) {
+            // A StatefulSet of n pods (a Prometheus pair) claims its volume n times.
+            Map<String, Integer> one = new LinkedHashMap<>();
+            Map<Object, Object> rest = new LinkedHashMap<>(m);
+            rest.remove("replicas");
+            walk(owner, rest, one, groups);
+            one.forEach((k, gib) -> volumes.merge(k, gib * n.intValue(), Integer::sum));
+            return;
+        }
         if (v instanceof Map<?, ?> m) {
             m.forEach((k, x) -> {
                 if (("storage".equals(k) || "size".equals(k)) && x instanceof String s && s.matches("\\d+Gi")) {

@@ -86,6 +86,35 @@ abstract class ChartValues {
 
     abstract String nodeExporterVersion();
 
+    /** Prometheus pods; 2 is a pair the operator labels {@code __replica__} (AMP's high-availability label). */
+    @Value.Default
+    int prometheusReplicas() {
+        return 1;
+    }
+
+    /** The {@code cluster} external label of a pair (AMP de-duplicates on it and {@code __replica__}). */
+    @Value.Default
+    String haCluster() {
+        return "";
+    }
+
+    private Map<String, Object> externalLabels() {
+        return prometheusReplicas() > 1
+                ? ordered("env", environment(), PrometheusConfig.HA_CLUSTER_LABEL, haCluster())
+                : ordered("env", environment());
+    }
+
+    /** {@code spec} with a pair's own keys: replicas and the replica label's name (the operator drops it from alerts). */
+    private Map<String, Object> withPair(Map<String, Object> spec) {
+        if (prometheusReplicas() > 1) {
+            Map<String, Object> out = new LinkedHashMap<>(spec);
+            out.put("replicas", prometheusReplicas());
+            out.put("replicaExternalLabelName", PrometheusConfig.HA_REPLICA_LABEL);
+            return out;
+        }
+        return spec;
+    }
+
     /** The values Helm receives for kube-prometheus-stack. */
     Map<String, Object> kubePrometheusStack() {
         String prometheusScheme = prometheusPublic() ? "internet-facing" : "internal";
@@ -136,12 +165,12 @@ abstract class ChartValues {
                                 "hosts", List.of("prometheus." + domainName()),
                                 "paths", List.of("/"),
                                 "pathType", "Prefix"),
-                        "prometheusSpec", ordered(
+                        "prometheusSpec", withPair(ordered(
                                 // The chart's own default is the newest Prometheus, not the long-term-support line.
                                 "image", ordered("tag", "v" + prometheusVersion()),
                                 "scrapeInterval", scrapeInterval().toString(),
                                 "evaluationInterval", scrapeInterval().toString(),
-                                "externalLabels", ordered("env", environment()),
+                                "externalLabels", externalLabels(),
                                 "retention", retentionDays() + "d",
                                 // Prometheus deletes old blocks before the volume is full, not after.
                                 "retentionSize", (int) Math.floor(prometheusVolumeGiB() * 0.85) + "GB",
@@ -153,7 +182,7 @@ abstract class ChartValues {
                                         // Seed 004's fix: a memory limit from the sizing model, and room to burst CPU.
                                         "limits", ordered("cpu", millicores(2 * prometheusSize().cpu()), "memory", prometheusSize().memoryMiB() + "Mi")),
                                 "storageSpec", volumeClaim(prometheusVolumeGiB()),
-                                "additionalScrapeConfigs", additionalScrapeConfigs())),
+                                "additionalScrapeConfigs", additionalScrapeConfigs()))),
                 "prometheus-node-exporter", ordered("image", ordered("tag", "v" + nodeExporterVersion())),
                 "grafana", ordered(
                         "fullnameOverride", release + "-grafana",

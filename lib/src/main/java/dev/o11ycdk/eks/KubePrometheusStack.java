@@ -174,6 +174,8 @@ public class KubePrometheusStack extends Construct implements IKubePrometheusSta
                 .alertmanagerVersion(props.getAlertmanagerVersion())
                 .grafanaVersion(props.getGrafanaVersion())
                 .nodeExporterVersion(props.getNodeExporterVersion())
+                .prometheusReplicas(Check.range("prometheusReplicas", props.getPrometheusReplicas(), 1, 2))
+                .haCluster(software.amazon.awscdk.Stack.of(this).getStackName())
                 .build();
 
         this.grafanaAdminSecret = GrafanaAdminSecret.orGenerate(this, "GrafanaAdminSecret", props.getGrafanaAdminSecret(),

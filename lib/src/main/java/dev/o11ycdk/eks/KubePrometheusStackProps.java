@@ -88,6 +88,18 @@ public abstract class KubePrometheusStackProps implements PrometheusBasicsProps,
     /** Services scraped by Service name and port, each at its own metrics path. @default none */
     public abstract List<ScrapeTarget> getServices();
 
+    /**
+     * Prometheus pods: 2 is a pair, each with its own volume, labelled {@code __replica__} by the
+     * operator beside the {@code cluster} external label (AMP's high-availability labels); the
+     * operator drops the replica label from alerts, so Alertmanager notifies once.
+     *
+     * @default 1
+     */
+    @Value.Default
+    public int getPrometheusReplicas() {
+        return 1;
+    }
+
     /** @default 7 days */
     @Value.Default
     public Duration getLogRetention() {

@@ -118,6 +118,7 @@ final class FargateComponent {
                         .dnsTtl(Duration.seconds(10))
                         .build())
                 .healthCheckGracePeriod(s.healthCheckGracePeriod)
+                .securityGroups(s.securityGroups)
                 .build();
         Suppressions.suppress(taskDefinition, false, Suppressions.CdkNag.of("AwsSolutions-ECS2", "The environment carries rendered, non-secret configuration files (o11y-cdk ContainerFiles) so "
                         + "stock images need no rebuild and a change is a new task revision; secrets use ECS secrets."));
@@ -177,6 +178,7 @@ final class FargateComponent {
         private Duration healthCheckGracePeriod;
         private String healthCommand;
         private Integer containerMemoryMiB;
+        private List<software.amazon.awscdk.services.ec2.ISecurityGroup> securityGroups;
 
         private Spec(Construct scope, String name, String image) {
             this.scope = scope;
@@ -263,6 +265,12 @@ final class FargateComponent {
         /** The main container's hard memory limit, below the task's when a sidecar shares it. @default - the task's memory */
         Spec containerMemoryMiB(int mib) {
             this.containerMemoryMiB = mib;
+            return this;
+        }
+
+        /** The service's security groups, shared with another service (a replica). @default - a new one */
+        Spec securityGroups(List<software.amazon.awscdk.services.ec2.ISecurityGroup> groups) {
+            this.securityGroups = List.copyOf(groups);
             return this;
         }
 

@@ -131,7 +131,14 @@ public abstract class FargatePlatformService extends Construct implements IConne
      * @param runbookBaseUrl where the descriptions point ({@code <base>#cloudwatch-alarms})
      */
     public List<Alarm> addHealthAlarms(IAlarmAction action, String runbookBaseUrl) {
-        FargateService service = component.service;
+        return healthAlarms(this, component.service, cloudMapName, action, runbookBaseUrl);
+    }
+
+    /** The alarms of {@link #addHealthAlarms} on {@code service}, created in {@code scope}, named {@code name}. */
+    final List<Alarm> healthAlarms(software.constructs.IConstruct scope, FargateService service, String name, IAlarmAction action,
+                                   String runbookBaseUrl) {
+        String cloudMapName = name;
+        Construct in = (Construct) scope;
         // Ordered maps throughout: Map.of iterates in a per-JVM random order, and the template must not.
         Map<String, String> dims = new LinkedHashMap<>();
         dims.put("ClusterName", service.getCluster().getClusterName());
@@ -146,12 +153,12 @@ public abstract class FargatePlatformService extends Construct implements IConne
                 .period(Duration.minutes(1))
                 .build();
         List<Alarm> alarms = List.of(
-                alarm("TasksBelowDesired", missing, 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 5,
+                alarm(in, "TasksBelowDesired", missing, 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 5,
                         cloudMapName + ": no task running while ECS wants some, for 5 minutes", TreatMissingData.NOT_BREACHING, runbookBaseUrl),
-                alarm("CpuHigh", service.metricCpuUtilization(MetricOptions.builder().period(Duration.minutes(5)).build()), 80,
+                alarm(in, "CpuHigh", service.metricCpuUtilization(MetricOptions.builder().period(Duration.minutes(5)).build()), 80,
                         ComparisonOperator.GREATER_THAN_THRESHOLD, 3, cloudMapName + ": CPU above 80% of the reservation for 15 minutes",
                         TreatMissingData.NOT_BREACHING, runbookBaseUrl),
-                alarm("MemoryHigh", service.metricMemoryUtilization(MetricOptions.builder().period(Duration.minutes(5)).build()), 90,
+                alarm(in, "MemoryHigh", service.metricMemoryUtilization(MetricOptions.builder().period(Duration.minutes(5)).build()), 90,
                         ComparisonOperator.GREATER_THAN_THRESHOLD, 3, cloudMapName + ": memory above 90% of the reservation for 15 minutes",
                         TreatMissingData.NOT_BREACHING, runbookBaseUrl));
         alarms.forEach(a -> {
@@ -166,9 +173,9 @@ public abstract class FargatePlatformService extends Construct implements IConne
                 .statistic("Maximum").period(Duration.minutes(1)).build();
     }
 
-    private Alarm alarm(String id, IMetric metric, double threshold, ComparisonOperator op, int periods, String description,
+    private static Alarm alarm(Construct scope, String id, IMetric metric, double threshold, ComparisonOperator op, int periods, String description,
                         TreatMissingData missing, String runbookBaseUrl) {
-        return Alarm.Builder.create(this, id)
+        return Alarm.Builder.create(scope, id)
                 .metric(metric)
                 .threshold(threshold)
                 .comparisonOperator(op)

@@ -88,6 +88,8 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
     private String alertmanagerName;
     private PlatformParameters published;
     private PromDuration groupWait = PromDuration.ofSeconds(0);
+    private int replicas = 1;
+    private FargateComponent second;
 
     /**
      * The Prometheus container's memory in a task of {@code size}: the task's less the discovery
@@ -137,14 +139,43 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                         props.getRunbookBaseUrl()))
                 .group(DashboardRules.GROUP, DashboardRules.http(PromDuration.parse("scrapeInterval", props.getScrapeInterval())));
 
-        EfsStorage.Tenant tsdb = props.getStorage().addTenant("Prometheus", "/prometheus", 65534, 65534);
-        EfsStorage.Tenant results = props.getStorage().addTenant("Discovery", "/discovery", 65534, 65534);
-        FargateComponent.Spec spec = FargateComponent.spec(this, "prometheus", props.getImage())
+        if (props.getReplicas() < 1 || props.getReplicas() > 2) {
+            throw Check.bad("prometheusReplicas", props.getReplicas(), "must be 1 or 2 (a pair, each replica with its own "
+                    + "EFS directories)");
+        }
+        this.replicas = props.getReplicas();
+        FargateComponent first = replica(this, 1, region, retentionDays, prometheusMemoryMiB, null);
+        init(first, namespace, CLOUD_MAP_NAME, DEFAULT_PORT, "services");
+        if (replicas == 2) {
+            Construct scope2 = new Construct(this, "Replica2");
+            this.second = replica(scope2, 2, region, retentionDays, prometheusMemoryMiB,
+                    first.service.getConnections().getSecurityGroups());
+            // One at a time: CloudFormation updates (and waits for) the first service before it touches the second.
+            second.service.getNode().addDependency(first.service);
+        }
+        Annotations.of(this).addWarningV2("@o11y-cdk/prometheus:tsdbOnEfs", "Prometheus keeps its TSDB on EFS, an NFS "
+                + "file system, which Prometheus does not support for local storage (" + STORAGE_DOCS + "). This service "
+                + "therefore runs exactly one task and stops it before starting its replacement (a short scrape gap on "
+                + "each deploy). To outgrow it, enable remoteWrite to Amazon Managed Service for Prometheus.");
+    }
+
+    /**
+     * One Prometheus task and its ECS service in {@code scope}: replica 1 in this construct (its ids and
+     * EFS access points as before there were pairs), replica 2 in {@code Replica2} with access points of its
+     * own ({@code /prometheus-2}, {@code /discovery-2}) and replica 1's security group, so every rule that
+     * opens a port to Prometheus opens it to both.
+     */
+    private FargateComponent replica(Construct scope, int n, String region, long retentionDays, int prometheusMemoryMiB,
+                                     List<software.amazon.awscdk.services.ec2.ISecurityGroup> sharedGroups) {
+        String suffix = n == 1 ? "" : String.valueOf(n);
+        EfsStorage.Tenant tsdb = props.getStorage().addTenant("Prometheus" + suffix, "/prometheus" + (n == 1 ? "" : "-" + n), 65534, 65534);
+        EfsStorage.Tenant results = props.getStorage().addTenant("Discovery" + suffix, "/discovery" + (n == 1 ? "" : "-" + n), 65534, 65534);
+        FargateComponent.Spec spec = FargateComponent.spec(scope, "prometheus", props.getImage())
                 .size(size)
                 .containerMemoryMiB(prometheusMemoryMiB)
                 .user(USER)
                 .port(DEFAULT_PORT, "/-/healthy")
-                .placement(props.getCluster(), namespace, CLOUD_MAP_NAME, null)
+                .placement(props.getCluster(), namespace, n == 1 ? CLOUD_MAP_NAME : CLOUD_MAP_NAME + "-" + n, null)
                 .singleWriter()
                 .volume(tsdb.volume("tsdb"), EfsStorage.Tenant.mount("tsdb", "/prometheus"))
                 .volume(results.volume("discovery"), EfsStorage.Tenant.mount("discovery", DISCOVERY_DIR, true))
@@ -155,29 +186,38 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                         // A flag, not prometheus.yml's storage.tsdb.retention, which needs Prometheus 3.8 (see the host's unit).
                         "--storage.tsdb.retention.time=" + retentionDays + "d",
                         "--web.listen-address=:" + DEFAULT_PORT));
+        if (sharedGroups != null) {
+            spec.securityGroups(sharedGroups);
+        }
         // Rendered at synth, after useAlertmanager and scrapeCloudWatchExporter added their jobs.
-        spec.files().root(FILES).file(CONFIG_PATH, Lazy.string(() -> getPrometheusConfig().toYaml()));
+        spec.files().root(FILES).file(CONFIG_PATH, Lazy.string(() -> config(null, null, n, null).toYaml()));
         spec.files().file(RULES_PATH, rules.toYaml());
-        init(spec.build(), namespace, CLOUD_MAP_NAME, DEFAULT_PORT, "services");
-        tsdb.grantReadWrite(component().taskDefinition.getTaskRole());
-        results.grantReadWrite(component().taskDefinition.getTaskRole());
-        tsdb.allowMountFrom(component().service);
-        EcsDiscovery.addSidecar(component(), props.getDiscoveryImage(), discovery, region);
-        EcsDiscovery.taskRoleStatements(Stack.of(this), discovery).forEach(component().taskDefinition::addToTaskRolePolicy);
+        FargateComponent c = spec.build();
+        tsdb.grantReadWrite(c.taskDefinition.getTaskRole());
+        results.grantReadWrite(c.taskDefinition.getTaskRole());
+        tsdb.allowMountFrom(c.service);
+        EcsDiscovery.addSidecar(c, props.getDiscoveryImage(), discovery, region);
+        EcsDiscovery.taskRoleStatements(Stack.of(this), discovery).forEach(c.taskDefinition::addToTaskRolePolicy);
         if (props.getRemoteWrite() != null) {
-            component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+            c.taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
                     .actions(props.getRemoteWrite().actions())
                     .resources(List.of(props.getRemoteWrite().workspaceArn()))
                     .build());
         }
-        Suppressions.suppress(component().taskDefinition.getTaskRole(), true, Suppressions.CdkNag.of("AwsSolutions-IAM5",
+        Suppressions.suppress(c.taskDefinition.getTaskRole(), true, Suppressions.CdkNag.of("AwsSolutions-IAM5",
                 "ecs:DescribeTaskDefinition (ECS discovery), ec2:DescribeInstances and ec2:DescribeAvailabilityZones "
                         + "(ec2_sd, and the discovery's EC2 launch type) support no resource-level permissions; the ECS list and "
                         + "describe calls are limited to the discovered clusters by the ecs:cluster condition.", "Resource::*"));
-        Annotations.of(this).addWarningV2("@o11y-cdk/prometheus:tsdbOnEfs", "Prometheus keeps its TSDB on EFS, an NFS "
-                + "file system, which Prometheus does not support for local storage (" + STORAGE_DOCS + "). This service "
-                + "therefore runs exactly one task and stops it before starting its replacement (a short scrape gap on "
-                + "each deploy). To outgrow it, enable remoteWrite to Amazon Managed Service for Prometheus.");
+        return c;
+    }
+
+    private Map<String, String> replicaFiles(FargateComponent c, String name) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        String root = c.files.root() + "/";
+        c.files.files().forEach((path, content) -> out.put(name + "/" + (path.startsWith(root) ? path.substring(root.length()) : path),
+                ReviewFiles.text(this, content)));
+        out.put(name + "/entrypoint.sh", "#!/bin/sh\n" + c.entrypointScript);
+        return out;
     }
 
     /**
@@ -263,7 +303,13 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
 
     /** The configuration as it is rendered now; synthesis renders it again after the platform's jobs are added. */
     public PrometheusConfig getPrometheusConfig() {
-        return config(null, null);
+        return config(null, null, 1, null);
+    }
+
+    /** Replica {@code replica}'s configuration (1, or 2 of a pair): the same jobs and rules, its own {@code __replica__}. */
+    public PrometheusConfig getPrometheusConfig(int replica) {
+        checkReplica(replica);
+        return config(null, null, replica, null);
     }
 
     /**
@@ -273,10 +319,41 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
      * jobs and remote write are left out.
      */
     public PrometheusConfig getLocalProfile(String discoveryFiles, String alertmanagerAddress) {
-        return config(discoveryFiles, alertmanagerAddress);
+        return config(discoveryFiles, alertmanagerAddress, 1, null);
     }
 
-    private PrometheusConfig config(String localFiles, String localAlertmanager) {
+    /**
+     * The loopback profile of replica {@code replica}, writing to {@code remoteWriteUrl} without signing
+     * (a Prometheus with {@code --web.enable-remote-write-receiver} standing in for AMP; null for none)
+     * when remote write is configured; the pair's labels and alert relabelling as deployed.
+     */
+    public PrometheusConfig getLocalProfile(String discoveryFiles, String alertmanagerAddress, int replica, String remoteWriteUrl) {
+        checkReplica(replica);
+        return config(discoveryFiles, alertmanagerAddress, replica, remoteWriteUrl);
+    }
+
+    private void checkReplica(int replica) {
+        if (replica < 1 || replica > replicas) {
+            throw Check.bad("replica", replica, "this Prometheus has replicas 1.." + replicas);
+        }
+    }
+
+    /** The {@code cluster} label the pair shares: the stack's name, one per platform writing to a workspace. */
+    public String getHaClusterLabel() {
+        return Stack.of(this).getStackName();
+    }
+
+    /** 1, or 2 for a pair. */
+    public int getReplicas() {
+        return replicas;
+    }
+
+    /** Every replica's ECS service, the first first. */
+    public List<software.amazon.awscdk.services.ecs.FargateService> getReplicaServices() {
+        return second == null ? List.of(getService()) : List.of(getService(), second.service);
+    }
+
+    private PrometheusConfig config(String localFiles, String localAlertmanager, int replica, String localRemoteWrite) {
         boolean local = localFiles != null;
         PrometheusConfig.Builder b = PrometheusConfig.builder()
                 .scrapeInterval(props.getScrapeInterval())
@@ -301,6 +378,12 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         } else if (localAlertmanager != null) {
             b.alertmanagerStatic(List.of(localAlertmanager));
             b.scrapeJob(ScrapeJob.builder("alertmanager").staticTargets(List.of(localAlertmanager), Map.of()).build());
+        }
+        if (local && localRemoteWrite != null && props.getRemoteWrite() != null) {
+            b.remoteWritePlain(localRemoteWrite);
+        }
+        if (replicas > 1) {
+            b.haReplica(getHaClusterLabel(), "replica-" + replica);
         }
         return b.build();
     }
@@ -366,12 +449,26 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         return props.getCluster().getVpc();
     }
 
+    /** Replica 1's alarms, and with a pair the same for replica 2 (its own ids under {@code Replica2}). */
+    @Override
+    public List<software.amazon.awscdk.services.cloudwatch.Alarm> addHealthAlarms(software.amazon.awscdk.services.cloudwatch.IAlarmAction action,
+                                                                               String runbookBaseUrl) {
+        List<software.amazon.awscdk.services.cloudwatch.Alarm> out = new ArrayList<>(super.addHealthAlarms(action, runbookBaseUrl));
+        if (second != null) {
+            out.addAll(healthAlarms(second.service.getNode().getScope(), second.service, CLOUD_MAP_NAME + "-2", action, runbookBaseUrl));
+        }
+        return out;
+    }
+
     /** Adds the discovery sidecar's configuration and the alert-delay table to what reviewers read. */
     @Override
     public Map<String, String> getRenderedFiles() {
         Map<String, String> out = super.getRenderedFiles();
         out.put(CLOUD_MAP_NAME + "/ecs-discovery/otel-collector.yaml", ReviewFiles.text(this, discovery.toYaml()));
         out.put(CLOUD_MAP_NAME + "/alert-delays.txt", AlertDelay.table(getAlertDelays()));
+        if (second != null) {
+            out.putAll(replicaFiles(second, CLOUD_MAP_NAME + "-2"));
+        }
         return out;
     }
 }

@@ -122,7 +122,19 @@ public abstract class FargatePrometheusProps implements PrometheusBasicsProps {
     @Nullable
     public abstract RemoteWrite getRemoteWrite();
 
-    /** Must be 1: the TSDB on EFS allows one writer. @default 1 */
+    /**
+     * 1, or 2 for a pair: a second ECS service with its own EFS directories (one writer each), the
+     * same scrape and rule configuration, deployed after the first (CloudFormation DependsOn) so one
+     * always scrapes; both carry AMP's high-availability labels and send alerts to the one Alertmanager.
+     *
+     * @default 1
+     */
+    @Value.Default
+    public int getReplicas() {
+        return 1;
+    }
+
+    /** Must be 1: the TSDB on EFS allows one writer (a pair is {@link #getReplicas}). @default 1 */
     @Value.Default
     public int getDesiredCount() {
         return 1;

@@ -129,10 +129,16 @@ public class GrafanaService extends FargatePlatformService {
         if (db != null) {
             shareDatabase(spec, db, props.getCluster().getDefaultCloudMapNamespace().getNamespaceName());
         }
+        RemoteWrite amp = props.getAmp();
+        if (amp != null) {
+            spec.env("GF_AUTH_SIGV4_AUTH_ENABLED", "true");
+        }
         String root = db == null ? FILES : TASKS;
-        this.datasourcesYaml = GrafanaProvisioning.datasourcesYaml(List.of(
-                Datasource.prometheus(props.getPrometheusUrl(), props.getScrapeInterval(), true),
-                Datasource.cloudWatch(region)));
+        this.datasourcesYaml = GrafanaProvisioning.datasourcesYaml(amp == null
+                ? List.of(Datasource.prometheus(props.getPrometheusUrl(), props.getScrapeInterval(), true), Datasource.cloudWatch(region))
+                : List.of(Datasource.amp("prometheus", amp.queryUrl(), amp.region(), props.getScrapeInterval(), true),
+                        Datasource.prometheus("Prometheus (local)", "prometheus-local", props.getPrometheusUrl(), props.getScrapeInterval(), false),
+                        Datasource.cloudWatch(region)));
         // Grafana expands $VAR in provisioning files: with per-task directories the provider reads the task's own.
         String providerYaml = db == null ? GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS)
                 : GrafanaProvisioning.dashboardProviderYaml("o11y", "/O11Y_DASHBOARDS").replace("/O11Y_DASHBOARDS", "$O11Y_DASHBOARDS");
@@ -162,6 +168,12 @@ public class GrafanaService extends FargatePlatformService {
                 .actions(Datasource.CLOUDWATCH_READ)
                 .resources(List.of("*"))
                 .build());
+        if (amp != null) {
+            component().taskDefinition.addToTaskRolePolicy(PolicyStatement.Builder.create()
+                    .actions(Datasource.AMP_QUERY)
+                    .resources(List.of(amp.workspaceArn()))
+                    .build());
+        }
         Suppressions.suppress(component().taskDefinition.getTaskRole(), true, Suppressions.CdkNag.of("AwsSolutions-IAM5", "CloudWatch read actions used by Grafana's CloudWatch datasource do not support resource-level permissions.", "Resource::*"));
 
         component().service.getConnections().allowFrom(props.getAlb(), Port.tcp(DEFAULT_PORT), "ALB to Grafana");

@@ -45,6 +45,16 @@ public abstract class GrafanaServiceProps {
     /** The default datasource, e.g. FargatePrometheus.getInternalUrl(). Required. */
     public abstract String getPrometheusUrl();
 
+    /**
+     * The AMP workspace Prometheus writes to, as Grafana's default datasource (uid {@code prometheus},
+     * so the dashboards read it unchanged), signed with SigV4 by Grafana's task role, which may query
+     * that workspace only; the Prometheus task stays a second datasource ({@code prometheus-local}).
+     *
+     * @default - none: Prometheus is the default datasource
+     */
+    @Nullable
+    public abstract RemoteWrite getAmp();
+
     /** Prometheus' scrape interval, for rate() windows. @default 15s */
     @Value.Default
     public String getScrapeInterval() {

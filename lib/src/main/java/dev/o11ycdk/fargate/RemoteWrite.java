@@ -11,9 +11,22 @@ import software.constructs.Construct;
  */
 public record RemoteWrite(String workspaceArn, String remoteWriteUrl, String region) {
 
-    /** A new workspace in {@code scope}. */
+    /** A new workspace in {@code scope}, keeping samples for AMP's default 150 days. */
     public static RemoteWrite createWorkspace(Construct scope, String id, String alias) {
-        CfnWorkspace ws = CfnWorkspace.Builder.create(scope, id).alias(alias).build();
+        return createWorkspace(scope, id, alias, null);
+    }
+
+    /**
+     * A new workspace in {@code scope} that keeps samples {@code retentionDays} (1..1095; the
+     * workspace configuration's RetentionPeriodInDays, changed in place), or AMP's default 150 days when null.
+     */
+    public static RemoteWrite createWorkspace(Construct scope, String id, String alias, Integer retentionDays) {
+        CfnWorkspace.Builder b = CfnWorkspace.Builder.create(scope, id).alias(alias);
+        if (retentionDays != null) {
+            Check.range("ampRetentionDays", retentionDays, 1, MAX_RETENTION_DAYS);
+            b.workspaceConfiguration(CfnWorkspace.WorkspaceConfigurationProperty.builder().retentionPeriodInDays(retentionDays).build());
+        }
+        CfnWorkspace ws = b.build();
         return new RemoteWrite(ws.getAttrArn(), ws.getAttrPrometheusEndpoint() + "api/v1/remote_write",
                 software.amazon.awscdk.Stack.of(scope).getRegion());
     }
@@ -27,6 +40,20 @@ public record RemoteWrite(String workspaceArn, String remoteWriteUrl, String reg
         String id = arn.substring(arn.lastIndexOf('/') + 1);
         // SigV4 must sign for the workspace's region, which may differ from the stack's.
         return new RemoteWrite(arn, "https://aps-workspaces." + region + ".amazonaws.com/workspaces/" + id + "/api/v1/remote_write", region);
+    }
+
+    /** AMP's bounds on a workspace's retention. */
+    public static final int MAX_RETENTION_DAYS = 1095;
+
+    /**
+     * Where Grafana (or any Prometheus API client, signing with SigV4) queries the workspace:
+     * {@code https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>}, its id taken from the ARN.
+     */
+    public String queryUrl() {
+        String id = software.amazon.awscdk.Token.isUnresolved(workspaceArn)
+                ? software.amazon.awscdk.Fn.select(1, software.amazon.awscdk.Fn.split("/", workspaceArn))
+                : workspaceArn.substring(workspaceArn.lastIndexOf('/') + 1);
+        return "https://aps-workspaces." + region + ".amazonaws.com/workspaces/" + id;
     }
 
     List<String> actions() {

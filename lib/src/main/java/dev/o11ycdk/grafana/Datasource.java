@@ -31,6 +31,28 @@ public record Datasource(String name, String type, String uid, String url, boole
                 Map.of("httpMethod", "POST", "timeInterval", scrapeInterval));
     }
 
+    /** What Grafana's Prometheus datasource calls on an AMP workspace (query only; no write, no admin). */
+    public static final List<String> AMP_QUERY = List.of("aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata");
+
+    /**
+     * An Amazon Managed Service for Prometheus workspace at {@code queryUrl} (its
+     * {@code https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>}), signed with SigV4 by the
+     * task's or instance's role ({@code sigV4AuthType: default}; Grafana needs
+     * {@code GF_AUTH_SIGV4_AUTH_ENABLED=true}), under {@code uid} (the dashboards' {@code prometheus}
+     * when it is the default).
+     */
+    public static Datasource amp(String uid, String queryUrl, String region, String scrapeInterval, boolean isDefault) {
+        return new Datasource("Amazon Managed Prometheus", "prometheus", uid, Check.notBlank("amp query url", queryUrl), isDefault,
+                Map.of("httpMethod", "POST", "timeInterval", scrapeInterval, "sigV4Auth", true, "sigV4AuthType", "default",
+                        "sigV4Region", Check.notBlank("amp region", region)));
+    }
+
+    /** Prometheus at {@code url} under another name and uid, next to a default AMP datasource. */
+    public static Datasource prometheus(String name, String uid, String url, String scrapeInterval, boolean isDefault) {
+        return new Datasource(name, "prometheus", uid, Check.notBlank("prometheus url", url), isDefault,
+                Map.of("httpMethod", "POST", "timeInterval", scrapeInterval));
+    }
+
     /** Loki at {@code url} (the logs next to the metrics); {@code maxLines} caps one query's lines. */
     public static Datasource loki(String url) {
         return new Datasource("Loki", "loki", "loki", Check.notBlank("loki url", url), false, Map.of("maxLines", 1000));

@@ -77,6 +77,29 @@ class ChartValuesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aPairIsTwoReplicasWithAmpsHighAvailabilityLabelsAndEveryKeyIsTheCharts() throws Exception {
+        Map<String, Object> values = inputs().prometheusReplicas(2).haCluster("O11yEks").build().kubePrometheusStack();
+        Map<String, Object> spec = mapAt(values, "prometheus.prometheusSpec");
+        // AWS, "Set up high availability data ... using the Prometheus Operator Helm chart": these two keys.
+        assertThat(spec).containsEntry("replicas", 2).containsEntry("replicaExternalLabelName", "__replica__")
+                .containsEntry("externalLabels", Map.of("env", "staging", "cluster", "O11yEks"));
+        Map<String, Object> keys;
+        try (java.io.InputStream in = ChartValuesTest.class.getResourceAsStream("/chart-values/kube-prometheus-stack-92.3.0.yaml")) {
+            keys = dev.o11ycdk.test.support.Cfn.YAML.readValue(in, Map.class);
+        }
+        Map<String, Object> chartSpec = (Map<String, Object>) ((Map<String, Object>) keys.get("prometheus")).get("prometheusSpec");
+        assertThat(chartSpec).as("keys the chart's values.yaml defines").containsKeys("replicas", "replicaExternalLabelName");
+        // Each replica claims its own volume: the estimate counts it twice.
+        assertThat(dev.o11ycdk.cost.KubernetesUsage.of(Map.of("KubePrometheusStack", values), false, 0).volumesGiB().get("prometheus"))
+                .isEqualTo(2 * dev.o11ycdk.cost.KubernetesUsage.of(Map.of("KubePrometheusStack", inputs().build().kubePrometheusStack()),
+                        false, 0).volumesGiB().get("prometheus"));
+        // One Prometheus (the default) sets neither key and no cluster label.
+        Map<String, Object> one = mapAt(inputs().build().kubePrometheusStack(), "prometheus.prometheusSpec");
+        assertThat(one).doesNotContainKeys("replicas", "replicaExternalLabelName").containsEntry("externalLabels", Map.of("env", "staging"));
+    }
+
+    @Test
     void alertmanagerAndGrafanaClaimTheirFixedVolumesOnTheGivenClass() {
         Map<String, Object> v = inputs().build().kubePrometheusStack();
         assertThat(at(v, "alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.storageClassName")).isEqualTo("o11y-gp3");

@@ -265,6 +265,11 @@ class BadInputTest {
                     .with("prometheusCpu", "512"),
             bad("prometheusDesiredCount", 2, "setting 'prometheusDesiredCount' = 2: must be 1: Prometheus' TSDB on EFS has exactly one "
                     + "writer; scale out with remoteWrite to Amazon Managed Service for Prometheus instead"),
+            bad("prometheusReplicas", 3, "setting 'prometheusReplicas' = 3: must be in 1..2"),
+            bad("prometheusReplicas", "two", "setting 'prometheusReplicas' = 'two': must be a whole number in 1..2"),
+            bad("ampRetentionDays", 0, "setting 'ampRetentionDays' = 0: must be in 1..1095"),
+            bad("ampRetentionDays", 2000, "setting 'ampRetentionDays' = 2000: must be in 1..1095"),
+            bad("ampLocalRetentionDays", 0, "setting 'ampLocalRetentionDays' = 0: must be in 1..3650"),
             bad("slackWebhookSecretName", "", "setting 'slackWebhookSecretName' = '': name the Secrets Manager secret that holds the Slack "
                     + "webhook URL (it is never put in the template)"),
             bad("slackWebhookSecretName", "o11y slack", "setting 'slackWebhookSecretName' = 'o11y slack': a Secrets Manager secret name has "

@@ -89,6 +89,24 @@ class ScaleAndLimitsTest {
         assertThat(size).isLessThan(StackLimits.MAX_TEMPLATE_BYTES);
     }
 
+    /** The pair and AMP (issue 17) at 1,000 services: a second service and its EFS, IAM and alarms, still within every limit. */
+    @Test
+    void aThousandServicesWithThePairAndAmpSynthesizeWithinEveryLimit() throws Exception {
+        Synth pair = Synth.of(Map.of("services", services(1000), "prometheusReplicas", "2", "remoteWrite", "create"));
+        Synth single = Synth.of(Map.of("services", services(1000)));
+        var stack = pair.stacks().fargate();
+        Map<String, Object> template = pair.templateJson(stack);
+        long size = Files.size(pair.templateFile(stack));
+        int singleCount = Cfn.resources(single.templateJson(single.stacks().fargate())).size();
+        System.out.printf("Scale: 1,000 named services with the Prometheus pair and AMP -> O11yFargate: %d resources (one Prometheus: %d), "
+                + "%d bytes (one Prometheus: %d); each replica's task definition %d bytes%n", Cfn.resources(template).size(), singleCount, size,
+                Files.size(single.templateFile(single.stacks().fargate())), stack.getPrometheus().getTaskDefinitionBytes());
+        assertThat(stack.getPrometheus().getReplicas()).isEqualTo(2);
+        assertThat(StackLimits.check(stack.getStackName(), template, size)).isEmpty();
+        assertThat(Cfn.resources(template).size()).isLessThan(StackLimits.MAX_RESOURCES).isGreaterThan(singleCount);
+        assertThat(size).isLessThan(StackLimits.MAX_TEMPLATE_BYTES);
+    }
+
     @Test
     void aTaskDefinitionOverEcsLimitFailsSynthNamingTheSettingThatGrewIt() {
         App app = Synth.newApp(Map.of("services", services(8000), "expectedActiveSeries", "100000"), null);

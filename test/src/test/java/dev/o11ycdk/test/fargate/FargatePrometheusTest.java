@@ -45,6 +45,27 @@ class FargatePrometheusTest {
     }
 
     @Test
+    void aThirdReplicaIsRefusedNamingTheSetting() {
+        FargateFixture x = new FargateFixture("Three");
+        assertThatThrownBy(() -> new FargatePrometheus(x.f.stack(), "Prometheus", FargatePrometheusProps.builder()
+                .cluster(x.cluster).storage(x.storage).replicas(3).build()))
+                .isInstanceOf(Check.BadValue.class).hasMessageStartingWith("prometheusReplicas = 3: must be 1 or 2");
+    }
+
+    @Test
+    void aPairFromTheLibraryIsTwoServicesOnFourAccessPointsTheSecondAfterTheFirst() {
+        FargateFixture x = new FargateFixture("Pair");
+        FargatePrometheus p = new FargatePrometheus(x.f.stack(), "Prometheus", FargatePrometheusProps.builder()
+                .cluster(x.cluster).storage(x.storage).replicas(2).build());
+        Template t = x.f.template();
+        t.resourceCountIs("AWS::ECS::Service", 2);
+        t.resourceCountIs("AWS::EFS::AccessPoint", 4);
+        assertThat(p.getReplicaServices()).hasSize(2);
+        assertThat(p.getReplicaServices().get(1).getNode().getDependencies()).contains(p.getReplicaServices().get(0));
+        assertThatThrownBy(() -> p.getPrometheusConfig(3)).isInstanceOf(Check.BadValue.class);
+    }
+
+    @Test
     void aServiceNamedLikeAPlatformJobIsRefused() {
         FargateFixture x = new FargateFixture("Reserved");
         assertThatThrownBy(() -> new FargatePrometheus(x.f.stack(), "Prometheus", FargatePrometheusProps.builder()
