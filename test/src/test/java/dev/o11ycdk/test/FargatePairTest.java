@@ -216,6 +216,28 @@ class FargatePairTest {
     }
 
     @Test
+    @UsesTools
+    @SuppressWarnings("unchecked")
+    void everyHighAvailabilityOptionTogetherStaysWithinLimitsNagControlTowerAndCfnLint() throws IOException {
+        Map<String, String> all = new java.util.HashMap<>(PAIR);
+        all.put("grafanaDatabase", "aurora");
+        Synth together = Synth.of(all);
+        Stack stack = together.stacks().fargate();
+        assertThat(Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+        Path file = together.templateFile(stack);
+        Map<String, Object> t = new ObjectMapper().readValue(Files.readString(file), Map.class);
+        // CloudFormation's hard limits: 500 resources, 1 MB of template through S3.
+        assertThat(Cfn.resources(t)).hasSizeLessThan(500);
+        assertThat(Files.size(file)).isLessThan(1_000_000L);
+        assertThat(Cfn.resources(t).keySet()).anyMatch(id -> id.startsWith("PrometheusReplica2Service"))
+                .anyMatch(id -> id.startsWith("GrafanaDatabase")).anyMatch(id -> id.startsWith("AmpWorkspace"));
+        CfnGuard.Report report = CfnGuard.require().validate(List.of(file)).get(0);
+        assertThat(CfnGuard.unsuppressed(t, report.findings())).as("Control Tower findings without a reasoned suppression").isEmpty();
+        Tools.Result r = Tools.run(List.of(Tools.require("cfn-lint", "pip install cfn-lint"), "--format", "parseable", file.toString()), null, 300);
+        assertThat(r.exitCode() & 3).as("cfn-lint errors:\n" + r.output()).isZero();
+    }
+
+    @Test
     void onEksTheSameSettingIsTwoOperatorReplicasWithTheReplicaLabel() {
         Map<String, Object> eks = synth.templateJson(synth.stacks().eks());
         Map<String, Object> spec = Cfn.at(Cfn.helmValues(eks, "MonitoringKubePrometheusStack"), "prometheus.prometheusSpec");
