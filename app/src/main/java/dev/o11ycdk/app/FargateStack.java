@@ -24,6 +24,7 @@ import dev.o11ycdk.fargate.GrafanaServiceProps;
 import dev.o11ycdk.fargate.RemoteWrite;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.StackProps;
@@ -119,6 +120,13 @@ public class FargateStack extends LayoutStack {
                     ? RemoteWrite.createWorkspace(this, "AmpWorkspace", "o11y-cdk", f.ampRetentionDays())
                     : RemoteWrite.fromWorkspaceArn(f.remoteWrite());
             pb.remoteWrite(amp);
+            if (f.ampLocalRetentionDays() < s.retentionDays()) {
+                // A platform that had remoteWrite before this release kept retentionDays locally: say what the next start deletes.
+                Annotations.of(this).addWarningV2("@o11y-cdk/app:ampLocalRetention", "remoteWrite is set, so each Prometheus task "
+                        + "keeps ampLocalRetentionDays = " + f.ampLocalRetentionDays() + " days of its own TSDB, not retentionDays = "
+                        + s.retentionDays() + ": its next start deletes older blocks (AMP keeps them, and Grafana reads AMP). Set "
+                        + "ampLocalRetentionDays = " + s.retentionDays() + " to keep them locally.");
+            }
         }
         this.prometheus = new FargatePrometheus(this, "Prometheus", pb.build());
         prometheus.useAlertmanager(alertmanager);

@@ -96,7 +96,7 @@ final class FargateComponent {
                         .interval(Duration.seconds(30))
                         .timeout(Duration.seconds(5))
                         .retries(3)
-                        .startPeriod(Duration.seconds(60))
+                        .startPeriod(Duration.seconds(s.healthStartSeconds))
                         .build())
                 .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(logGroup).streamPrefix(s.name).build()))
                 .build());
@@ -159,6 +159,7 @@ final class FargateComponent {
         private ComputeSize size;
         private int port;
         private String healthPath;
+        private int healthStartSeconds = 60;
         private List<String> command = List.of();
         private final ContainerFiles files = new ContainerFiles();
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -194,6 +195,12 @@ final class FargateComponent {
         Spec port(int port, String healthPath) {
             this.port = port;
             this.healthPath = healthPath;
+            return this;
+        }
+
+        /** How long a starting task's failed health checks do not count (ECS allows 0 to 300 s). */
+        Spec healthStartPeriod(int seconds) {
+            this.healthStartSeconds = seconds;
             return this;
         }
 

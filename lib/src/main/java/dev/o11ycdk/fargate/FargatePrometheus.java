@@ -154,9 +154,11 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
             second.service.getNode().addDependency(first.service);
         }
         Annotations.of(this).addWarningV2("@o11y-cdk/prometheus:tsdbOnEfs", "Prometheus keeps its TSDB on EFS, an NFS "
-                + "file system, which Prometheus does not support for local storage (" + STORAGE_DOCS + "). This service "
-                + "therefore runs exactly one task and stops it before starting its replacement (a short scrape gap on "
-                + "each deploy). To outgrow it, enable remoteWrite to Amazon Managed Service for Prometheus.");
+                + "file system, which Prometheus does not support for local storage (" + STORAGE_DOCS + "). Each replica "
+                + "therefore runs exactly one task and stops it before starting its replacement" + (replicas == 2
+                ? " (the pair deploys one replica at a time, so one scrapes)."
+                : " (a short scrape gap on each deploy). prometheusReplicas = 2 closes the gap; remoteWrite to Amazon "
+                        + "Managed Service for Prometheus outgrows one task."));
     }
 
     /**
@@ -174,7 +176,11 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 .size(size)
                 .containerMemoryMiB(prometheusMemoryMiB)
                 .user(USER)
-                .port(DEFAULT_PORT, "/-/healthy")
+                // A pair: ready, not only up, or ECS reports the replica healthy while it replays its WAL and CloudFormation
+                // moves on to stop the other one (one alone keeps /-/healthy: its template as before there were pairs).
+                .port(DEFAULT_PORT, props.getReplicas() == 2 ? "/-/ready" : "/-/healthy")
+                // Not ready while it replays its WAL: ECS's longest start period, then three failed checks 30 s apart.
+                .healthStartPeriod(props.getReplicas() == 2 ? 300 : 60)
                 .placement(props.getCluster(), namespace, n == 1 ? CLOUD_MAP_NAME : CLOUD_MAP_NAME + "-" + n, null)
                 .singleWriter()
                 .volume(tsdb.volume("tsdb"), EfsStorage.Tenant.mount("tsdb", "/prometheus"))

@@ -197,6 +197,12 @@ public class GrafanaDatabase extends Construct implements IConnectable {
                         .build())
                 .targets(List.of(new SfnStateMachine(redeploy)))
                 .build();
+        // CloudFormation rotates once when it creates the schedule: after the writer can take the new password, and after
+        // the rule that rolls Grafana onto it exists.
+        software.constructs.IConstruct schedule = cluster.getSecret().getNode().tryFindChild("RotationSchedule");
+        if (schedule != null) {
+            schedule.getNode().addDependency(cluster.getNode().findChild("Writer"), rotationRule, redeploy);
+        }
     }
 
     public DatabaseCluster getCluster() {

@@ -27,6 +27,8 @@ public record RemoteWrite(String workspaceArn, String remoteWriteUrl, String reg
             b.workspaceConfiguration(CfnWorkspace.WorkspaceConfigurationProperty.builder().retentionPeriodInDays(retentionDays).build());
         }
         CfnWorkspace ws = b.build();
+        // It holds the samples Grafana reads (ampRetentionDays of them): kept when the stack lets go of it.
+        ws.applyRemovalPolicy(software.amazon.awscdk.RemovalPolicy.RETAIN);
         return new RemoteWrite(ws.getAttrArn(), ws.getAttrPrometheusEndpoint() + "api/v1/remote_write",
                 software.amazon.awscdk.Stack.of(scope).getRegion());
     }

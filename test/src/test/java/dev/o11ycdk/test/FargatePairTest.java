@@ -79,6 +79,16 @@ class FargatePairTest {
         // Both replicas have their health alarms.
         assertThat(resources("AWS::CloudWatch::Alarm").keySet()).anyMatch(id -> id.startsWith("PrometheusReplica2TasksBelowDesired"))
                 .anyMatch(id -> id.startsWith("PrometheusTasksBelowDesired"));
+        // Healthy means ready (its WAL replayed, scraping): what ECS waits for before CloudFormation moves on to the other.
+        for (String td : List.of("PrometheusTaskDefinition", "PrometheusReplica2TaskDefinition")) {
+            Map<String, Object> prometheus = Cfn.containers(template, td).stream().filter(c -> "prometheus".equals(c.get("Name")))
+                    .findFirst().orElseThrow();
+            assertThat(Cfn.json(prometheus.get("HealthCheck"))).as(td).contains("http://127.0.0.1:9090/-/ready", "\"StartPeriod\":300");
+        }
+        Synth one = Synth.defaults();
+        Map<String, Object> single = Cfn.containers(one.templateJson(one.stacks().fargate()), "PrometheusTaskDefinition").stream()
+                .filter(c -> "prometheus".equals(c.get("Name"))).findFirst().orElseThrow();
+        assertThat(Cfn.json(single.get("HealthCheck"))).contains("/-/healthy", "\"StartPeriod\":60");
     }
 
     @Test
@@ -235,6 +245,23 @@ class FargatePairTest {
         assertThat(CfnGuard.unsuppressed(t, report.findings())).as("Control Tower findings without a reasoned suppression").isEmpty();
         Tools.Result r = Tools.run(List.of(Tools.require("cfn-lint", "pip install cfn-lint"), "--format", "parseable", file.toString()), null, 300);
         assertThat(r.exitCode() & 3).as("cfn-lint errors:\n" + r.output()).isZero();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void withAmpTheShorterLocalRetentionIsAWarningNamingBothSettingsAndTheWorkspaceIsRetained() {
+        Synth amp = Synth.of(Map.of("remoteWrite", "create"));
+        assertThat(Annotations.fromStack(amp.stacks().fargate()).findWarning("*", Match.stringLikeRegexp(
+                "remoteWrite is set, so each Prometheus task keeps ampLocalRetentionDays = 2 days of its own TSDB, not "
+                        + "retentionDays = 15: its next start deletes older blocks.*ampLocalRetentionDays = 15 to keep them locally.*")))
+                .hasSize(1);
+        Synth keep = Synth.of(Map.of("remoteWrite", "create", "ampLocalRetentionDays", "15"));
+        assertThat(Annotations.fromStack(keep.stacks().fargate()).findWarning("*", Match.stringLikeRegexp(".*ampLocalRetentionDays.*")))
+                .isEmpty();
+        // The store Grafana reads outlives the stack's hold on it: dropping remoteWrite leaves the workspace and its samples.
+        Map<String, Object> workspace = Cfn.resources(template).entrySet().stream().filter(e -> e.getKey().startsWith("AmpWorkspace"))
+                .map(e -> (Map<String, Object>) e.getValue()).findFirst().orElseThrow();
+        assertThat(workspace).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
     }
 
     @Test

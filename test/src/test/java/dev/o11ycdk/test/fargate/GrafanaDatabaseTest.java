@@ -80,6 +80,13 @@ class GrafanaDatabaseTest {
         assertThat(Cfn.json(cluster.get("MasterUserPassword"))).contains("resolve:secretsmanager").contains("password");
         Map<String, Object> schedule = Cfn.props(only(t, "AWS::SecretsManager::RotationSchedule").getValue());
         assertThat(Cfn.json(schedule.get("RotationRules"))).contains("rate(30 days)");
+        // Its first rotation runs at creation: after the writer, the rule that rolls Grafana and its state machine.
+        String dependsOn = Cfn.json(only(t, "AWS::SecretsManager::RotationSchedule").getValue().get("DependsOn"));
+        for (String type : List.of("AWS::RDS::DBInstance", "AWS::StepFunctions::StateMachine")) {
+            assertThat(dependsOn).as(type).contains("\"" + only(t, type).getKey() + "\"");
+        }
+        assertThat(Cfn.byType(t, "AWS::Events::Rule").keySet().stream().filter(id -> id.contains("OnRotation")).toList())
+                .hasSize(1).allSatisfy(id -> assertThat(dependsOn).contains("\"" + id + "\""));
         assertThat(Cfn.byType(t, "AWS::Serverless::Application")).as("the single-user rotation function").hasSize(1);
         assertThat(Cfn.json(Cfn.props(only(t, SAM_APPLICATION).getValue()))).contains("SARMapping");
         assertThat(Cfn.json(t.get("Mappings"))).contains("SecretsManagerRDSPostgreSQLRotationSingleUser");
