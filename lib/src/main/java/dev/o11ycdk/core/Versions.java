@@ -14,6 +14,8 @@ public final class Versions {
     public static final String NODE_EXPORTER = "1.12.1";
     /** 13.2, in security support until 2027-05-18. */
     public static final String GRAFANA = "13.2.3";
+    /** grafana-amazonprometheus-datasource, the AMP datasource plugin Grafana installs at start when AMP is the store. */
+    public static final String GRAFANA_AMP_PLUGIN = "3.3.4";
     public static final String CLOUDWATCH_EXPORTER = "0.18.0";
     /** The AWS Distro for OpenTelemetry collector, which runs the ECS discovery. */
     public static final String ADOT_COLLECTOR = "0.50.0";

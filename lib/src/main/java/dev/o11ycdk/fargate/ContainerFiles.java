@@ -31,7 +31,8 @@ final class ContainerFiles {
     private final List<String> dirs = new ArrayList<>();
     private String stdinName;
     private String stdinContent;
-    private boolean perTask;
+    private String taskBase;
+    private final Map<String, String> taskExports = new LinkedHashMap<>();
     private final Map<String, String> exports = new LinkedHashMap<>();
 
     /** The directory every file goes under, emptied at each start. It must not be a volume's own root. */
@@ -50,21 +51,23 @@ final class ContainerFiles {
     }
 
     /**
-     * Each task writes under a directory of its own, {@code <root>/<hostname>} (on Fargate the
-     * task's private IP name, unique among running tasks), so tasks sharing one volume never empty
-     * each other's files. Paths are still given under {@link #root}; the entrypoint puts the
-     * task's segment in. A new task leaves its predecessor's few files behind.
+     * Besides the root, whose files every task writes alike, a directory of each task's own,
+     * {@code <base>/<hostname>} (on Fargate the task's private IP name, unique among running tasks),
+     * for what the process writes as it runs, so tasks sharing one volume never write each other's;
+     * {@code envName} is exported as it ({@code subdir} empty) or as its {@code subdir}. A new task
+     * leaves its predecessor's directory behind.
      */
-    ContainerFiles perTask() {
-        this.perTask = true;
+    ContainerFiles taskDirectory(String base, String envName, String subdir) {
+        Check.urlPath("container task directory", base);
+        if (taskBase != null && !taskBase.equals(base)) {
+            throw new IllegalArgumentException("one task directory base a container: " + taskBase + ", not also " + base);
+        }
+        this.taskBase = base;
+        taskExports.put(envName, subdir);
         return this;
     }
 
-    boolean isPerTask() {
-        return perTask;
-    }
-
-    /** Exports {@code envName} as the task's path of {@code path} (under the root) before the process starts. */
+    /** Exports {@code envName} as {@code path} (under the root) before the process starts. */
     ContainerFiles export(String envName, String path) {
         exports.put(envName, path.equals(root) ? path : underRoot("container export", path));
         return this;
@@ -141,9 +144,6 @@ final class ContainerFiles {
     String entrypointScript(List<String> command) {
         List<String> lines = new ArrayList<>();
         lines.add("set -eu");
-        if (perTask) {
-            lines.add("O11Y_ROOT=" + Shell.quote(root) + "/\"$(hostname)\"");
-        }
         if (writes()) {
             List<String> mkdirs = new ArrayList<>(List.of(root));
             files.keySet().forEach(p -> addDir(mkdirs, p));
@@ -180,17 +180,23 @@ final class ContainerFiles {
             lines.add("unset " + String.join(" ", unset));
         }
         exports.forEach((env, p) -> lines.add("export " + env + "=" + path(p)));
+        if (taskBase != null) {
+            lines.add("O11Y_TASK=" + Shell.quote(taskBase) + "/\"$(hostname)\"");
+            lines.add("mkdir -p " + String.join(" ", taskExports.values().stream().distinct().map(ContainerFiles::inTask).toList()));
+            taskExports.forEach((env, sub) -> lines.add("export " + env + "=" + inTask(sub)));
+        }
         lines.add("exec " + String.join(" ", command.stream().map(Shell::quote).toList()));
         return String.join("\n", lines) + "\n";
     }
 
-    /** A path under the root as the script writes it: quoted, with the task's segment when {@link #perTask}. */
+    /** A path as the script writes it, quoted. */
     private String path(String p) {
-        if (!perTask) {
-            return Shell.quote(p);
-        }
-        String rest = p.substring(root.length());
-        return "\"$O11Y_ROOT\"" + (rest.isEmpty() ? "" : Shell.quote(rest));
+        return Shell.quote(p);
+    }
+
+    /** The task's own directory, or its {@code sub}directory, as the script writes it. */
+    private static String inTask(String sub) {
+        return "\"$O11Y_TASK\"" + (sub.isEmpty() ? "" : Shell.quote("/" + sub));
     }
 
     private static void addDir(List<String> dirs, String path) {

@@ -3,6 +3,7 @@ package dev.o11ycdk.fargate;
 import dev.o11ycdk.alb.HostRoute;
 import dev.o11ycdk.alb.HostRouteOptions;
 import dev.o11ycdk.alb.MonitoringAlb;
+import dev.o11ycdk.core.Versions;
 import dev.o11ycdk.config.Check;
 import dev.o11ycdk.core.ComputeSize;
 import dev.o11ycdk.core.Ports;
@@ -51,7 +52,7 @@ public class GrafanaService extends FargatePlatformService {
     /** TMPDIR (SQLite's and Go's temporary files): / and /tmp are read-only. */
     static final String TMP = FILES + "/tmp";
     static final int MAX_DASHBOARD_BYTES = 40_000;
-    /** With a {@link GrafanaDatabase}: each task's own directory below this (ContainerFiles.perTask), exported as GF_PATHS_*. */
+    /** With a {@link GrafanaDatabase}: each task's own directory below this (ContainerFiles.taskDirectory), exported as GF_PATHS_DATA. */
     static final String TASKS = DATA + "/tasks";
     /** Grafana Alerting's HA gossip (memberlist, TCP and UDP) between the tasks. */
     public static final int HA_PORT = 9094;
@@ -99,6 +100,10 @@ public class GrafanaService extends FargatePlatformService {
         if (db == null) {
             spec.singleWriter() // SQLite on EFS: one task at a time
                     .env("GF_PATHS_DATA", DATA).env("GF_PATHS_PROVISIONING", PROVISIONING).env("TMPDIR", TMP);
+        } else {
+            // Provisioning at one path in every task: Grafana records a provisioned dashboard by its file's path, in the
+            // database both tasks share, so per-task paths would have each task unprovision the other's every minute.
+            spec.env("GF_PATHS_PROVISIONING", PROVISIONING);
         }
         spec.env("GF_SECURITY_ADMIN_USER", "admin")
                 .env("GF_SECURITY_COOKIE_SECURE", "true")
@@ -131,25 +136,26 @@ public class GrafanaService extends FargatePlatformService {
         }
         RemoteWrite amp = props.getAmp();
         if (amp != null) {
-            spec.env("GF_AUTH_SIGV4_AUTH_ENABLED", "true");
+            // Grafana 13's core Prometheus datasource has no SigV4: AMP's own datasource plugin, pinned, installed at start.
+            spec.env("GF_AUTH_SIGV4_AUTH_ENABLED", "true")
+                    .env("GF_PLUGINS_PREINSTALL_SYNC", Datasource.AMP_PLUGIN + "@" + Versions.GRAFANA_AMP_PLUGIN);
         }
-        String root = db == null ? FILES : TASKS;
+        String root = FILES;
         this.datasourcesYaml = GrafanaProvisioning.datasourcesYaml(amp == null
                 ? List.of(Datasource.prometheus(props.getPrometheusUrl(), props.getScrapeInterval(), true), Datasource.cloudWatch(region))
                 : List.of(Datasource.amp("prometheus", amp.queryUrl(), amp.region(), props.getScrapeInterval(), true),
                         Datasource.prometheus("Prometheus (local)", "prometheus-local", props.getPrometheusUrl(), props.getScrapeInterval(), false),
                         Datasource.cloudWatch(region)));
-        // Grafana expands $VAR in provisioning files: with per-task directories the provider reads the task's own.
-        String providerYaml = db == null ? GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS)
-                : GrafanaProvisioning.dashboardProviderYaml("o11y", "/O11Y_DASHBOARDS").replace("/O11Y_DASHBOARDS", "$O11Y_DASHBOARDS");
+        String providerYaml = GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS);
         spec.files().root(root).dir(root + "/tmp").file(root + "/provisioning/datasources/o11y.yaml", datasourcesYaml)
                 .file(root + "/provisioning/dashboards/o11y.yaml", providerYaml);
         for (Dashboard d : dashboards) {
             spec.files().file(root + "/dashboards/" + d.getUid() + ".json", d.toJson());
         }
         if (db != null) {
-            spec.files().perTask().export("GF_PATHS_DATA", TASKS).export("GF_PATHS_PROVISIONING", TASKS + "/provisioning")
-                    .export("TMPDIR", TASKS + "/tmp").export("O11Y_DASHBOARDS", TASKS + "/dashboards");
+            // What each task writes as it runs (its data directory, plugins, temporary files): a directory of its own.
+            spec.files().taskDirectory(TASKS, "GF_PATHS_DATA", "").taskDirectory(TASKS, "TMPDIR", "tmp")
+                    .taskDirectory(TASKS, "GF_PATHS_PLUGINS", "plugins");
         }
         init(spec.build(), props.getCluster().getDefaultCloudMapNamespace(), "grafana", DEFAULT_PORT, "dashboards");
         tenant.grantReadWrite(component().taskDefinition.getTaskRole());

@@ -35,14 +35,20 @@ public record Datasource(String name, String type, String uid, String url, boole
     public static final List<String> AMP_QUERY = List.of("aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata");
 
     /**
+     * AMP's datasource plugin: Grafana 13's core Prometheus datasource no longer signs with SigV4 (a SigV4
+     * one is migrated to this plugin at start, and provisioning would write it back at the next).
+     */
+    public static final String AMP_PLUGIN = "grafana-amazonprometheus-datasource";
+
+    /**
      * An Amazon Managed Service for Prometheus workspace at {@code queryUrl} (its
-     * {@code https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>}), signed with SigV4 by the
-     * task's or instance's role ({@code sigV4AuthType: default}; Grafana needs
+     * {@code https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>}), through AMP's datasource plugin ({@link #AMP_PLUGIN}),
+     * signed with SigV4 by the task's or instance's role ({@code sigV4AuthType: default}; Grafana needs
      * {@code GF_AUTH_SIGV4_AUTH_ENABLED=true}), under {@code uid} (the dashboards' {@code prometheus}
      * when it is the default).
      */
     public static Datasource amp(String uid, String queryUrl, String region, String scrapeInterval, boolean isDefault) {
-        return new Datasource("Amazon Managed Prometheus", "prometheus", uid, Check.notBlank("amp query url", queryUrl), isDefault,
+        return new Datasource("Amazon Managed Prometheus", AMP_PLUGIN, uid, Check.notBlank("amp query url", queryUrl), isDefault,
                 Map.of("httpMethod", "POST", "timeInterval", scrapeInterval, "sigV4Auth", true, "sigV4AuthType", "default",
                         "sigV4Region", Check.notBlank("amp region", region)));
     }

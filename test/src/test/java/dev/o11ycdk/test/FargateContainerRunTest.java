@@ -157,20 +157,23 @@ class FargateContainerRunTest {
     }
 
     /**
-     * grafanaDatabase = aurora: two tasks share Grafana's EFS access point, each writing its files in
-     * a directory named by its host name; the second's start leaves the first's files as they are.
+     * grafanaDatabase = aurora: two tasks share Grafana's EFS access point. Both write the same
+     * provisioning and dashboards at one path (Grafana keys provisioned dashboards by path in the
+     * database they share), and each keeps what it writes as it runs in a directory named by its host
+     * name, which the other's start leaves as it is.
      */
     @Test
-    void grafanaOnAuroraWritesEachTasksFilesInItsOwnDirectoryOnTheSharedEfs(@TempDir Path dir) throws IOException {
+    void grafanaOnAuroraWritesProvisioningAtOnePathAndEachTasksOwnFilesInItsOwnDirectory(@TempDir Path dir) throws IOException {
         ContainerSandbox.require();
         Synth aurora = Synth.of(Map.of("layouts", "fargate", "grafanaDatabase", "aurora"));
         Container c = TaskContainers.of(aurora.templateJson(aurora.stacks().fargate())).get("grafana");
         Path data = Files.createDirectories(dir.resolve("grafana-data"));
-        Path stale = Files.createDirectories(data.resolve("tasks/ip-10-0-1-5/dashboards")).resolve("removed-since.json");
-        Files.writeString(stale, "{}");
+        Path staleDashboard = Files.createDirectories(data.resolve("o11y/dashboards")).resolve("removed-since.json");
+        Files.writeString(staleDashboard, "{}");
+        Path othersFile = Files.createDirectories(data.resolve("tasks/ip-10-0-3-9")).resolve("grafana.db");
+        Files.writeString(othersFile, "a running task's file");
         long dashboards = Pattern.compile("/dashboards/[^/']+\\.json'").matcher(c.command().get(0)).results().count();
         assertThat(dashboards).isPositive();
-        List<Path> provisioning = new java.util.ArrayList<>();
         for (String host : List.of("ip-10-0-1-5", "ip-10-0-2-7")) {
             ContainerSandbox box = new ContainerSandbox(c, ContainerSandbox.IMAGES.get(c.image())).hostname(host)
                     .bind("/run.sh", standIn(dir, "run.sh", GRAFANA_STAND_IN)).secret("GF_SECURITY_ADMIN_PASSWORD", ADMIN_PASSWORD)
@@ -178,14 +181,12 @@ class FargateContainerRunTest {
             c.mounts().forEach(m -> box.volume(m.volume(), data));
             Tools.Result r = box.run(true, false, null, null);
             assertThat(r.output()).as(r.output()).contains("o11y-standin: ok", "o11y-standin: dashboards " + dashboards, "o11y-test: exit 0");
-            provisioning.add(data.resolve("tasks/" + host + "/provisioning/datasources/o11y.yaml"));
+            assertThat(data.resolve("tasks/" + host + "/tmp")).isDirectory();
+            assertThat(data.resolve("tasks/" + host + "/plugins")).isDirectory();
         }
-        assertThat(stale).as("a task empties its own directory").doesNotExist();
-        for (Path p : provisioning) {
-            assertThat(Files.readString(p)).isEqualTo(c.environment().get("O11Y_FILE_0") + "\n");
-        }
-        assertThat(data.resolve("tasks/ip-10-0-1-5/tmp")).isDirectory();
-        assertThat(data.resolve("o11y")).as("nothing in the sqlite layout's shared directory").doesNotExist();
+        assertThat(staleDashboard).as("a dashboard taken out of the app does not linger").doesNotExist();
+        assertThat(othersFile).as("a task's start leaves another task's own directory as it is").hasContent("a running task's file");
+        assertThat(Files.readString(data.resolve("o11y/provisioning/datasources/o11y.yaml"))).isEqualTo(c.environment().get("O11Y_FILE_0") + "\n");
     }
 
     @Test

@@ -147,7 +147,9 @@ class FargatePairTest {
     @SuppressWarnings("unchecked")
     void grafanaReadsAmpAsItsDefaultDatasourceWithAQueryOnlyRole() throws IOException {
         Map<String, Object> grafana = Cfn.container(template, "GrafanaTaskDefinition");
-        assertThat(Cfn.environment(grafana)).containsEntry("GF_AUTH_SIGV4_AUTH_ENABLED", "true");
+        // Grafana 13's core Prometheus datasource has no SigV4: AMP's plugin, pinned, installed before Grafana starts.
+        assertThat(Cfn.environment(grafana)).containsEntry("GF_AUTH_SIGV4_AUTH_ENABLED", "true")
+                .containsEntry("GF_PLUGINS_PREINSTALL_SYNC", "grafana-amazonprometheus-datasource@" + dev.o11ycdk.core.Versions.GRAFANA_AMP_PLUGIN);
         JsonNode ds = Cfn.YAML.readTree(synth.stacks().fargate().getGrafana().getDatasourcesYaml()).path("datasources");
         JsonNode amp = null;
         for (JsonNode d : ds) {
@@ -157,6 +159,7 @@ class FargatePairTest {
         }
         assertThat(amp).as("the dashboards' uid").isNotNull();
         assertThat(amp.path("isDefault").asBoolean()).isTrue();
+        assertThat(amp.path("type").asText()).isEqualTo("grafana-amazonprometheus-datasource");
         assertThat(amp.path("url").asText()).startsWith("https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/");
         assertThat(amp.path("jsonData").path("sigV4Auth").asBoolean()).isTrue();
         assertThat(amp.path("jsonData").path("sigV4AuthType").asText()).isEqualTo("default");

@@ -138,12 +138,16 @@ class GrafanaDatabaseTest {
         }
         assertThat(secrets.get("GF_DATABASE_USER")).contains("GrafanaDatabaseClusterSecretAttachment").endsWith(":username::\"]]}");
         assertThat(secrets.get("GF_DATABASE_PASSWORD")).contains("GrafanaDatabaseClusterSecretAttachment").endsWith(":password::\"]]}");
-        // Each task writes its files in a directory of its own on the shared EFS access point.
+        // Provisioning and dashboards at one path in every task (Grafana keys a provisioned dashboard by its file's path, in the
+        // shared database); what each task writes as it runs in a directory of its own on the shared EFS access point.
+        assertThat(env).containsEntry("GF_PATHS_PROVISIONING", "/var/lib/grafana/o11y/provisioning");
         String script = String.valueOf(((List<Object>) container.get("Command")).get(0));
-        assertThat(script).contains("O11Y_ROOT='/var/lib/grafana/tasks'/\"$(hostname)\"", "rm -rf \"$O11Y_ROOT\"\n",
-                "export GF_PATHS_DATA=\"$O11Y_ROOT\"\n", "export GF_PATHS_PROVISIONING=\"$O11Y_ROOT\"'/provisioning'\n",
-                "export O11Y_DASHBOARDS=\"$O11Y_ROOT\"'/dashboards'\n");
-        assertThat(env.values().stream().map(String::valueOf).filter(v -> v.contains("path: $O11Y_DASHBOARDS")).count()).isEqualTo(1);
+        assertThat(script).contains("rm -rf '/var/lib/grafana/o11y'\n", "O11Y_TASK='/var/lib/grafana/tasks'/\"$(hostname)\"\n",
+                "mkdir -p \"$O11Y_TASK\" \"$O11Y_TASK\"'/tmp' \"$O11Y_TASK\"'/plugins'\n",
+                "export GF_PATHS_DATA=\"$O11Y_TASK\"\n", "export TMPDIR=\"$O11Y_TASK\"'/tmp'\n",
+                "export GF_PATHS_PLUGINS=\"$O11Y_TASK\"'/plugins'\n").doesNotContain("rm -rf \"$O11Y_TASK\"");
+        assertThat(env.values().stream().map(String::valueOf).filter(v -> v.contains("path: /var/lib/grafana/o11y/dashboards")).count())
+                .isEqualTo(1);
     }
 
     @Test
