@@ -12,6 +12,7 @@
 #                                                          "before", each size on a fresh Prometheus)
 #        RANGE=6h ...   every dashboard over this range instead of its own default
 #        RUNS=3 ...     runs per query and per opening (the median is reported)
+#        VARIANTS=before ...  only these of after,before (with BASELINE)
 # The loader runs in a JVM kept off CPU 0 (taskset -c 1) where the machine has a second CPU.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -46,6 +47,9 @@ if [ -n "${BASELINE:-}" ]; then
 fi
 echo "after: $(git rev-parse HEAD)$(git diff --quiet HEAD -- lib app || echo ' with local changes')" >&2
 
+if [ -n "${VARIANTS:-}" ]; then
+  variants="$(tr ',' '\n' <<<"${variants}" | grep -E "^($(tr ',' '|' <<<"${VARIANTS}"))=" | paste -sd, -)"
+fi
 if [ $# -eq 0 ]; then set -- 5 100 1000; fi
 pin=()
 if [ "$(nproc)" -gt 1 ]; then pin=(taskset -c 1); fi

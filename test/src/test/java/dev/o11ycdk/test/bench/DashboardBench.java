@@ -49,7 +49,7 @@ public final class DashboardBench {
     }
 
     record DashboardTime(String title, int queries, int empty, QueryTime slowest, double p50, double max, double opened, double sum,
-                         List<String> emptyQueries) {
+                         List<String> emptyQueries, List<String> failedQueries) {
     }
 
     record Run(int size, String variant, FleetLoader.Loaded loaded, long headSeries, long rssBytes, Map<String, Double> groups,
@@ -170,9 +170,25 @@ public final class DashboardBench {
         List<GrafanaQueries.RangeQuery> queries = GrafanaQueries.queries(d, selected, options, now, MIN_STEP);
         List<QueryTime> times = new ArrayList<>();
         List<String> empty = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         for (GrafanaQueries.RangeQuery q : queries) {
             // A first run that is not counted (it also tells an empty query: no number at any step).
-            JsonNode result = api.queryRange(q);
+            JsonNode result;
+            try {
+                result = api.queryRange(q);
+            } catch (IllegalStateException e) {
+                // What Grafana shows in the panel instead of data, e.g. "query processing would load too many samples".
+                long t0 = System.nanoTime();
+                String error = e.getMessage().replaceAll("(?s).*\"error\":\"([^\"]*)\".*", "$1");
+                try {
+                    api.queryRange(q);
+                } catch (IllegalStateException again) {
+                    // as before
+                }
+                failed.add(q.panel() + " (" + error + "): " + q.query());
+                times.add(new QueryTime(q.panel() + " [fails: " + error + "]", q.query(), (System.nanoTime() - t0) / 1e9, 0));
+                continue;
+            }
             if (!hasData(result)) {
                 empty.add(q.panel() + ": " + q.query());
             }
@@ -193,7 +209,13 @@ public final class DashboardBench {
                 Map<String, GrafanaQueries.Selection> s = GrafanaQueries.resolve(api, d, Map.of(), now, o);
                 List<Future<JsonNode>> inFlight = new ArrayList<>();
                 for (GrafanaQueries.RangeQuery q : GrafanaQueries.queries(d, s, o, now, MIN_STEP)) {
-                    inFlight.add(pool.submit(() -> api.queryRange(q)));
+                    inFlight.add(pool.submit(() -> {
+                        try {
+                            return api.queryRange(q);
+                        } catch (IllegalStateException e) {
+                            return null;
+                        }
+                    }));
                 }
                 for (Future<JsonNode> f : inFlight) {
                     f.get();
@@ -206,7 +228,7 @@ public final class DashboardBench {
         double[] each = times.stream().mapToDouble(QueryTime::seconds).toArray();
         QueryTime slowest = times.stream().max((a, b) -> Double.compare(a.seconds(), b.seconds())).orElseThrow();
         return new DashboardTime(d.title(), times.size(), empty.size(), slowest, median(each), slowest.seconds(), median(opened),
-                Arrays.stream(each).sum(), empty);
+                Arrays.stream(each).sum(), empty, failed);
     }
 
     /** At least one series with a number (not NaN) at some step. */
@@ -232,11 +254,11 @@ public final class DashboardBench {
                 r.size(), r.variant(), r.headSeries(), r.loaded().seriesPerService(), r.rssBytes() / 1048576.0,
                 r.headSeries() == 0 ? 0 : (double) r.rssBytes() / r.headSeries(), r.loaded().rawSamples() + r.loaded().recordedSamples(),
                 r.loaded().took().toSeconds());
-        System.out.println("| dashboard | queries | empty | query p50 | query max | slowest panel | opened | sum of queries |");
-        System.out.println("|---|---:|---:|---:|---:|---|---:|---:|");
+        System.out.println("| dashboard | queries | empty | failed | query p50 | query max | slowest panel | opened | sum of queries |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---|---:|---:|");
         for (DashboardTime d : r.dashboards()) {
-            System.out.printf("| %s | %d | %d | %.3f s | %.3f s | %s | %.3f s | %.3f s |%n", d.title(), d.queries(), d.empty(), d.p50(), d.max(),
-                    d.slowest().panel(), d.opened(), d.sum());
+            System.out.printf("| %s | %d | %d | %d | %.3f s | %.3f s | %s | %.3f s | %.3f s |%n", d.title(), d.queries(), d.empty(),
+                    d.failedQueries().size(), d.p50(), d.max(), d.slowest().panel(), d.opened(), d.sum());
         }
         System.out.println("Rule groups (evaluation at the end of the history, s): " + r.groups().entrySet().stream()
                 .map(e -> e.getKey() + " " + String.format("%.3f", e.getValue())).reduce((a, b) -> a + ", " + b).orElse(""));
@@ -247,12 +269,12 @@ public final class DashboardBench {
 
     static String summary(List<Run> runs) {
         StringBuilder b = new StringBuilder();
-        b.append("| services | dashboard | variant | queries (empty) | query p50 | query max | dashboard opened | slowest panel |\n");
+        b.append("| services | dashboard | variant | queries (empty, failed) | query p50 | query max | dashboard opened | slowest panel |\n");
         b.append("|---:|---|---|---:|---:|---:|---:|---|\n");
         for (Run r : runs) {
             for (DashboardTime d : r.dashboards()) {
-                b.append(String.format("| %,d | %s | %s | %d (%d) | %.3f s | %.3f s | %.3f s | %s |%n", r.size(), d.title(), r.variant(), d.queries(),
-                        d.empty(), d.p50(), d.max(), d.opened(), d.slowest().panel()));
+                b.append(String.format("| %,d | %s | %s | %d (%d, %d) | %.3f s | %.3f s | %.3f s | %s |%n", r.size(), d.title(), r.variant(),
+                        d.queries(), d.empty(), d.failedQueries().size(), d.p50(), d.max(), d.opened(), d.slowest().panel()));
             }
         }
         b.append("\n| services | variant | head series | RSS | bytes per series | slowest rule group |\n|---:|---|---:|---:|---:|---|\n");
