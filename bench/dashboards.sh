@@ -26,7 +26,7 @@ export CDK_VALIDATION=false JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1
 # render SRC OUT: the Fargate layout's rendered files (dashboards, rules, prometheus.yml) of the tree in SRC.
 render() {
   local src="$1" out="$2"
-  (cd "${src}" && mvn -B -q -o compile dependency:build-classpath -pl lib,app -Dmdep.outputFile="${out}.cp" >&2)
+  (cd "${src}" && mvn -B -q -ntp compile dependency:build-classpath -pl lib,app -Dmdep.outputFile="${out}.cp" >&2)
   local context
   context="$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])).get("context", {}); c["layouts"]="fargate"; print(json.dumps(c))' "${src}/cdk.json")"
   (cd "${src}" && CDK_CONTEXT_JSON="${context}" CDK_OUTDIR="${out}" java -XX:TieredStopAtLevel=1 \
@@ -34,7 +34,7 @@ render() {
   test -d "${out}/O11yFargate.rendered/grafana/dashboards"
 }
 
-mvn -B -q -o test-compile dependency:build-classpath -pl lib,app,test -Dmdep.outputFile="${work}/test.cp" -Dmdep.includeScope=test >&2
+mvn -B -q -ntp test-compile dependency:build-classpath -pl lib,app,test -Dmdep.outputFile="${work}/test.cp" -Dmdep.includeScope=test >&2
 render "${root}" "${work}/after"
 variants="after=${work}/after/O11yFargate.rendered"
 if [ -n "${BASELINE:-}" ]; then
