@@ -263,7 +263,14 @@ public final class GrafanaQueries {
                     form.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
                     b.header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
                 }
-                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r;
+                try {
+                    r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                } catch (IOException closed) {
+                    // A kept-alive connection the server had closed ("header parser received no bytes"): once more,
+                    // on a new one, as a browser would. Every call here only reads.
+                    r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                }
                 JsonNode json = JSON.readTree(r.body());
                 if (r.statusCode() != 200 || !"success".equals(json.path("status").asText())) {
                     throw new IllegalStateException(path + " " + form + " answered " + r.statusCode() + ": " + r.body());
