@@ -35,6 +35,14 @@ public final class Dashboard {
      * ({@code (svc-0001|svc-0002|...)}, 1,000 of them at fleet size).
      */
     public static final String ALL_VALUE = ".+";
+    /**
+     * Every panel's "Min interval" (Grafana's {@code interval}): its step is never shorter than a minute,
+     * the recording rules' shortest window ({@link DashboardRules#window}), so a step reads a window of
+     * its own rather than four overlapping ones. At 1,000 services a query of the last hour reads a
+     * quarter of the points a 15 s step reads; {@code $__rate_interval} stays on the datasource's
+     * scrape interval (Grafana takes a query's own "Min step" there, not the panel's).
+     */
+    public static final String MIN_INTERVAL = "1m";
 
     private Dashboard(Builder b) {
         this.uid = b.uid;
@@ -129,6 +137,7 @@ public final class Dashboard {
             m.put("type", type);
             m.put("title", title);
             m.put("datasource", Rendering.ordered("type", "prometheus", "uid", "prometheus"));
+            m.put("interval", MIN_INTERVAL);
             m.put("gridPos", Rendering.ordered("h", 8, "w", 12, "x", x, "y", y));
             m.put("fieldConfig", Rendering.ordered("defaults", Map.of("unit", unit), "overrides", List.of()));
             List<Map<String, Object>> t = new ArrayList<>();

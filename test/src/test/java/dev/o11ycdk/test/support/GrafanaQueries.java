@@ -47,7 +47,8 @@ public final class GrafanaQueries {
     public record Variable(String name, String query, String allValue, boolean includeAll, boolean multi) {
     }
 
-    public record Panel(String title, String type, int gridWidth, List<String> exprs) {
+    /** A panel; {@code minInterval} is its "Min interval" ({@code interval}), null where it has none. */
+    public record Panel(String title, String type, int gridWidth, List<String> exprs, Duration minInterval) {
         /** Grafana's maxDataPoints: the panel's width in pixels. */
         public int maxDataPoints() {
             return DASHBOARD_PIXELS * gridWidth / 24;
@@ -95,13 +96,29 @@ public final class GrafanaQueries {
             for (JsonNode p : d.path("panels")) {
                 List<String> exprs = new ArrayList<>();
                 p.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
-                panels.add(new Panel(p.path("title").asText(), p.path("type").asText(), p.path("gridPos").path("w").asInt(24), exprs));
+                panels.add(new Panel(p.path("title").asText(), p.path("type").asText(), p.path("gridPos").path("w").asInt(24), exprs,
+                        p.hasNonNull("interval") ? duration(p.path("interval").asText()) : null));
             }
             return new Dashboard(d.path("uid").asText(), d.path("title").asText(), Duration.ofSeconds(Long.parseLong(m.group(1)) * unit),
                     vars, panels);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A Grafana interval such as {@code 1m} or {@code 15s}. */
+    static Duration duration(String text) {
+        Matcher m = Pattern.compile("(\\d+)([smhd])").matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("an interval Grafana reads as <n><s|m|h|d>: " + text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /** Grafana's interval rounding: the nearest "nice" interval to {@code ms}. */
@@ -119,9 +136,13 @@ public final class GrafanaQueries {
         return 86_400_000;
     }
 
-    /** The step (seconds) Grafana queries {@code panel} with over {@code range}, for a datasource timeInterval of {@code minStep}. */
+    /**
+     * The step (seconds) Grafana queries {@code panel} with over {@code range}, for a datasource timeInterval of
+     * {@code minStep}: the panel's own "Min interval", where it has one, takes the datasource's place.
+     */
     public static long step(Panel panel, Duration range, Duration minStep) {
-        long ms = Math.max(roundInterval(range.toMillis() / panel.maxDataPoints()), minStep.toMillis());
+        Duration low = panel.minInterval() != null ? panel.minInterval() : minStep;
+        long ms = Math.max(roundInterval(range.toMillis() / panel.maxDataPoints()), low.toMillis());
         // The datasource never asks for more than 11,000 points.
         return Math.max(Math.max(1, ms / 1000), (long) Math.ceil(range.toSeconds() / 11_000.0));
     }
@@ -242,7 +263,14 @@ public final class GrafanaQueries {
                     form.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
                     b.header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
                 }
-                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r;
+                try {
+                    r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                } catch (IOException closed) {
+                    // A kept-alive connection the server had closed ("header parser received no bytes"): once more,
+                    // on a new one, as a browser would. Every call here only reads.
+                    r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                }
                 JsonNode json = JSON.readTree(r.body());
                 if (r.statusCode() != 200 || !"success".equals(json.path("status").asText())) {
                     throw new IllegalStateException(path + " " + form + " answered " + r.statusCode() + ": " + r.body());
