@@ -35,6 +35,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,6 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Scrape and evaluation every second (the rules' windows as rendered), so data arrives in seconds.
  */
 @EndToEnd
+// Each case waits for a whole minute of data at the panels' 1m step, idle: the three wait together.
+@Execution(ExecutionMode.CONCURRENT)
 class DashboardsShowDataTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Duration TIME_INTERVAL = Duration.ofSeconds(15);
