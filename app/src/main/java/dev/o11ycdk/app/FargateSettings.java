@@ -41,9 +41,6 @@ public record FargateSettings(
     /** Values of the grafanaDatabase setting. */
     static final List<String> GRAFANA_DATABASES = List.of("sqlite", "aurora");
 
-    /** AMP's own bounds on a workspace's retention (CreateWorkspace's retentionPeriodInDays). */
-    static final int AMP_MAX_RETENTION_DAYS = 1095;
-
     /** Fields of one entry of the services setting. */
     static final List<String> SERVICE_FIELDS = List.of("name", "port", "path", "env");
     /** Fields of the grafanaOAuth setting; the first six are required. */
@@ -104,30 +101,24 @@ public record FargateSettings(
             c.check("remoteWrite", () -> RemoteWrite.fromWorkspaceArn(remoteWrite));
         }
         long series = expectedSeries(c, services.size(), cpu == null);
+        String grafanaDatabase = c.string("grafanaDatabase");
+        if (!GRAFANA_DATABASES.contains(grafanaDatabase)) {
+            throw c.bad("grafanaDatabase", "must be one of " + GRAFANA_DATABASES + " (sqlite: one task on EFS; aurora: two tasks on "
+                    + "Aurora PostgreSQL Serverless v2)");
+        }
+        double minAcu = acu(c, "grafanaDatabaseMinAcu", 0.5);
+        double maxAcu = acu(c, "grafanaDatabaseMaxAcu", 1);
+        if (grafanaDatabase.equals("aurora") && maxAcu < minAcu) {
+            throw c.bad("grafanaDatabaseMaxAcu", "must be at least grafanaDatabaseMinAcu (" + c.raw("grafanaDatabaseMinAcu") + ")");
+        }
         int replicas = c.integer("prometheusReplicas", 1, 2);
-        int ampRetention = c.integer("ampRetentionDays", 1, AMP_MAX_RETENTION_DAYS);
+        int ampRetention = c.integer("ampRetentionDays", 1, RemoteWrite.MAX_RETENTION_DAYS);
         int ampLocalRetention = c.integer("ampLocalRetentionDays", 1, PrometheusSizing.MAX_RETENTION_DAYS);
         return new FargateSettings(env, services, ns, cpu, memory, 1, adminSecret,
                 remoteWrite, c.string("cloudwatchExporterVersion"),
                 oauth(c), clusterName, series, discoveryClusters,
                 discoveryInterval, c.string("adotCollectorVersion"), prefix, c.bool("containerInsights"),
-                grafanaDatabase(c), acu(c, "grafanaDatabaseMinAcu", 0.5), acu(c, "grafanaDatabaseMaxAcu", 1),
-                replicas, ampRetention, ampLocalRetention);
-    }
-
-    private static String grafanaDatabase(Context c) {
-        String db = c.string("grafanaDatabase");
-        if (!GRAFANA_DATABASES.contains(db)) {
-            throw c.bad("grafanaDatabase", "must be one of " + GRAFANA_DATABASES + " (sqlite: one task on EFS; aurora: two tasks on "
-                    + "Aurora PostgreSQL Serverless v2)");
-        }
-        if (db.equals("aurora")) {
-            double min = acu(c, "grafanaDatabaseMinAcu", 0.5);
-            if (acu(c, "grafanaDatabaseMaxAcu", 1) < min) {
-                throw c.bad("grafanaDatabaseMaxAcu", "must be at least grafanaDatabaseMinAcu (" + c.raw("grafanaDatabaseMinAcu") + ")");
-            }
-        }
-        return db;
+                grafanaDatabase, minAcu, maxAcu, replicas, ampRetention, ampLocalRetention);
     }
 
     /** Aurora Serverless v2 capacity: lowest..256 ACU in steps of 0.5, a JSON number or -c text. */

@@ -40,12 +40,16 @@ public final class SupportChecks {
      * @param version   as pinned
      * @param layouts   the layouts in use that deploy it, in the app's order
      */
-    public record Pin(String name, boolean setting, String component, String version, List<String> layouts) {
+    public record Pin(String name, String constantFile, String component, String version, List<String> layouts) {
+        /** A setting of cdk.json; else a constant, in {@link #constantFile}. */
+        public boolean setting() {
+            return constantFile == null;
+        }
+
         /** What a line about it starts with: {@code setting 'grafanaVersion' = '10.4.2'} or the constant's equivalent. */
         String subject(Object asGiven) {
-            String file = name.startsWith("GrafanaDatabase.") ? "lib/src/main/java/dev/o11ycdk/fargate/GrafanaDatabase.java"
-                    : "app/src/main/java/dev/o11ycdk/app/NewCluster.java";
-            return setting ? Context.subject(name, asGiven) : "constant '" + name + "' = '" + version + "' (" + file + ", not a setting)";
+            return setting() ? Context.subject(name, asGiven)
+                    : "constant '" + name + "' = '" + version + "' (" + constantFile + ", not a setting)";
         }
     }
 
@@ -67,18 +71,18 @@ public final class SupportChecks {
         all.add(pin("externalSecretsVersion", "external-secrets-chart", s.eks().externalSecretsVersion(), List.of("eks"), s));
         if (s.eks().clusterName() == null) {
             // Only a cluster the app creates gets the controller; an existing cluster's is its owner's.
-            all.add(new Pin("NewCluster.ALB_CONTROLLER", false, "aws-load-balancer-controller", NewCluster.ALB_CONTROLLER.getVersion(),
+            all.add(new Pin("NewCluster.ALB_CONTROLLER", "app/src/main/java/dev/o11ycdk/app/NewCluster.java", "aws-load-balancer-controller", NewCluster.ALB_CONTROLLER.getVersion(),
                     s.layouts().contains("eks") ? List.of("eks") : List.of()));
         }
         if (s.fargate().grafanaDatabase().equals("aurora")) {
-            all.add(new Pin("GrafanaDatabase.ENGINE_VERSION", false, "aurora-postgresql",
+            all.add(new Pin("GrafanaDatabase.ENGINE_VERSION", "lib/src/main/java/dev/o11ycdk/fargate/GrafanaDatabase.java", "aurora-postgresql",
                     GrafanaDatabase.ENGINE_VERSION.getAuroraPostgresFullVersion(), s.layouts().contains("fargate") ? List.of("fargate") : List.of()));
         }
-                return all.stream().filter(p -> !p.layouts().isEmpty()).toList();
+        return all.stream().filter(p -> !p.layouts().isEmpty()).toList();
     }
 
     private static Pin pin(String setting, String component, String version, List<String> layouts, Settings s) {
-        return new Pin(setting, true, component, version, layouts.stream().filter(s.layouts()::contains).toList());
+        return new Pin(setting, null, component, version, layouts.stream().filter(s.layouts()::contains).toList());
     }
 
     /** The calendar's verdict on each pin in use. */

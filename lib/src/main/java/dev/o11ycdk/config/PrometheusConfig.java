@@ -208,7 +208,7 @@ public final class PrometheusConfig {
             Map<String, Object> rw = new LinkedHashMap<>();
             rw.put("url", url);
             rw.put("sigv4", Map.of("region", Check.notBlank("remoteWrite region", region)));
-            rw.put("queue_config", Rendering.ordered("capacity", 2500, "max_shards", 200, "max_samples_per_send", 1000));
+            rw.put("queue_config", remoteWriteQueue());
             remoteWrite.add(rw);
             return this;
         }
@@ -220,9 +220,14 @@ public final class PrometheusConfig {
         public Builder remoteWritePlain(String url) {
             Map<String, Object> rw = new LinkedHashMap<>();
             rw.put("url", Check.notBlank("remoteWrite url", url));
-            rw.put("queue_config", Rendering.ordered("capacity", 2500, "max_shards", 200, "max_samples_per_send", 1000));
+            rw.put("queue_config", remoteWriteQueue());
             remoteWrite.add(rw);
             return this;
+        }
+
+        /** Every remote write's queue (a map of its own each: a YAML writer would alias a shared one). */
+        private static Map<String, Object> remoteWriteQueue() {
+            return Rendering.ordered("capacity", 2500, "max_shards", 200, "max_samples_per_send", 1000);
         }
 
         private PromDuration timeout() {

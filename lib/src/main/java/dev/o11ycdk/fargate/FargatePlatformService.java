@@ -113,11 +113,16 @@ public abstract class FargatePlatformService extends Construct implements IConne
      * {@code <cloud map name>/}: what reviewers read in cdk.out and what snapshots cover.
      */
     public Map<String, String> getRenderedFiles() {
+        return renderedFiles(component, cloudMapName);
+    }
+
+    /** {@code c}'s files and entrypoint under {@code name}/, as reviewers read them. */
+    final Map<String, String> renderedFiles(FargateComponent c, String name) {
         Map<String, String> out = new TreeMap<>();
-        String root = component.files.root() == null ? "" : component.files.root() + "/";
-        component.files.files().forEach((path, content) -> out.put(cloudMapName + "/" + (path.startsWith(root) ? path.substring(root.length()) : path),
+        String root = c.files.root() == null ? "" : c.files.root() + "/";
+        c.files.files().forEach((path, content) -> out.put(name + "/" + (path.startsWith(root) ? path.substring(root.length()) : path),
                 ReviewFiles.text(this, content)));
-        out.put(cloudMapName + "/entrypoint.sh", "#!/bin/sh\n" + component.entrypointScript);
+        out.put(name + "/entrypoint.sh", "#!/bin/sh\n" + c.entrypointScript);
         return out;
     }
 
@@ -135,10 +140,8 @@ public abstract class FargatePlatformService extends Construct implements IConne
     }
 
     /** The alarms of {@link #addHealthAlarms} on {@code service}, created in {@code scope}, named {@code name}. */
-    final List<Alarm> healthAlarms(software.constructs.IConstruct scope, FargateService service, String name, IAlarmAction action,
+    final List<Alarm> healthAlarms(Construct in, FargateService service, String cloudMapName, IAlarmAction action,
                                    String runbookBaseUrl) {
-        String cloudMapName = name;
-        Construct in = (Construct) scope;
         // Ordered maps throughout: Map.of iterates in a per-JVM random order, and the template must not.
         Map<String, String> dims = new LinkedHashMap<>();
         dims.put("ClusterName", service.getCluster().getClusterName());

@@ -178,9 +178,9 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                 .user(USER)
                 // A pair: ready, not only up, or ECS reports the replica healthy while it replays its WAL and CloudFormation
                 // moves on to stop the other one (one alone keeps /-/healthy: its template as before there were pairs).
-                .port(DEFAULT_PORT, props.getReplicas() == 2 ? "/-/ready" : "/-/healthy")
+                .port(DEFAULT_PORT, replicas == 2 ? "/-/ready" : "/-/healthy")
                 // Not ready while it replays its WAL: ECS's longest start period, then three failed checks 30 s apart.
-                .healthStartPeriod(props.getReplicas() == 2 ? 300 : 60)
+                .healthStartPeriod(replicas == 2 ? 300 : 60)
                 .placement(props.getCluster(), namespace, n == 1 ? CLOUD_MAP_NAME : CLOUD_MAP_NAME + "-" + n, null)
                 .singleWriter()
                 .volume(tsdb.volume("tsdb"), EfsStorage.Tenant.mount("tsdb", "/prometheus"))
@@ -215,15 +215,6 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                         + "(ec2_sd, and the discovery's EC2 launch type) support no resource-level permissions; the ECS list and "
                         + "describe calls are limited to the discovered clusters by the ecs:cluster condition.", "Resource::*"));
         return c;
-    }
-
-    private Map<String, String> replicaFiles(FargateComponent c, String name) {
-        Map<String, String> out = new java.util.TreeMap<>();
-        String root = c.files.root() + "/";
-        c.files.files().forEach((path, content) -> out.put(name + "/" + (path.startsWith(root) ? path.substring(root.length()) : path),
-                ReviewFiles.text(this, content)));
-        out.put(name + "/entrypoint.sh", "#!/bin/sh\n" + c.entrypointScript);
-        return out;
     }
 
     /**
@@ -461,7 +452,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
                                                                                String runbookBaseUrl) {
         List<software.amazon.awscdk.services.cloudwatch.Alarm> out = new ArrayList<>(super.addHealthAlarms(action, runbookBaseUrl));
         if (second != null) {
-            out.addAll(healthAlarms(second.service.getNode().getScope(), second.service, CLOUD_MAP_NAME + "-2", action, runbookBaseUrl));
+            out.addAll(healthAlarms((Construct) second.service.getNode().getScope(), second.service, CLOUD_MAP_NAME + "-2", action, runbookBaseUrl));
         }
         return out;
     }
@@ -473,7 +464,7 @@ public class FargatePrometheus extends FargatePlatformService implements IFargat
         out.put(CLOUD_MAP_NAME + "/ecs-discovery/otel-collector.yaml", ReviewFiles.text(this, discovery.toYaml()));
         out.put(CLOUD_MAP_NAME + "/alert-delays.txt", AlertDelay.table(getAlertDelays()));
         if (second != null) {
-            out.putAll(replicaFiles(second, CLOUD_MAP_NAME + "-2"));
+            out.putAll(renderedFiles(second, CLOUD_MAP_NAME + "-2"));
         }
         return out;
     }

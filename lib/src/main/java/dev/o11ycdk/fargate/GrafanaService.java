@@ -140,17 +140,15 @@ public class GrafanaService extends FargatePlatformService {
             spec.env("GF_AUTH_SIGV4_AUTH_ENABLED", "true")
                     .env("GF_PLUGINS_PREINSTALL_SYNC", Datasource.AMP_PLUGIN + "@" + Versions.GRAFANA_AMP_PLUGIN);
         }
-        String root = FILES;
         this.datasourcesYaml = GrafanaProvisioning.datasourcesYaml(amp == null
                 ? List.of(Datasource.prometheus(props.getPrometheusUrl(), props.getScrapeInterval(), true), Datasource.cloudWatch(region))
                 : List.of(Datasource.amp("prometheus", amp.queryUrl(), amp.region(), props.getScrapeInterval(), true),
                         Datasource.prometheus("Prometheus (local)", "prometheus-local", props.getPrometheusUrl(), props.getScrapeInterval(), false),
                         Datasource.cloudWatch(region)));
-        String providerYaml = GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS);
-        spec.files().root(root).dir(root + "/tmp").file(root + "/provisioning/datasources/o11y.yaml", datasourcesYaml)
-                .file(root + "/provisioning/dashboards/o11y.yaml", providerYaml);
+        spec.files().root(FILES).dir(TMP).file(PROVISIONING + "/datasources/o11y.yaml", datasourcesYaml)
+                .file(PROVISIONING + "/dashboards/o11y.yaml", GrafanaProvisioning.dashboardProviderYaml("o11y", DASHBOARDS));
         for (Dashboard d : dashboards) {
-            spec.files().file(root + "/dashboards/" + d.getUid() + ".json", d.toJson());
+            spec.files().file(DASHBOARDS + "/" + d.getUid() + ".json", d.toJson());
         }
         if (db != null) {
             // What each task writes as it runs (its data directory, plugins, temporary files): a directory of its own.
@@ -199,7 +197,7 @@ public class GrafanaService extends FargatePlatformService {
 
     /**
      * Two tasks on a {@link GrafanaDatabase}: its endpoint, name and credentials (ECS secrets from the
-     * generated secret), each task's files in a directory of its own, and Grafana Alerting's HA peers
+     * generated secret) and Grafana Alerting's HA peers
      * found through the service's Cloud Map name (an A record per task), so an alert notifies once.
      */
     private static void shareDatabase(FargateComponent.Spec spec, GrafanaDatabase db, String namespace) {

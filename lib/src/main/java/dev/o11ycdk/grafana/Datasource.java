@@ -27,8 +27,7 @@ public record Datasource(String name, String type, String uid, String url, boole
 
     /** Prometheus at {@code url}; {@code timeInterval} matches the scrape interval so rate() windows fit. */
     public static Datasource prometheus(String url, String scrapeInterval, boolean isDefault) {
-        return new Datasource("Prometheus", "prometheus", "prometheus", Check.notBlank("prometheus url", url), isDefault,
-                Map.of("httpMethod", "POST", "timeInterval", scrapeInterval));
+        return prometheus("Prometheus", "prometheus", url, scrapeInterval, isDefault);
     }
 
     /** What Grafana's Prometheus datasource calls on an AMP workspace (query only; no write, no admin). */
