@@ -213,19 +213,23 @@ class FargatePairTest {
     @SuppressWarnings("unchecked")
     void controlTowerRulesAndCfnLintPass() throws IOException {
         Path file = synth.templateFile(synth.stacks().fargate());
-        CfnGuard guard = CfnGuard.require();
-        CfnGuard.Report report = guard.validate(List.of(file)).get(0);
-        Map<String, Object> t = new ObjectMapper().readValue(Files.readString(file), Map.class);
-        assertThat(CfnGuard.unsuppressed(t, report.findings())).as("Control Tower findings without a reasoned suppression").isEmpty();
-        CfnGuard.suppressions(t).forEach((f, reason) -> assertThat(reason).as(f.toString()).hasSizeGreaterThan(40));
+        CfnGuard.Report report = controlTowerAndCfnLintPass(file);
         assertThat(report.findings().stream().filter(f -> f.resource().startsWith("PrometheusReplica2")).toList())
                 .as("replica 2's findings are the same rules as replica 1's")
                 .allSatisfy(f -> assertThat(report.findings()).anyMatch(g -> g.rule().equals(f.rule())
                         && g.resource().startsWith("Prometheus") && !g.resource().startsWith("PrometheusReplica2")));
+    }
 
-        String cfnLint = Tools.require("cfn-lint", "pip install cfn-lint");
-        Tools.Result r = Tools.run(List.of(cfnLint, "--format", "parseable", file.toString()), null, 300);
+    /** No Control Tower finding without a reasoned suppression, and no cfn-lint error, in the template at {@code file}. */
+    @SuppressWarnings("unchecked")
+    private static CfnGuard.Report controlTowerAndCfnLintPass(Path file) throws IOException {
+        CfnGuard.Report report = CfnGuard.require().validate(List.of(file)).get(0);
+        Map<String, Object> t = new ObjectMapper().readValue(Files.readString(file), Map.class);
+        assertThat(CfnGuard.unsuppressed(t, report.findings())).as("Control Tower findings without a reasoned suppression").isEmpty();
+        CfnGuard.suppressions(t).forEach((f, reason) -> assertThat(reason).as(f.toString()).hasSizeGreaterThan(40));
+        Tools.Result r = Tools.run(List.of(Tools.require("cfn-lint", "pip install cfn-lint"), "--format", "parseable", file.toString()), null, 300);
         assertThat(r.exitCode() & 3).as("cfn-lint errors:\n" + r.output()).isZero();
+        return report;
     }
 
     @Test
@@ -244,10 +248,7 @@ class FargatePairTest {
         assertThat(Files.size(file)).isLessThan(1_000_000L);
         assertThat(Cfn.resources(t).keySet()).anyMatch(id -> id.startsWith("PrometheusReplica2Service"))
                 .anyMatch(id -> id.startsWith("GrafanaDatabase")).anyMatch(id -> id.startsWith("AmpWorkspace"));
-        CfnGuard.Report report = CfnGuard.require().validate(List.of(file)).get(0);
-        assertThat(CfnGuard.unsuppressed(t, report.findings())).as("Control Tower findings without a reasoned suppression").isEmpty();
-        Tools.Result r = Tools.run(List.of(Tools.require("cfn-lint", "pip install cfn-lint"), "--format", "parseable", file.toString()), null, 300);
-        assertThat(r.exitCode() & 3).as("cfn-lint errors:\n" + r.output()).isZero();
+        controlTowerAndCfnLintPass(file);
     }
 
     @Test
